@@ -1,0 +1,45 @@
+/* The files a run leaves in its output directory:
+ *   jobs.csv      one row per job that ran, Batsim's column names;
+ *   out.swf       the simulated schedule as SWF (wait and run from the simulation);
+ *   rejected.csv  jobs too large for the cluster, and skipped lines, with reasons;
+ *   summary.json  makespan, utilization, waits, bounded slowdown, counts.
+ * Each is written under a temporary name and renamed into place only when
+ * the whole run succeeded, so a failed or killed run never leaves a
+ * truncated file that looks complete. */
+#ifndef HPCSIM_OUTPUT_H
+#define HPCSIM_OUTPUT_H
+
+#include "hpcsim/engine.h"
+
+#define HS_JOBS_CSV_HEADER                                                                    \
+    "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,"    \
+    "execution_time,finish_time,waiting_time,turnaround_time,stretch,allocated_resources,"   \
+    "final_state"
+
+typedef struct hs_outputs hs_outputs;
+
+/* Facts about the run that summary.json records next to the metrics. */
+typedef struct hs_run_facts {
+    const char *trace_path;
+    const char *cluster_source; /* a file name, or a description of the flags */
+    const char *policy;
+    unsigned long long seed;
+    int kill_at_req_time;
+} hs_run_facts;
+
+/* Creates dir if needed and opens the temporary files. */
+hs_outputs *hs_outputs_open(const char *dir, hs_error *err);
+/* The engine's per-job callback (ctx is the hs_outputs). */
+int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job,
+                       const hs_intervals *alloc, hs_error *err);
+/* Writes the remaining files and renames all into place. */
+int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c,
+                      const hs_run_facts *facts, hs_error *err);
+/* Removes the temporary files (after a failure) and frees o. */
+void hs_outputs_abort(hs_outputs *o);
+
+/* Writes a number the way every output does: integers without a
+ * fraction, others with up to 15 significant digits. */
+void hs_write_number(FILE *out, double v);
+
+#endif

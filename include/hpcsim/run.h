@@ -1,0 +1,32 @@
+/* One replay, wired from its inputs: what `hpcsim run` does, callable
+ * from tests. Nothing is written unless the trace and cluster load. */
+#ifndef HPCSIM_RUN_H
+#define HPCSIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hpcsim/error.h"
+#include "hpcsim/metrics.h"
+
+typedef struct hs_run_config {
+    const char *trace_path;
+    const char *cluster_path;    /* NULL: --nodes/--cores-per-node or the trace header */
+    uint32_t nodes;              /* 0 = MaxNodes of the header */
+    uint32_t cores_per_node;     /* 0 = MaxProcs / MaxNodes of the header */
+    int alloc_mode;              /* -1 = the cluster file's, else cores */
+    const char *policy;
+    const char *out_dir;
+    unsigned long long seed;
+    bool strict;
+    bool kill_at_req_time;
+    FILE *warn;                  /* skipped lines and notes; NULL = silent */
+    bool progress;               /* progress line on stderr */
+} hs_run_config;
+
+void hs_run_config_default(hs_run_config *cfg);
+
+int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err);
+
+#endif

@@ -1,0 +1,348 @@
+/* The schedule checker (check.h). It trusts nothing but the files: it
+ * reads summary.json for the cluster size and the job counts, jobs.csv for
+ * the schedule, re-reads out.swf and rejected.csv to count them, and
+ * replays starts and ends on a bitmap of units, ends before starts at the
+ * same instant, so that two jobs holding one unit at once are caught. */
+#define _POSIX_C_SOURCE 200809L
+#include "hpcsim/check.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpcsim/bitmap.h"
+#include "hpcsim/intervals.h"
+#include "hpcsim/output.h"
+#include "hpcsim/swf.h"
+
+typedef struct row {
+    long id;
+    double start, end;
+    long line;
+    uint32_t first_range, nranges; /* into the shared range array */
+} row;
+
+typedef struct checker {
+    const char *csv;
+    row *rows;
+    uint64_t nrows, cap;
+    hs_range *ranges;
+    uint64_t nranges, rcap;
+    uint64_t units;
+    int kill;
+} checker;
+
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static int read_summary(const char *path, checker *ck, uint64_t *expect_rows, uint64_t *expect_dropped,
+                        hs_error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root)
+        return hs_error_set(err, path, jerr.line, jerr.column, "%s", jerr.text);
+    json_int_t units = -1, completed = -1, killed = -1, rejected = -1, skipped = -1;
+    int kill = -1;
+    int rc = json_unpack_ex(root, &jerr, 0, "{s:{s:I}, s:b, s:{s:I, s:I, s:I, s:I}}", "cluster", "units", &units,
+                            "kill_at_requested_time", &kill, "jobs", "completed", &completed, "killed", &killed,
+                            "rejected", &rejected, "skipped", &skipped);
+    json_decref(root);
+    if (rc < 0)
+        return hs_error_set(err, path, 0, 0, "not a summary of hpcsim: %s", jerr.text);
+    if (units <= 0 || completed < 0 || killed < 0 || rejected < 0 || skipped < 0)
+        return hs_error_set(err, path, 0, 0, "negative counts or no units");
+    ck->units = (uint64_t)units;
+    ck->kill = kill;
+    *expect_rows = (uint64_t)(completed + killed);
+    *expect_dropped = (uint64_t)(rejected + skipped);
+    return 0;
+}
+
+/* Splits line (modified in place) at commas into exactly n fields. */
+static int split(char *line, char **fields, int n)
+{
+    int k = 0;
+    fields[k++] = line;
+    for (char *p = line; *p; p++)
+        if (*p == ',') {
+            if (k == n)
+                return -1;
+            *p = '\0';
+            fields[k++] = p + 1;
+        }
+    return k == n ? 0 : -1;
+}
+
+static int num(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    return end != s && *end == '\0' && errno == 0 && isfinite(*out) ? 0 : -1;
+}
+
+static int near(double a, double b) { return fabs(a - b) <= 1e-6 * fmax(1.0, fmax(fabs(a), fabs(b))); }
+
+enum { C_ID, C_SUBMIT, C_NRES, C_REQ, C_START, C_EXEC, C_FINISH, C_WAIT, C_TURN, C_STRETCH, C_ALLOC, C_STATE, C_N };
+static const char *const col[C_N] = {"job_id",        "submission_time", "requested_number_of_resources",
+                                     "requested_time", "starting_time",  "execution_time",
+                                     "finish_time",    "waiting_time",   "turnaround_time",
+                                     "stretch",        "allocated_resources", "final_state"};
+
+static int check_row(checker *ck, char *line, long lineno, hs_intervals *iv, hs_error *err)
+{
+    char *f[C_N];
+    double v[C_N];
+    if (split(line, f, C_N) < 0)
+        return hs_error_set(err, ck->csv, lineno, 0, "expected %d comma-separated columns", C_N);
+    for (int k = 0; k < C_N; k++) {
+        if (k == C_ALLOC || k == C_STATE || (k == C_STRETCH && f[k][0] == '\0'))
+            continue;
+        if (num(f[k], &v[k]) < 0)
+            return hs_error_set(err, ck->csv, lineno, 0, "column %s: '%s' is not a number", col[k], f[k]);
+    }
+    if (v[C_START] < v[C_SUBMIT])
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s starts at %s, before its submission at %s", f[C_ID],
+                            f[C_START], f[C_SUBMIT]);
+    if (v[C_EXEC] < 0 || !near(v[C_FINISH], v[C_START] + v[C_EXEC]) || !near(v[C_WAIT], v[C_START] - v[C_SUBMIT]) ||
+        !near(v[C_TURN], v[C_FINISH] - v[C_SUBMIT]))
+        return hs_error_set(err, ck->csv, lineno, 0,
+                            "job %s: times do not add up (finish = start + execution, wait = start - "
+                            "submission, turnaround = finish - submission)",
+                            f[C_ID]);
+    int killed = strcmp(f[C_STATE], "COMPLETED_WALLTIME_REACHED") == 0;
+    if (!killed && strcmp(f[C_STATE], "COMPLETED_SUCCESSFULLY") != 0)
+        return hs_error_set(err, ck->csv, lineno, 0, "column final_state: unknown state '%s'", f[C_STATE]);
+    if ((killed && !near(v[C_EXEC], v[C_REQ])) || (ck->kill && v[C_EXEC] > v[C_REQ] && !near(v[C_EXEC], v[C_REQ])))
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s ran %s s against a requested time of %s s (%s)",
+                            f[C_ID], f[C_EXEC], f[C_REQ], f[C_STATE]);
+    const char *why;
+    if (hs_intervals_parse(iv, f[C_ALLOC], strlen(f[C_ALLOC]), &why) < 0)
+        return hs_error_set(err, ck->csv, lineno, 0, "column allocated_resources: %s", why);
+    uint64_t total = hs_intervals_total(iv);
+    if (total != (uint64_t)v[C_NRES])
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s holds %llu units but requested %s", f[C_ID],
+                            (unsigned long long)total, f[C_NRES]);
+    if (iv->n && (uint64_t)iv->r[iv->n - 1].first + iv->r[iv->n - 1].count > ck->units)
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s uses unit %u; the cluster has %llu", f[C_ID],
+                            iv->r[iv->n - 1].first + iv->r[iv->n - 1].count - 1, (unsigned long long)ck->units);
+    if (ck->nrows == ck->cap) {
+        ck->cap = ck->cap ? ck->cap * 2 : 4096;
+        row *r = realloc(ck->rows, ck->cap * sizeof *r);
+        if (!r)
+            return hs_error_set(err, ck->csv, lineno, 0, "out of memory");
+        ck->rows = r;
+    }
+    while (ck->nranges + iv->n > ck->rcap) {
+        ck->rcap = ck->rcap ? ck->rcap * 2 : 4096;
+        hs_range *r = realloc(ck->ranges, ck->rcap * sizeof *r);
+        if (!r)
+            return hs_error_set(err, ck->csv, lineno, 0, "out of memory");
+        ck->ranges = r;
+    }
+    memcpy(ck->ranges + ck->nranges, iv->r, iv->n * sizeof *iv->r);
+    row *r = &ck->rows[ck->nrows++];
+    r->id = strtol(f[C_ID], NULL, 10);
+    r->start = v[C_START];
+    r->end = v[C_FINISH];
+    r->line = lineno;
+    r->first_range = (uint32_t)ck->nranges;
+    r->nranges = iv->n;
+    ck->nranges += iv->n;
+    return 0;
+}
+
+static int read_csv(checker *ck, hs_error *err)
+{
+    FILE *f = fopen(ck->csv, "r");
+    if (!f)
+        return hs_error_set(err, ck->csv, 0, 0, "cannot open: %s", strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long lineno = 0;
+    int rc = 0;
+    hs_intervals iv = {0};
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        if (lineno == 1) {
+            if (strcmp(line, HS_JOBS_CSV_HEADER) != 0) {
+                rc = hs_error_set(err, ck->csv, 1, 0, "not the jobs.csv header of hpcsim");
+                break;
+            }
+            continue;
+        }
+        if ((rc = check_row(ck, line, lineno, &iv, err)) < 0)
+            break;
+    }
+    if (rc == 0 && lineno == 0)
+        rc = hs_error_set(err, ck->csv, 0, 0, "empty file");
+    free(line);
+    hs_intervals_free(&iv);
+    fclose(f);
+    return rc;
+}
+
+static const row *sort_rows; /* qsort context */
+
+static int cmp_id(const void *a, const void *b)
+{
+    const row *x = &sort_rows[*(const uint64_t *)a], *y = &sort_rows[*(const uint64_t *)b];
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* An event is a row index times two, plus 1 for a start: ends sort first. */
+static int cmp_event(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    double tx = (x & 1) ? sort_rows[x >> 1].start : sort_rows[x >> 1].end;
+    double ty = (y & 1) ? sort_rows[y >> 1].start : sort_rows[y >> 1].end;
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    if ((x & 1) != (y & 1))
+        return (x & 1) ? 1 : -1;
+    return x < y ? -1 : x > y;
+}
+
+static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
+{
+    uint64_t n = ck->nrows;
+    uint64_t *ord = malloc((2 * n + 1) * sizeof *ord);
+    hs_bitmap busy = {0};
+    if (!ord || hs_bitmap_init(&busy, ck->units) < 0) {
+        free(ord);
+        return hs_error_set(err, ck->csv, 0, 0, "out of memory");
+    }
+    sort_rows = ck->rows;
+    for (uint64_t i = 0; i < n; i++)
+        ord[i] = i;
+    qsort(ord, n, sizeof *ord, cmp_id);
+    int rc = 0;
+    for (uint64_t i = 1; i < n && rc == 0; i++)
+        if (ck->rows[ord[i]].id == ck->rows[ord[i - 1]].id)
+            rc = hs_error_set(err, ck->csv, ck->rows[ord[i]].line, 0, "job %ld appears twice (also line %ld)",
+                              ck->rows[ord[i]].id, ck->rows[ord[i - 1]].line);
+    for (uint64_t i = 0; i < 2 * n; i++)
+        ord[i] = i;
+    qsort(ord, 2 * n, sizeof *ord, cmp_event);
+    uint64_t in_use = 0;
+    for (uint64_t e = 0; e < 2 * n && rc == 0; e++) {
+        const row *r = &ck->rows[ord[e] >> 1];
+        const hs_range *rg = ck->ranges + r->first_range;
+        bool is_start = ord[e] & 1;
+        for (uint32_t k = 0; k < r->nranges && rc == 0; k++) {
+            if (is_start) {
+                if (hs_bitmap_any_set(&busy, rg[k].first, rg[k].count)) {
+                    uint64_t u = hs_bitmap_next_set(&busy, rg[k].first, (uint64_t)rg[k].first + rg[k].count);
+                    rc = hs_error_set(err, ck->csv, r->line, 0,
+                                      "job %ld starts at %.15g on unit %llu, which another job still holds",
+                                      r->id, r->start, (unsigned long long)u);
+                    break;
+                }
+                hs_bitmap_set_range(&busy, rg[k].first, rg[k].count);
+                in_use += rg[k].count;
+            } else {
+                hs_bitmap_clear_range(&busy, rg[k].first, rg[k].count);
+                in_use -= rg[k].count;
+            }
+        }
+        if (rep && (double)in_use > rep->max_busy)
+            rep->max_busy = (double)in_use;
+    }
+    sort_rows = NULL;
+    hs_bitmap_free(&busy);
+    free(ord);
+    return rc;
+}
+
+/* Data lines of out.swf, each parsed; and data rows of rejected.csv. */
+static int count_swf(const char *path, uint64_t *n, hs_error *err)
+{
+    hs_swf_reader *r = hs_swf_open(path, err);
+    if (!r)
+        return -1;
+    hs_swf_record rec;
+    enum hs_swf_status st;
+    *n = 0;
+    while ((st = hs_swf_next(r, &rec, err)) == HS_SWF_RECORD)
+        (*n)++;
+    hs_swf_close(r);
+    return st == HS_SWF_EOF ? 0 : -1;
+}
+
+static int count_lines(const char *path, uint64_t *n, hs_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return hs_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
+    int c, last = '\n';
+    *n = 0;
+    while ((c = getc(f)) != EOF) {
+        if (c == '\n')
+            (*n)++;
+        last = c;
+    }
+    fclose(f);
+    if (last != '\n')
+        return hs_error_set(err, path, 0, 0, "the last line is cut short");
+    return 0;
+}
+
+int hs_check_outdir(const char *dir, hs_check_report *rep, hs_error *err)
+{
+    checker ck = {0};
+    char *summary = path_in(dir, "summary.json"), *csv = path_in(dir, "jobs.csv"), *swf = path_in(dir, "out.swf"),
+         *rej = path_in(dir, "rejected.csv");
+    uint64_t expect_rows = 0, expect_dropped = 0, nswf = 0, nrej = 0;
+    int rc = -1;
+    if (rep)
+        memset(rep, 0, sizeof *rep);
+    if (!summary || !csv || !swf || !rej) {
+        hs_error_set(err, dir, 0, 0, "out of memory");
+        goto out;
+    }
+    ck.csv = csv;
+    if (read_summary(summary, &ck, &expect_rows, &expect_dropped, err) < 0 || read_csv(&ck, err) < 0)
+        goto out;
+    if (ck.nrows != expect_rows) {
+        hs_error_set(err, csv, 0, 0, "%llu jobs, but summary.json counts %llu completed or killed",
+                     (unsigned long long)ck.nrows, (unsigned long long)expect_rows);
+        goto out;
+    }
+    if (sweep(&ck, rep, err) < 0 || count_swf(swf, &nswf, err) < 0 || count_lines(rej, &nrej, err) < 0)
+        goto out;
+    if (nswf != expect_rows) {
+        hs_error_set(err, swf, 0, 0, "%llu jobs, but jobs.csv has %llu", (unsigned long long)nswf,
+                     (unsigned long long)expect_rows);
+        goto out;
+    }
+    if (nrej == 0 || nrej - 1 != expect_dropped) {
+        hs_error_set(err, rej, 0, 0, "%llu rows, but summary.json counts %llu rejected or skipped",
+                     (unsigned long long)(nrej ? nrej - 1 : 0), (unsigned long long)expect_dropped);
+        goto out;
+    }
+    if (rep) {
+        rep->jobs = ck.nrows;
+        rep->units = ck.units;
+    }
+    rc = 0;
+out:
+    free(ck.rows);
+    free(ck.ranges);
+    free(summary);
+    free(csv);
+    free(swf);
+    free(rej);
+    return rc;
+}

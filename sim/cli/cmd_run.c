@@ -1,0 +1,114 @@
+/* `hpcsim run`: flags → hs_run_config → hs_run. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "commands.h"
+#include "hpcsim/policy.h"
+#include "hpcsim/run.h"
+
+static void run_usage(FILE *out)
+{
+    fputs("usage: hpcsim run --trace FILE [--cluster FILE | --nodes N --cores-per-node C]\n"
+          "                  [--policy NAME] [--alloc cores|nodes] [--out DIR] [--seed S]\n"
+          "                  [--strict] [--no-kill] [--quiet]\n"
+          "\n"
+          "  --trace FILE          SWF trace, plain or gzip\n"
+          "  --cluster FILE        cluster description (JSON, see README)\n"
+          "  --nodes N             cluster of N identical nodes (default: MaxNodes of the trace header)\n"
+          "  --cores-per-node C    cores per node (default: MaxProcs / MaxNodes, else 1)\n"
+          "  --alloc cores|nodes   allocate cores (default) or whole nodes\n"
+          "  --policy NAME         scheduling policy (default easy):\n",
+          out);
+    for (const struct hs_policy_ops *const *p = hs_policy_all(); *p; p++)
+        fprintf(out, "                          %-6s %s\n", (*p)->name, (*p)->summary);
+    fputs("  --out DIR             output directory (default hpcsim-out): jobs.csv, out.swf,\n"
+          "                        rejected.csv, summary.json\n"
+          "  --seed S              seed of the run's random draws (default 0)\n"
+          "  --strict              stop at the first malformed trace line (default: skip and count)\n"
+          "  --no-kill             let jobs run past their requested time\n"
+          "  --quiet               do not list skipped lines on stderr\n",
+          out);
+}
+
+int hs_cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"trace", required_argument, 0, 't'},   {"cluster", required_argument, 0, 'c'},
+        {"nodes", required_argument, 0, 'n'},   {"cores-per-node", required_argument, 0, 'C'},
+        {"policy", required_argument, 0, 'p'},  {"alloc", required_argument, 0, 'a'},
+        {"out", required_argument, 0, 'o'},     {"seed", required_argument, 0, 's'},
+        {"strict", no_argument, 0, 'S'},        {"no-kill", no_argument, 0, 'K'},
+        {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.warn = stderr;
+    uint64_t v;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': cfg.trace_path = optarg; break;
+        case 'c': cfg.cluster_path = optarg; break;
+        case 'p': cfg.policy = optarg; break;
+        case 'o': cfg.out_dir = optarg; break;
+        case 'S': cfg.strict = true; break;
+        case 'K': cfg.kill_at_req_time = false; break;
+        case 'q': cfg.warn = NULL; break;
+        case 'h': run_usage(stdout); return 0;
+        case 'n':
+            if (hs_arg_u64("--nodes", optarg, 1, UINT32_MAX / 2, &v) < 0)
+                return 2;
+            cfg.nodes = (uint32_t)v;
+            break;
+        case 'C':
+            if (hs_arg_u64("--cores-per-node", optarg, 1, 1u << 20, &v) < 0)
+                return 2;
+            cfg.cores_per_node = (uint32_t)v;
+            break;
+        case 's':
+            if (hs_arg_u64("--seed", optarg, 0, UINT64_MAX, &v) < 0)
+                return 2;
+            cfg.seed = v;
+            break;
+        case 'a':
+            if (strcmp(optarg, "cores") != 0 && strcmp(optarg, "nodes") != 0) {
+                fprintf(stderr, "hpcsim run: --alloc: '%s' is neither cores nor nodes\n", optarg);
+                return 2;
+            }
+            cfg.alloc_mode = strcmp(optarg, "nodes") == 0;
+            break;
+        default: run_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hpcsim run: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if (!cfg.trace_path) {
+        fprintf(stderr, "hpcsim run: --trace FILE is required\n");
+        run_usage(stderr);
+        return 2;
+    }
+    if (cfg.cluster_path && (cfg.nodes || cfg.cores_per_node)) {
+        fprintf(stderr, "hpcsim run: give either --cluster or --nodes/--cores-per-node, not both\n");
+        return 2;
+    }
+    cfg.progress = isatty(STDERR_FILENO);
+    hs_error err;
+    hs_metrics m;
+    if (hs_run(&cfg, &m, &err) < 0) {
+        fputs("hpcsim run: ", stderr);
+        hs_error_print(stderr, &err);
+        return 1;
+    }
+    printf("%s: %llu completed, %llu killed, %llu rejected, %llu skipped; makespan %.0f s, utilization %.3f, "
+           "mean wait %.0f s, mean bounded slowdown %.2f\n",
+           cfg.out_dir, (unsigned long long)m.completed, (unsigned long long)m.killed, (unsigned long long)m.rejected,
+           (unsigned long long)m.skipped, m.makespan, m.utilization, m.wait_mean, m.bsld_mean);
+    return 0;
+}

@@ -1,0 +1,225 @@
+/* The event loop and job lifecycle (engine.h):
+ *   submitted → queued (arrival) → running (policy's start) → completed,
+ *   or killed at start + requested time when the kill rule is on.
+ * Arrivals are not pushed into the heap: jobs are walked in order of
+ * (submit time, input order), which is the heap order arrivals would have
+ * had, without a million entries in the heap. At each instant the loop
+ * handles job ends, then arrivals, then wake-ups, then runs one pass. */
+#include "hpcsim/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_heap.h"
+
+struct hs_engine {
+    hs_cluster *cluster;
+    hs_trace *trace;
+    const struct hs_policy_ops *ops;
+    void *pstate;
+    hs_engine_options opt;
+    double now;
+    hs_event_heap heap;
+    uint32_t *arrivals; /* job indices by (submit, index) */
+    uint32_t next_arrival;
+    hs_intervals *alloc; /* per job; held while it runs */
+    uint64_t ended, events;
+};
+
+void hs_engine_options_default(hs_engine_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kill_at_req_time = true;
+}
+
+static const hs_job *sort_jobs; /* qsort has no context argument in C11 */
+
+static int cmp_arrival(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    double sx = sort_jobs[x].submit, sy = sort_jobs[y].submit;
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+hs_engine *hs_engine_new(hs_cluster *cluster, hs_trace *trace, const struct hs_policy_ops *policy,
+                         const hs_engine_options *opt, hs_error *err)
+{
+    hs_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    e->cluster = cluster;
+    e->trace = trace;
+    e->ops = policy;
+    if (opt)
+        e->opt = *opt;
+    else
+        hs_engine_options_default(&e->opt);
+    uint32_t n = trace->njobs;
+    e->arrivals = malloc((n ? n : 1) * sizeof *e->arrivals);
+    e->alloc = calloc(n ? n : 1, sizeof *e->alloc);
+    if (!e->arrivals || !e->alloc) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        hs_engine_free(e);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        e->arrivals[i] = i;
+        trace->jobs[i].state = HS_JOB_SUBMITTED;
+    }
+    sort_jobs = trace->jobs;
+    qsort(e->arrivals, n, sizeof *e->arrivals, cmp_arrival);
+    sort_jobs = NULL;
+    e->now = n ? trace->jobs[e->arrivals[0]].submit : 0;
+    if (policy->create(e, &e->pstate, err) < 0) {
+        hs_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void hs_engine_free(hs_engine *e)
+{
+    if (!e)
+        return;
+    if (e->pstate)
+        e->ops->destroy(e->pstate);
+    hs_heap_free(&e->heap);
+    if (e->alloc)
+        for (uint32_t i = 0; i < e->trace->njobs; i++)
+            hs_intervals_free(&e->alloc[i]);
+    free(e->alloc);
+    free(e->arrivals);
+    free(e);
+}
+
+double hs_engine_now(const hs_engine *e) { return e->now; }
+hs_cluster *hs_engine_cluster(const hs_engine *e) { return e->cluster; }
+hs_trace *hs_engine_trace(const hs_engine *e) { return e->trace; }
+uint64_t hs_engine_jobs_ended(const hs_engine *e) { return e->ended; }
+uint64_t hs_engine_events(const hs_engine *e) { return e->events; }
+
+uint32_t hs_engine_job_index(const hs_engine *e, const hs_job *job)
+{
+    return (uint32_t)(job - e->trace->jobs);
+}
+
+int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs_error *err)
+{
+    uint32_t idx = hs_engine_job_index(e, job);
+    long id = (long)job->swf.f[HS_SWF_JOB_ID];
+    if (idx >= e->trace->njobs)
+        return hs_error_set(err, e->trace->path, 0, 0, "policy %s: start of a job that is not in the trace",
+                            e->ops->name);
+    if (job->state != HS_JOB_QUEUED)
+        return hs_error_set(err, e->trace->path, job->swf.line, 0, "policy %s: job %ld is not queued",
+                            e->ops->name, id);
+    uint64_t total = hs_intervals_total(alloc);
+    if (total != job->demand)
+        return hs_error_set(err, e->trace->path, job->swf.line, 0,
+                            "policy %s: job %ld needs %u units, the allocation has %llu", e->ops->name, id,
+                            job->demand, (unsigned long long)total);
+    hs_error why;
+    if (hs_cluster_check_free(e->cluster, job->partition, alloc, &why) < 0)
+        return hs_error_set(err, e->trace->path, job->swf.line, 0, "policy %s: job %ld refused: %s",
+                            e->ops->name, id, why.text);
+    hs_intervals *mine = &e->alloc[idx];
+    hs_intervals_reset(mine);
+    for (uint32_t i = 0; i < alloc->n; i++)
+        if (hs_intervals_append(mine, alloc->r[i].first, alloc->r[i].count) < 0)
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+    bool killed = e->opt.kill_at_req_time && job->runtime > job->req_time;
+    double end = e->now + (killed ? job->req_time : job->runtime);
+    if (hs_heap_push(&e->heap, end, HS_EV_JOB_END, idx) < 0)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    hs_cluster_take(e->cluster, job->partition, mine);
+    job->state = HS_JOB_RUNNING;
+    job->start = e->now;
+    job->end = end;
+    return 0;
+}
+
+int hs_engine_wakeup_at(hs_engine *e, double t, hs_error *err)
+{
+    if (!(t >= e->now))
+        return hs_error_set(err, NULL, 0, 0, "policy %s: wake-up at %g, before now (%g)", e->ops->name, t,
+                            e->now);
+    return hs_heap_push(&e->heap, t, HS_EV_WAKEUP, 0) < 0 ? hs_error_set(err, NULL, 0, 0, "out of memory") : 0;
+}
+
+static int end_job(hs_engine *e, uint32_t idx, hs_error *err)
+{
+    hs_job *job = &e->trace->jobs[idx];
+    job->state = (e->opt.kill_at_req_time && job->runtime > job->req_time) ? HS_JOB_KILLED : HS_JOB_COMPLETED;
+    hs_cluster_release(e->cluster, job->partition, &e->alloc[idx]);
+    if (e->opt.on_job_end && e->opt.on_job_end(e->opt.on_job_end_ctx, e, job, &e->alloc[idx], err) < 0)
+        return -1;
+    hs_intervals_free(&e->alloc[idx]); /* running jobs only: memory stays bounded by the cluster */
+    e->ended++;
+    e->ops->job_ended(e->pstate, job);
+    return 0;
+}
+
+/* Earliest pending instant, or false when nothing is left. */
+static bool next_instant(const hs_engine *e, double *t)
+{
+    hs_event ev;
+    bool have = hs_heap_peek(&e->heap, &ev);
+    if (e->next_arrival < e->trace->njobs) {
+        double a = e->trace->jobs[e->arrivals[e->next_arrival]].submit;
+        if (!have || a < ev.time)
+            ev.time = a;
+        have = true;
+    }
+    *t = ev.time;
+    return have;
+}
+
+int hs_engine_run(hs_engine *e, hs_error *err)
+{
+    double t;
+    uint64_t until_progress = 0;
+    while (next_instant(e, &t)) {
+        hs_event ev;
+        e->now = t;
+        while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_JOB_END) {
+            hs_heap_pop(&e->heap, &ev);
+            e->events++;
+            if (end_job(e, ev.job, err) < 0)
+                return -1;
+        }
+        while (e->next_arrival < e->trace->njobs && e->trace->jobs[e->arrivals[e->next_arrival]].submit == t) {
+            hs_job *job = &e->trace->jobs[e->arrivals[e->next_arrival++]];
+            job->state = HS_JOB_QUEUED;
+            e->events++;
+            e->ops->job_submitted(e->pstate, job);
+        }
+        while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_WAKEUP) {
+            hs_heap_pop(&e->heap, &ev);
+            e->events++;
+            e->ops->wakeup(e->pstate);
+        }
+        if (e->ops->schedule(e->pstate, err) < 0)
+            return -1;
+        if (e->opt.progress && ++until_progress >= 4096) {
+            until_progress = 0;
+            e->opt.progress(e->opt.progress_ctx, e);
+        }
+    }
+    uint64_t stuck = 0;
+    long first = -1;
+    for (uint32_t i = 0; i < e->trace->njobs; i++)
+        if (e->trace->jobs[i].state != HS_JOB_COMPLETED && e->trace->jobs[i].state != HS_JOB_KILLED) {
+            if (first < 0)
+                first = (long)e->trace->jobs[i].swf.f[HS_SWF_JOB_ID];
+            stuck++;
+        }
+    if (stuck)
+        return hs_error_set(err, e->trace->path, 0, 0,
+                            "policy %s left %llu jobs that fit the cluster unstarted (first: job %ld)",
+                            e->ops->name, (unsigned long long)stuck, first);
+    return 0;
+}

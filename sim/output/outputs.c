@@ -1,0 +1,240 @@
+/* The output directory of a run (output.h). jobs.csv is streamed as jobs
+ * end, so allocations need not be kept for the whole run; the other files
+ * are written at the end. All go to ".<name>.tmp" first and are renamed
+ * only after everything succeeded. */
+#define _POSIX_C_SOURCE 200809L
+#include "hpcsim/output.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hpcsim/metrics.h"
+
+#ifndef HPCSIM_VERSION
+#define HPCSIM_VERSION "0.1.0"
+#endif
+
+enum { OUT_JOBS, OUT_SWF, OUT_REJECTED, OUT_SUMMARY, OUT_N };
+static const char *const out_names[OUT_N] = {"jobs.csv", "out.swf", "rejected.csv", "summary.json"};
+
+struct hs_outputs {
+    char *final[OUT_N];
+    char *tmp[OUT_N];
+    FILE *jobs;
+};
+
+static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(suffix) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s%s%s", dir, prefix, name, suffix);
+    return s;
+}
+
+static void outputs_free(hs_outputs *o)
+{
+    for (int i = 0; i < OUT_N; i++) {
+        free(o->final[i]);
+        free(o->tmp[i]);
+    }
+    free(o);
+}
+
+void hs_outputs_abort(hs_outputs *o)
+{
+    if (!o)
+        return;
+    if (o->jobs)
+        fclose(o->jobs);
+    for (int i = 0; i < OUT_N; i++)
+        if (o->tmp[i])
+            unlink(o->tmp[i]);
+    outputs_free(o);
+}
+
+hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
+{
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        hs_error_set(err, dir, 0, 0, "cannot create the output directory: %s", strerror(errno));
+        return NULL;
+    }
+    hs_outputs *o = calloc(1, sizeof *o);
+    if (!o) {
+        hs_error_set(err, dir, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (int i = 0; i < OUT_N; i++)
+        if (!(o->final[i] = join(dir, "", out_names[i], "")) || !(o->tmp[i] = join(dir, ".", out_names[i], ".tmp"))) {
+            outputs_free(o);
+            hs_error_set(err, dir, 0, 0, "out of memory");
+            return NULL;
+        }
+    if (!(o->jobs = fopen(o->tmp[OUT_JOBS], "w"))) {
+        hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "cannot write: %s", strerror(errno));
+        outputs_free(o);
+        return NULL;
+    }
+    fputs(HS_JOBS_CSV_HEADER "\n", o->jobs);
+    return o;
+}
+
+int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const hs_intervals *alloc,
+                       hs_error *err)
+{
+    (void)eng;
+    hs_outputs *o = ctx;
+    FILE *f = o->jobs;
+    double exec = job->end - job->start, wait = job->start - job->submit, turnaround = job->end - job->submit;
+    fprintf(f, "%ld,", (long)job->swf.f[HS_SWF_JOB_ID]);
+    hs_write_number(f, job->submit);
+    fprintf(f, ",%u,", job->demand);
+    hs_write_number(f, job->req_time);
+    fputc(',', f);
+    hs_write_number(f, job->start);
+    fputc(',', f);
+    hs_write_number(f, exec);
+    fputc(',', f);
+    hs_write_number(f, job->end);
+    fputc(',', f);
+    hs_write_number(f, wait);
+    fputc(',', f);
+    hs_write_number(f, turnaround);
+    fputc(',', f);
+    if (exec > 0) /* Batsim's stretch: turnaround / execution; empty (NaN) for 0-length jobs */
+        hs_write_number(f, turnaround / exec);
+    fputc(',', f);
+    hs_intervals_write(alloc, f);
+    fprintf(f, ",%s\n", job->state == HS_JOB_KILLED ? "COMPLETED_WALLTIME_REACHED" : "COMPLETED_SUCCESSFULLY");
+    if (ferror(f))
+        return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error: %s", strerror(errno));
+    return 0;
+}
+
+static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+                     hs_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+    fprintf(f, "; hpcsim %s: simulated schedule of %s, policy %s, seed %llu\n", HPCSIM_VERSION, facts->trace_path,
+            facts->policy, facts->seed);
+    fprintf(f, "; hpcsim: wait, run time and allocated processors come from the simulation; status 1 = "
+               "completed, 0 = killed at its requested time; other fields are the input's\n");
+    for (size_t i = 0; i < t->header.ncomments; i++)
+        fprintf(f, "%s\n", t->header.comments[i]);
+    for (uint32_t i = 0; i < t->njobs; i++) {
+        const hs_job *j = &t->jobs[i];
+        double fld[HS_SWF_NFIELDS];
+        memcpy(fld, j->swf.f, sizeof fld);
+        fld[HS_SWF_WAIT] = j->start - j->submit;
+        fld[HS_SWF_RUN] = j->end - j->start;
+        fld[HS_SWF_ALLOC_PROCS] = c->mode == HS_ALLOC_NODES
+                                      ? (double)j->demand * c->parts[j->partition].cores_per_node
+                                      : (double)j->demand;
+        fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
+        for (int k = 0; k < HS_SWF_NFIELDS; k++) {
+            if (k)
+                fputc(' ', f);
+            hs_write_number(f, fld[k]);
+        }
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return hs_error_set(err, path, 0, 0, "write error");
+    return 0;
+}
+
+static void csv_quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int write_rejected(const char *path, const hs_trace *t, hs_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+    fputs("line,job_id,kind,reason\n", f);
+    /* Both lists are in line order; merge them so the file is too. */
+    uint32_t a = 0, b = 0;
+    while (a < t->nskipped || b < t->nrejected) {
+        bool skip = b >= t->nrejected || (a < t->nskipped && t->skipped[a].line < t->rejected[b].line);
+        const hs_dropped *d = skip ? &t->skipped[a++] : &t->rejected[b++];
+        fprintf(f, "%ld,", d->line);
+        if (d->job_id >= 0)
+            fprintf(f, "%ld", d->job_id);
+        fprintf(f, ",%s,", skip ? "skipped" : "rejected");
+        csv_quoted(f, d->reason);
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return hs_error_set(err, path, 0, 0, "write error");
+    return 0;
+}
+
+static json_t *cluster_json(const hs_cluster *c, const char *source)
+{
+    json_t *parts = json_array();
+    for (uint32_t p = 0; p < c->nparts; p++)
+        json_array_append_new(parts, json_pack("{s:s, s:I}", "name", c->parts[p].name, "units",
+                                               (json_int_t)c->parts[p].total_units));
+    return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "source", source, "name", c->name, "allocation",
+                     hs_alloc_mode_name(c->mode), "nodes", (json_int_t)c->nnodes, "cores", (json_int_t)c->ncores,
+                     "units", (json_int_t)c->nunits, "partitions", parts);
+}
+
+static int write_summary(const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+                         hs_error *err)
+{
+    hs_metrics m;
+    if (hs_metrics_compute(t, c, &m) < 0)
+        return hs_error_set(err, path, 0, 0, "out of memory");
+    json_t *root = json_pack(
+        "{s:i, s:s, s:s, s:o, s:s, s:I, s:b,"
+        " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
+        " s:f, s:f, s:{s:f, s:f, s:f, s:f}, s:{s:f, s:f}}",
+        "format", 1, "tool", "hpcsim " HPCSIM_VERSION, "trace", facts->trace_path, "cluster",
+        cluster_json(c, facts->cluster_source), "policy", facts->policy, "seed", (json_int_t)facts->seed,
+        "kill_at_requested_time", facts->kill_at_req_time, "jobs", "completed", (json_int_t)m.completed, "killed",
+        (json_int_t)m.killed, "rejected", (json_int_t)m.rejected, "skipped", (json_int_t)m.skipped,
+        "malformed_lines", (json_int_t)m.malformed, "requested_time_from_run_time",
+        (json_int_t)t->req_time_from_runtime, "makespan", m.makespan, "utilization", m.utilization, "wait", "mean",
+        m.wait_mean, "median", m.wait_median, "p95", m.wait_p95, "max", m.wait_max, "bounded_slowdown", "tau",
+        HS_BSLD_TAU, "mean", m.bsld_mean);
+    if (!root)
+        return hs_error_set(err, path, 0, 0, "out of memory");
+    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    return rc < 0 ? hs_error_set(err, path, 0, 0, "write error") : 0;
+}
+
+int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+                      hs_error *err)
+{
+    int bad = ferror(o->jobs);
+    int closed = fclose(o->jobs);
+    o->jobs = NULL;
+    if (bad || closed != 0)
+        return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error");
+    if (write_swf(o->tmp[OUT_SWF], t, c, facts, err) < 0 || write_rejected(o->tmp[OUT_REJECTED], t, err) < 0 ||
+        write_summary(o->tmp[OUT_SUMMARY], t, c, facts, err) < 0)
+        return -1;
+    for (int i = 0; i < OUT_N; i++)
+        if (rename(o->tmp[i], o->final[i]) < 0)
+            return hs_error_set(err, o->final[i], 0, 0, "cannot rename into place: %s", strerror(errno));
+    outputs_free(o);
+    return 0;
+}

@@ -1,0 +1,122 @@
+/* One replay from inputs to output files (run.h): load the cluster and the
+ * trace first, so that bad input stops the run before any file is made;
+ * then simulate, streaming jobs.csv, and rename the outputs into place. */
+#include "hpcsim/run.h"
+
+#include <string.h>
+
+#include "hpcsim/engine.h"
+#include "hpcsim/output.h"
+#include "hpcsim/progress.h"
+#include "hpcsim/trace.h"
+
+void hs_run_config_default(hs_run_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->alloc_mode = -1;
+    cfg->policy = "easy";
+    cfg->out_dir = "hpcsim-out";
+    cfg->kill_at_req_time = true;
+}
+
+/* Cluster from --cluster, or --nodes/--cores-per-node, or the trace header. */
+static int make_cluster(const hs_run_config *cfg, hs_cluster *c, char *source, size_t source_len, hs_error *err)
+{
+    if (cfg->cluster_path) {
+        snprintf(source, source_len, "%s", cfg->cluster_path);
+        if (hs_cluster_load_json(c, cfg->cluster_path, err) < 0)
+            return -1;
+    } else {
+        uint32_t nodes = cfg->nodes, cores = cfg->cores_per_node;
+        if (nodes == 0 || cores == 0) {
+            hs_swf_header h;
+            if (hs_trace_read_header(cfg->trace_path, &h, err) < 0)
+                return -1;
+            if (nodes == 0) {
+                if (h.max_nodes <= 0 && h.max_procs <= 0)
+                    return hs_error_set(err, cfg->trace_path, 0, 0,
+                                        "the trace has no MaxNodes or MaxProcs header; give --nodes N "
+                                        "--cores-per-node C, or --cluster FILE");
+                nodes = (uint32_t)(h.max_nodes > 0 ? h.max_nodes : h.max_procs);
+            }
+            if (cores == 0) {
+                /* MaxProcs / MaxNodes when the header has both and they divide evenly. */
+                if (h.max_nodes > 0 && h.max_procs > 0 && h.max_procs % h.max_nodes == 0 && !cfg->nodes)
+                    cores = (uint32_t)(h.max_procs / h.max_nodes);
+                else if (h.max_nodes > 0 && h.max_procs > 0 && h.max_procs != h.max_nodes && !cfg->nodes)
+                    return hs_error_set(err, cfg->trace_path, 0, 0,
+                                        "MaxProcs (%ld) is not a multiple of MaxNodes (%ld); give "
+                                        "--cores-per-node C, or --cluster FILE",
+                                        h.max_procs, h.max_nodes);
+                else
+                    cores = 1;
+            }
+        }
+        snprintf(source, source_len, "%u nodes x %u cores", nodes, cores);
+        if (hs_cluster_init_uniform(c, nodes, cores, HS_ALLOC_CORES, err) < 0)
+            return -1;
+    }
+    if (cfg->alloc_mode >= 0 &&
+        hs_cluster_set_mode(c, (enum hs_alloc_mode)cfg->alloc_mode, cfg->cluster_path ? cfg->cluster_path : "--alloc",
+                            err) < 0) {
+        hs_cluster_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
+{
+    const struct hs_policy_ops *policy = hs_policy_find(cfg->policy);
+    if (!policy)
+        return hs_error_set(err, "--policy", 0, 0, "unknown policy '%s' (hpcsim run --help lists them)", cfg->policy);
+    hs_cluster cluster;
+    char source[512];
+    if (make_cluster(cfg, &cluster, source, sizeof source, err) < 0)
+        return -1;
+    hs_trace trace;
+    hs_trace_options topt = {cfg->strict, cfg->warn, 20};
+    if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
+        hs_cluster_free(&cluster);
+        return -1;
+    }
+    int rc = -1;
+    hs_outputs *out = NULL;
+    hs_engine *eng = NULL;
+    if (trace.njobs == 0) {
+        hs_error_set(err, cfg->trace_path, 0, 0, "no job to simulate (%u lines skipped, %u jobs rejected)",
+                     trace.nskipped, trace.nrejected);
+        goto out;
+    }
+    if (cfg->warn && (trace.nskipped || trace.nrejected))
+        fprintf(cfg->warn, "%s: %u lines skipped (%u malformed), %u jobs rejected as too large; rejected.csv lists them\n",
+                cfg->trace_path, trace.nskipped, trace.nmalformed, trace.nrejected);
+    if (!(out = hs_outputs_open(cfg->out_dir, err)))
+        goto out;
+    hs_engine_options eopt;
+    hs_engine_options_default(&eopt);
+    eopt.kill_at_req_time = cfg->kill_at_req_time;
+    eopt.on_job_end = hs_outputs_job_end;
+    eopt.on_job_end_ctx = out;
+    if (cfg->progress)
+        eopt.progress = hs_progress_tick;
+    if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
+        goto out;
+    if (cfg->progress)
+        hs_progress_done(eng);
+    hs_run_facts facts = {cfg->trace_path, source, policy->name, cfg->seed, cfg->kill_at_req_time};
+    if (hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
+        goto out;
+    out = NULL;
+    if (out_metrics && hs_metrics_compute(&trace, &cluster, out_metrics) < 0) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    hs_outputs_abort(out);
+    hs_engine_free(eng);
+    hs_trace_free(&trace);
+    hs_cluster_free(&cluster);
+    return rc;
+}

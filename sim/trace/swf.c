@@ -1,0 +1,214 @@
+/* Streaming SWF reader. zlib's gz* functions read gzip and plain files
+ * alike, so one code path serves both; only one line is in memory at a
+ * time. Header comments (";" lines) are kept and the numeric keys the
+ * simulator needs are parsed from them as they pass. */
+#define _POSIX_C_SOURCE 200809L
+#include "hpcsim/swf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#define SWF_LINE_MAX 8192 /* a real SWF line is under 200 bytes */
+
+struct hs_swf_reader {
+    gzFile gz;
+    char *path;
+    long line;
+    hs_swf_header header;
+    char buf[SWF_LINE_MAX];
+};
+
+static const char *const field_names[HS_SWF_NFIELDS] = {
+    "job_id",        "submit_time",    "wait_time",      "run_time",         "allocated_processors",
+    "average_cpu_time", "used_memory", "requested_processors", "requested_time", "requested_memory",
+    "status",        "user_id",        "group_id",       "executable_id",    "queue_id",
+    "partition_id",  "preceding_job_id", "think_time",
+};
+
+const char *hs_swf_field_name(int field)
+{
+    return field >= 0 && field < HS_SWF_NFIELDS ? field_names[field] : "unknown";
+}
+
+int hs_swf_parse_line(const char *line, hs_swf_record *rec, const char *source, hs_error *err)
+{
+    const char *p = line;
+    int n = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\r')
+            p++;
+        int len = (int)(p - start);
+        if (n == HS_SWF_NFIELDS) {
+            int extra = n + 1;
+            while (*p) { /* count the rest, for the message */
+                while (*p == ' ' || *p == '\t' || *p == '\r') p++;
+                if (!*p) break;
+                extra++;
+                while (*p && *p != ' ' && *p != '\t' && *p != '\r') p++;
+            }
+            return hs_error_set(err, source, rec->line, 0,
+                                "field 19: unexpected (line has %d fields, SWF has 18)", extra);
+        }
+        char tok[64];
+        if (len >= (int)sizeof tok)
+            return hs_error_set(err, source, rec->line, 0, "field %d (%s): value too long (%d characters)",
+                                n + 1, field_names[n], len);
+        memcpy(tok, start, (size_t)len);
+        tok[len] = '\0';
+        char *endp;
+        errno = 0;
+        double v = strtod(tok, &endp);
+        if (endp == tok || *endp != '\0' || errno == ERANGE || !isfinite(v) ||
+            /* strtod accepts hex and "inf"; SWF numbers are plain decimals */
+            strpbrk(tok, "xXnN") != NULL)
+            return hs_error_set(err, source, rec->line, 0, "field %d (%s): '%s' is not a number",
+                                n + 1, field_names[n], tok);
+        if (v < 0 && v != -1)
+            return hs_error_set(err, source, rec->line, 0,
+                                "field %d (%s): negative value %s (only -1, unknown, may be negative)",
+                                n + 1, field_names[n], tok);
+        rec->f[n++] = v;
+    }
+    if (n < HS_SWF_NFIELDS)
+        return hs_error_set(err, source, rec->line, 0, "field %d (%s): missing (line has %d of 18 fields)",
+                            n + 1, field_names[n], n);
+    return 0;
+}
+
+/* "; MaxNodes: 128" → key "MaxNodes", value 128. Keys are matched
+ * without regard to case, as the archive's files vary. */
+static void header_take(hs_swf_header *h, const char *line)
+{
+    static const struct { const char *key; size_t off; } keys[] = {
+        {"MaxNodes", offsetof(hs_swf_header, max_nodes)},
+        {"MaxProcs", offsetof(hs_swf_header, max_procs)},
+        {"MaxJobs", offsetof(hs_swf_header, max_jobs)},
+        {"MaxRecords", offsetof(hs_swf_header, max_records)},
+        {"UnixStartTime", offsetof(hs_swf_header, unix_start_time)},
+    };
+    const char *p = line + 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        size_t kl = strlen(keys[i].key);
+        if (strncasecmp(p, keys[i].key, kl) != 0 || p[kl] != ':')
+            continue;
+        char *end;
+        errno = 0;
+        long v = strtol(p + kl + 1, &end, 10);
+        if (end != p + kl + 1 && errno == 0 && v >= 0)
+            *(long *)((char *)h + keys[i].off) = v;
+        return;
+    }
+}
+
+static int header_keep(hs_swf_header *h, const char *line)
+{
+    char **c = realloc(h->comments, (h->ncomments + 1) * sizeof *c);
+    if (!c)
+        return -1;
+    h->comments = c;
+    if (!(c[h->ncomments] = strdup(line)))
+        return -1;
+    h->ncomments++;
+    return 0;
+}
+
+void hs_swf_header_free(hs_swf_header *h)
+{
+    for (size_t i = 0; i < h->ncomments; i++)
+        free(h->comments[i]);
+    free(h->comments);
+    h->comments = NULL;
+    h->ncomments = 0;
+}
+
+hs_swf_reader *hs_swf_open(const char *path, hs_error *err)
+{
+    hs_swf_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        hs_error_set(err, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    errno = 0;
+    r->gz = gzopen(path, "rb");
+    if (!r->gz) {
+        hs_error_set(err, path, 0, 0, "cannot open: %s", errno ? strerror(errno) : "out of memory");
+        free(r->path);
+        free(r);
+        return NULL;
+    }
+    gzbuffer(r->gz, 1 << 17);
+    r->header.max_nodes = r->header.max_procs = r->header.max_jobs = -1;
+    r->header.max_records = r->header.unix_start_time = -1;
+    return r;
+}
+
+void hs_swf_close(hs_swf_reader *r)
+{
+    if (!r)
+        return;
+    gzclose(r->gz);
+    hs_swf_header_free(&r->header);
+    free(r->path);
+    free(r);
+}
+
+const hs_swf_header *hs_swf_header_of(const hs_swf_reader *r) { return &r->header; }
+const char *hs_swf_path(const hs_swf_reader *r) { return r->path; }
+
+/* After gzgets returned NULL: a clean end, or a damaged stream? */
+static enum hs_swf_status end_of_stream(hs_swf_reader *r, hs_error *err)
+{
+    int zerr;
+    const char *msg = gzerror(r->gz, &zerr);
+    if (zerr != Z_OK && zerr != Z_STREAM_END)
+        return hs_error_set(err, r->path, r->line + 1, 0, "cannot read further: %s%s", msg,
+                            zerr == Z_BUF_ERROR ? " (truncated gzip file?)" : ""),
+               HS_SWF_IO_ERROR;
+    return HS_SWF_EOF;
+}
+
+enum hs_swf_status hs_swf_next(hs_swf_reader *r, hs_swf_record *rec, hs_error *err)
+{
+    for (;;) {
+        if (!gzgets(r->gz, r->buf, sizeof r->buf))
+            return end_of_stream(r, err);
+        r->line++;
+        size_t len = strlen(r->buf);
+        if (len > 0 && r->buf[len - 1] == '\n') {
+            r->buf[--len] = '\0';
+        } else if (len == sizeof r->buf - 1) {
+            /* Over-long line: skip the rest of it, report it once. */
+            int c;
+            while ((c = gzgetc(r->gz)) != -1 && c != '\n')
+                ;
+            return hs_error_set(err, r->path, r->line, 0, "line longer than %d bytes", SWF_LINE_MAX - 1),
+                   HS_SWF_BAD_LINE;
+        }
+        const char *p = r->buf;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (*p == '\0')
+            continue; /* blank lines are allowed */
+        if (*p == ';') {
+            header_take(&r->header, p);
+            if (header_keep(&r->header, p) < 0)
+                return hs_error_set(err, r->path, r->line, 0, "out of memory"), HS_SWF_IO_ERROR;
+            continue;
+        }
+        rec->line = r->line;
+        return hs_swf_parse_line(p, rec, r->path, err) == 0 ? HS_SWF_RECORD : HS_SWF_BAD_LINE;
+    }
+}
