@@ -202,22 +202,31 @@ static int cmp_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* An event is a row index times two, plus 1 for a start: ends sort first. */
+/* An event is row index * 4 + kind. At one instant, ends come first, then
+ * zero-length jobs (which hold their units for an empty interval: their
+ * units need only be free at that instant), then starts. */
+enum { EV_END = 0, EV_INSTANT = 1, EV_START = 2 };
+
+static double event_time(uint64_t e)
+{
+    const row *r = &sort_rows[e >> 2];
+    return (e & 3) == EV_END ? r->end : r->start;
+}
+
 static int cmp_event(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    double tx = (x & 1) ? sort_rows[x >> 1].start : sort_rows[x >> 1].end;
-    double ty = (y & 1) ? sort_rows[y >> 1].start : sort_rows[y >> 1].end;
+    double tx = event_time(x), ty = event_time(y);
     if (tx != ty)
         return tx < ty ? -1 : 1;
-    if ((x & 1) != (y & 1))
-        return (x & 1) ? 1 : -1;
+    if ((x & 3) != (y & 3))
+        return (x & 3) < (y & 3) ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
 static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
 {
-    uint64_t n = ck->nrows;
+    uint64_t n = ck->nrows, nev = 0;
     uint64_t *ord = malloc((2 * n + 1) * sizeof *ord);
     hs_bitmap busy = {0};
     if (!ord || hs_bitmap_init(&busy, ck->units) < 0) {
@@ -233,28 +242,36 @@ static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
         if (ck->rows[ord[i]].id == ck->rows[ord[i - 1]].id)
             rc = hs_error_set(err, ck->csv, ck->rows[ord[i]].line, 0, "job %ld appears twice (also line %ld)",
                               ck->rows[ord[i]].id, ck->rows[ord[i - 1]].line);
-    for (uint64_t i = 0; i < 2 * n; i++)
-        ord[i] = i;
-    qsort(ord, 2 * n, sizeof *ord, cmp_event);
+    for (uint64_t i = 0; i < n; i++) {
+        if (ck->rows[i].end > ck->rows[i].start) {
+            ord[nev++] = i << 2 | EV_END;
+            ord[nev++] = i << 2 | EV_START;
+        } else {
+            ord[nev++] = i << 2 | EV_INSTANT;
+        }
+    }
+    qsort(ord, nev, sizeof *ord, cmp_event);
     uint64_t in_use = 0;
-    for (uint64_t e = 0; e < 2 * n && rc == 0; e++) {
-        const row *r = &ck->rows[ord[e] >> 1];
+    for (uint64_t e = 0; e < nev && rc == 0; e++) {
+        const row *r = &ck->rows[ord[e] >> 2];
         const hs_range *rg = ck->ranges + r->first_range;
-        bool is_start = ord[e] & 1;
+        int kind = (int)(ord[e] & 3);
         for (uint32_t k = 0; k < r->nranges && rc == 0; k++) {
-            if (is_start) {
-                if (hs_bitmap_any_set(&busy, rg[k].first, rg[k].count)) {
-                    uint64_t u = hs_bitmap_next_set(&busy, rg[k].first, (uint64_t)rg[k].first + rg[k].count);
-                    rc = hs_error_set(err, ck->csv, r->line, 0,
-                                      "job %ld starts at %.15g on unit %llu, which another job still holds",
-                                      r->id, r->start, (unsigned long long)u);
-                    break;
-                }
-                hs_bitmap_set_range(&busy, rg[k].first, rg[k].count);
-                in_use += rg[k].count;
-            } else {
+            if (kind == EV_END) {
                 hs_bitmap_clear_range(&busy, rg[k].first, rg[k].count);
                 in_use -= rg[k].count;
+                continue;
+            }
+            if (hs_bitmap_any_set(&busy, rg[k].first, rg[k].count)) {
+                uint64_t u = hs_bitmap_next_set(&busy, rg[k].first, (uint64_t)rg[k].first + rg[k].count);
+                rc = hs_error_set(err, ck->csv, r->line, 0,
+                                  "job %ld starts at %.15g on unit %llu, which another job still holds", r->id,
+                                  r->start, (unsigned long long)u);
+                break;
+            }
+            if (kind == EV_START) {
+                hs_bitmap_set_range(&busy, rg[k].first, rg[k].count);
+                in_use += rg[k].count;
             }
         }
         if (rep && (double)in_use > rep->max_busy)

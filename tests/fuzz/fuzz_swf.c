@@ -1,0 +1,60 @@
+/* Fuzz target for the SWF reader: the bytes go through the line parser
+ * directly, and through the whole loader (reader, header, missing-value
+ * rules, cluster checks) from a file, gzip or not. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hpcsim/trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* 1. line by line through the parser */
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    for (char *line = text, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        hs_swf_record rec = {.line = 1};
+        hs_error err;
+        if (hs_swf_parse_line(line, &rec, "fuzz", &err) < 0 && err.text[0] == '\0')
+            abort(); /* a failure must say why */
+    }
+    free(text);
+
+    /* 2. the loader, from a file */
+    static char path[64];
+    if (!path[0])
+        snprintf(path, sizeof path, "/tmp/hpcsim-fuzz-swf.%ld", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 0;
+    fwrite(data, 1, size, f);
+    fclose(f);
+    hs_cluster c;
+    hs_error err;
+    if (hs_cluster_init_uniform(&c, 16, 4, HS_ALLOC_CORES, &err) < 0)
+        abort();
+    hs_trace t;
+    hs_trace_options opt = {false, NULL, 0};
+    if (hs_trace_load(&t, path, &c, &opt, &err) == 0) {
+        for (uint32_t i = 0; i < t.njobs; i++)
+            if (t.jobs[i].demand == 0 || t.jobs[i].demand > 64 || t.jobs[i].runtime < 0 || t.jobs[i].req_time < 0)
+                abort(); /* accepted jobs always fit and have lengths */
+        hs_trace_free(&t);
+    } else if (err.text[0] == '\0') {
+        abort();
+    }
+    hs_cluster_free(&c);
+    unlink(path);
+    return 0;
+}
