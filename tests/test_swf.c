@@ -1,3 +1,167 @@
+/* The SWF reader: fields, header, gzip, the missing-value rules, and one
+ * clear message per kind of bad line. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpcsim/trace.h"
 #include "testlib.h"
-static Suite *make(void) { return suite_create("swf"); }
+
+static const char *const GOOD =
+    "; Version: 2.2\n"
+    "; MaxNodes: 8\n"
+    ";  MaxProcs: 32\n"
+    "; UnixStartTime: 893971760\n"
+    "\n"
+    "1 0 5 100 4 -1 -1 4 200 -1 1 3 1 -1 1 -1 -1 -1\n"
+    "2 10 -1 50 2 -1 -1 -1 -1 -1 1 3 1 -1 1 -1 -1 -1\n"  /* req procs and req time missing */
+    "3 20 -1 -1 2 -1 -1 2 60 -1 5 3 1 -1 1 -1 -1 -1\n"   /* run time unknown: unusable */
+    "4 30 -1 90 -1 -1 -1 -1 60 -1 0 3 1 -1 1 -1 -1 -1\n" /* no size at all: unusable */
+    "5 40 -1 90.5 1 1.5 -1 1 60 -1 0 3 1 -1 1 -1 -1 -1\n";/* overruns its request: kept */
+
+START_TEST(fields_header_and_rules)
+{
+    const char *dir = tl_tmpdir("swf_good");
+    const char *p = tl_write(dir, "t.swf", GOOD);
+    hs_trace t;
+    hs_error err;
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, NULL, &err), 0);
+    ck_assert_int_eq(t.header.max_nodes, 8);
+    ck_assert_int_eq(t.header.max_procs, 32);
+    ck_assert_int_eq(t.header.unix_start_time, 893971760);
+    ck_assert_uint_eq(t.header.ncomments, 4);
+    ck_assert_uint_eq(t.njobs, 3);
+    ck_assert_uint_eq(t.nskipped, 2);
+    ck_assert_uint_eq(t.nmalformed, 0);
+    ck_assert_double_eq(t.jobs[0].swf.f[HS_SWF_WAIT], 5);
+    ck_assert_double_eq(t.jobs[0].swf.f[HS_SWF_USER], 3);
+    ck_assert_uint_eq(t.jobs[0].procs, 4);
+    ck_assert_uint_eq(t.jobs[1].procs, 2);            /* from allocated processors */
+    ck_assert_double_eq(t.jobs[1].req_time, 50);      /* from its run time */
+    ck_assert_uint_eq(t.req_time_from_runtime, 1);
+    ck_assert_double_eq(t.jobs[2].runtime, 90.5);
+    ck_assert_double_eq(t.jobs[2].req_time, 60);      /* kept: the kill rule decides */
+    ck_assert_int_eq(t.skipped[0].line, 8);
+    ck_assert_ptr_nonnull(strstr(t.skipped[0].reason, "field 4 (run_time)"));
+    ck_assert_ptr_nonnull(strstr(t.skipped[1].reason, "requested_processors, allocated_processors"));
+    hs_trace_free(&t);
+}
+END_TEST
+
+START_TEST(gzip_reads_the_same)
+{
+    const char *dir = tl_tmpdir("swf_gz");
+    const char *p = tl_write(dir, "t.swf", GOOD);
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s.gz'", p, p);
+    ck_assert_int_eq(system(cmd), 0);
+    char gz[1100];
+    snprintf(gz, sizeof gz, "%s.gz", p);
+    hs_trace a, b;
+    hs_error err;
+    ck_assert_int_eq(hs_trace_load(&a, p, NULL, NULL, &err), 0);
+    ck_assert_int_eq(hs_trace_load(&b, gz, NULL, NULL, &err), 0);
+    ck_assert_uint_eq(a.njobs, b.njobs);
+    for (uint32_t i = 0; i < a.njobs; i++)
+        ck_assert_mem_eq(a.jobs[i].swf.f, b.jobs[i].swf.f, sizeof a.jobs[i].swf.f);
+    hs_trace_free(&a);
+    hs_trace_free(&b);
+}
+END_TEST
+
+/* Each malformed line gives "field N (name): message" for the right field. */
+START_TEST(bad_lines_name_their_field)
+{
+    static const struct {
+        const char *line, *expect;
+    } cases[] = {
+        {"1 0 -1 10 4", "field 6 (average_cpu_time): missing (line has 5 of 18 fields)"},
+        {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1 9", "field 19: unexpected (line has 19 fields"},
+        {"1 zero -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 2 (submit_time): 'zero' is not a number"},
+        {"1 0 -1 10 -4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 5 (allocated_processors): negative value -4"},
+        {"1 0 -1 10 4 -1 -1 4 0x14 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 9 (requested_time): '0x14' is not a number"},
+        {"1 0 -1 inf 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 4 (run_time): 'inf' is not a number"},
+        {"1 0 -1 1e999 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 4 (run_time): '1e999' is not a number"},
+        {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 12,5", "field 18 (think_time): '12,5' is not a number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hs_swf_record rec = {.line = 7};
+        hs_error err;
+        ck_assert_int_eq(hs_swf_parse_line(cases[i].line, &rec, "x.swf", &err), -1);
+        ck_assert_msg(strstr(err.text, cases[i].expect) != NULL, "case %zu: got '%s'", i, err.text);
+        ck_assert_str_eq(err.source, "x.swf");
+        ck_assert_int_eq(err.line, 7);
+    }
+}
+END_TEST
+
+START_TEST(skip_count_and_strict)
+{
+    const char *dir = tl_tmpdir("swf_strict");
+    const char *p = tl_write(dir, "t.swf",
+                             "1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                             "2 0 -1 ten 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                             "1 5 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n" /* duplicate id */
+                             "3 9 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    hs_trace t;
+    hs_error err;
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, NULL, &err), 0);
+    ck_assert_uint_eq(t.njobs, 2);
+    ck_assert_uint_eq(t.nmalformed, 2);
+    ck_assert_ptr_nonnull(strstr(t.skipped[1].reason, "field 1 (job_id): duplicate job id 1"));
+    hs_trace_free(&t);
+    hs_trace_options strict = {true, NULL, 0};
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, &strict, &err), -1);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_ptr_nonnull(strstr(err.text, "field 4 (run_time): 'ten' is not a number"));
+}
+END_TEST
+
+START_TEST(damaged_files)
+{
+    const char *dir = tl_tmpdir("swf_damaged");
+    hs_trace t;
+    hs_error err;
+    /* a truncated gzip stream is an error, never a shorter trace */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "gzip -c '%s/demo-lublin-2000.swf' | head -c 20000 > '%s/cut.swf.gz'", HS_REPO_TRACES,
+             dir);
+    ck_assert_int_eq(system(cmd), 0);
+    char cut[1100];
+    snprintf(cut, sizeof cut, "%s/cut.swf.gz", dir);
+    ck_assert_int_eq(hs_trace_load(&t, cut, NULL, NULL, &err), -1);
+    ck_assert_msg(strstr(err.text, "truncated gzip") != NULL, "got '%s'", err.text);
+    ck_assert_int_eq(hs_trace_load(&t, "/nonexistent/t.swf", NULL, NULL, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.text, "cannot open"));
+    /* an over-long line is one bad line, and reading goes on after it */
+    char *big = malloc(20000);
+    memset(big, '7', 19998);
+    big[19998] = '\n';
+    big[19999] = '\0';
+    const char *p = tl_write(dir, "long.swf", big);
+    free(big);
+    FILE *f = fopen(p, "a");
+    fputs("2 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n", f);
+    fclose(f);
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, NULL, &err), 0);
+    ck_assert_uint_eq(t.njobs, 1);
+    ck_assert_uint_eq(t.nmalformed, 1);
+    ck_assert_ptr_nonnull(strstr(t.skipped[0].reason, "line longer than"));
+    hs_trace_free(&t);
+}
+END_TEST
+
+static Suite *make(void)
+{
+    Suite *s = suite_create("swf");
+    TCase *tc = tcase_create("swf");
+    tcase_add_test(tc, fields_header_and_rules);
+    tcase_add_test(tc, gzip_reads_the_same);
+    tcase_add_test(tc, bad_lines_name_their_field);
+    tcase_add_test(tc, skip_count_and_strict);
+    tcase_add_test(tc, damaged_files);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 int main(void) { return tl_run_suite(make()); }
