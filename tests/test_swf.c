@@ -124,7 +124,7 @@ START_TEST(damaged_files)
     hs_error err;
     /* a truncated gzip stream is an error, never a shorter trace */
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "gzip -c '%s/demo-lublin-2000.swf' | head -c 20000 > '%s/cut.swf.gz'", HS_REPO_TRACES,
+    snprintf(cmd, sizeof cmd, "gzip -c '%s/demo-lublin-2000.swf' | head -c 10000 > '%s/cut.swf.gz'", HS_REPO_TRACES,
              dir);
     ck_assert_int_eq(system(cmd), 0);
     char cut[1100];

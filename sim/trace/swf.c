@@ -5,7 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hpcsim/swf.h"
 
-#include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,13 +14,19 @@
 #include <zlib.h>
 
 #define SWF_LINE_MAX 8192 /* a real SWF line is under 200 bytes */
+#define SWF_CHUNK (1 << 17)
 
+/* Lines are split here rather than by gzgets, which cannot tell a NUL
+ * byte from the end of a line: binary junk must be reported, not read as
+ * a blank line. */
 struct hs_swf_reader {
     gzFile gz;
     char *path;
     long line;
     hs_swf_header header;
-    char buf[SWF_LINE_MAX];
+    size_t start, end; /* unread bytes are buf[start, end) */
+    bool eof;
+    char buf[SWF_CHUNK + 1];
 };
 
 static const char *const field_names[HS_SWF_NFIELDS] = {
@@ -168,36 +174,79 @@ void hs_swf_close(hs_swf_reader *r)
 const hs_swf_header *hs_swf_header_of(const hs_swf_reader *r) { return &r->header; }
 const char *hs_swf_path(const hs_swf_reader *r) { return r->path; }
 
-/* After gzgets returned NULL: a clean end, or a damaged stream? */
+static bool stream_damaged(hs_swf_reader *r)
+{
+    int zerr;
+    gzerror(r->gz, &zerr);
+    return zerr != Z_OK && zerr != Z_STREAM_END;
+}
+
+/* At the end of the input: a clean end, or a damaged stream? */
 static enum hs_swf_status end_of_stream(hs_swf_reader *r, hs_error *err)
 {
     int zerr;
     const char *msg = gzerror(r->gz, &zerr);
-    if (zerr != Z_OK && zerr != Z_STREAM_END)
-        return hs_error_set(err, r->path, r->line + 1, 0, "cannot read further: %s%s", msg,
-                            zerr == Z_BUF_ERROR ? " (truncated gzip file?)" : ""),
-               HS_SWF_IO_ERROR;
-    return HS_SWF_EOF;
+    if (zerr == Z_OK || zerr == Z_STREAM_END)
+        return HS_SWF_EOF;
+    size_t pl = strlen(r->path); /* zlib prefixes its message with the path */
+    if (strncmp(msg, r->path, pl) == 0 && msg[pl] == ':')
+        msg += pl + (msg[pl + 1] == ' ' ? 2 : 1);
+    return hs_error_set(err, r->path, r->line + 1, 0, "cannot read further: %s%s", msg,
+                        zerr == Z_BUF_ERROR ? " (truncated gzip file?)" : ""),
+           HS_SWF_IO_ERROR;
+}
+
+/* Sets *line and *len to the next line (without its newline, terminated by
+ * a NUL written over the newline). Returns 1, 0 at the end, -1 when a line
+ * is longer than SWF_LINE_MAX (it is consumed). */
+static int next_raw_line(hs_swf_reader *r, char **line, size_t *len)
+{
+    bool too_long = false;
+    for (;;) {
+        char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+        if (!nl && r->eof && r->end > r->start && stream_damaged(r))
+            return 0; /* the tail of a cut stream is not a line: end_of_stream reports it */
+        if (nl || (r->eof && r->end > r->start)) {
+            size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+            *line = r->buf + r->start;
+            (*line)[n] = '\0';
+            *len = n;
+            r->start += n + (nl ? 1 : 0);
+            return too_long || n >= SWF_LINE_MAX ? -1 : 1;
+        }
+        if (r->eof)
+            return too_long ? -1 : 0;
+        if (r->end - r->start >= SWF_LINE_MAX) { /* drop what we have of an over-long line */
+            too_long = true;
+            r->start = r->end;
+        }
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+        int got = gzread(r->gz, r->buf + r->end, (unsigned)(SWF_CHUNK - r->end));
+        if (got <= 0)
+            r->eof = true;
+        else
+            r->end += (size_t)got;
+    }
 }
 
 enum hs_swf_status hs_swf_next(hs_swf_reader *r, hs_swf_record *rec, hs_error *err)
 {
     for (;;) {
-        if (!gzgets(r->gz, r->buf, sizeof r->buf))
+        char *text;
+        size_t len;
+        int got = next_raw_line(r, &text, &len);
+        if (got == 0)
             return end_of_stream(r, err);
         r->line++;
-        size_t len = strlen(r->buf);
-        if (len > 0 && r->buf[len - 1] == '\n') {
-            r->buf[--len] = '\0';
-        } else if (len == sizeof r->buf - 1) {
-            /* Over-long line: skip the rest of it, report it once. */
-            int c;
-            while ((c = gzgetc(r->gz)) != -1 && c != '\n')
-                ;
-            return hs_error_set(err, r->path, r->line, 0, "line longer than %d bytes", SWF_LINE_MAX - 1),
+        if (got < 0)
+            return hs_error_set(err, r->path, r->line, 0, "line longer than %d bytes", SWF_LINE_MAX),
                    HS_SWF_BAD_LINE;
-        }
-        const char *p = r->buf;
+        if (memchr(text, '\0', len) != NULL)
+            return hs_error_set(err, r->path, r->line, 0, "binary data (a NUL byte) in a text line"),
+                   HS_SWF_BAD_LINE;
+        const char *p = text;
         while (*p == ' ' || *p == '\t' || *p == '\r')
             p++;
         if (*p == '\0')
