@@ -16,7 +16,7 @@ static const char *gen(const char *dir, const char *name, uint64_t jobs, uint32_
     static int k;
     char *p = path[k++ % 8];
     snprintf(p, 1100, "%s/%s", dir, name);
-    hs_gen_config cfg = {jobs, nodes, seed, HS_GEN_MAX_RUNTIME, "test"};
+    hs_gen_config cfg = {jobs, nodes, seed, HS_GEN_MAX_RUNTIME, 0, "test"};
     hs_error err;
     ck_assert_int_eq(hs_gen_lublin(&cfg, p, &err), 0);
     return p;
@@ -89,9 +89,30 @@ START_TEST(model_shape)
 }
 END_TEST
 
+/* --load: the offered load of the file is the target, within the slack
+ * the daily cycle leaves between the sum of gaps and the real span. */
+START_TEST(target_load)
+{
+    const char *dir = tl_tmpdir("gen_load");
+    char p[1100];
+    snprintf(p, sizeof p, "%s/l.swf", dir);
+    hs_gen_config cfg = {20000, 512, 3, HS_GEN_MAX_RUNTIME, 0.7, "test"};
+    hs_error err;
+    ck_assert_int_eq(hs_gen_lublin(&cfg, p, &err), 0);
+    hs_trace t;
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, NULL, &err), 0);
+    double work = 0;
+    for (uint32_t i = 0; i < t.njobs; i++)
+        work += (double)t.jobs[i].procs * t.jobs[i].runtime;
+    double load = work / (512.0 * (t.jobs[t.njobs - 1].submit - t.jobs[0].submit));
+    ck_assert_msg(fabs(load - 0.7) < 0.05, "offered load %g, target 0.7", load);
+    hs_trace_free(&t);
+}
+END_TEST
+
 START_TEST(refuses_nonsense)
 {
-    hs_gen_config cfg = {0, 16, 1, HS_GEN_MAX_RUNTIME, NULL};
+    hs_gen_config cfg = {0, 16, 1, HS_GEN_MAX_RUNTIME, 0, NULL};
     hs_error err;
     ck_assert_int_eq(hs_gen_lublin(&cfg, "/tmp/never-written.swf", &err), -1);
     ck_assert(!tl_exists("/tmp/never-written.swf"));
@@ -104,6 +125,7 @@ static Suite *make(void)
     TCase *tc = tcase_create("gen");
     tcase_add_test(tc, same_seed_same_bytes);
     tcase_add_test(tc, model_shape);
+    tcase_add_test(tc, target_load);
     tcase_add_test(tc, refuses_nonsense);
     suite_add_tcase(s, tc);
     return s;

@@ -100,8 +100,10 @@ int tl_cli(char **err_text, const char *const *argv)
 void tl_replay(const char *name, const char *swf_text, hs_run_config *cfg, tl_result *res)
 {
     const char *dir = tl_tmpdir(name);
-    char out[1100];
-    snprintf(out, sizeof out, "%s/out", dir);
+    static char outs[4][1100]; /* cfg->out_dir points here after we return */
+    static int k;
+    char *out = outs[k++ % 4];
+    snprintf(out, sizeof outs[0], "%s/out", dir);
     cfg->trace_path = tl_write(dir, "trace.swf", swf_text);
     cfg->out_dir = out;
     hs_error err;

@@ -15,6 +15,7 @@ typedef struct hs_gen_config {
     uint32_t nodes;          /* machine size; job sizes are 1..nodes */
     unsigned long long seed;
     double max_runtime;      /* the site's limit, seconds; HS_GEN_MAX_RUNTIME by default */
+    double load;             /* target offered load; 0 = the model's own arrival rate */
     const char *command;     /* recorded in the header, so a trace says how it was made */
 } hs_gen_config;
 

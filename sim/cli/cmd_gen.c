@@ -1,6 +1,7 @@
 /* `hpcsim gen`: writes a Lublin–Feitelson synthetic trace. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -10,11 +11,14 @@
 static void gen_usage(FILE *out)
 {
     fputs("usage: hpcsim gen --jobs N --nodes M --out FILE [--seed S] [--max-runtime SECONDS]\n"
+          "                  [--load L]\n"
           "\n"
           "Writes N rigid batch jobs for a machine of M single-processor nodes, drawn from the\n"
           "Lublin-Feitelson (2003) model: sizes, runtimes correlated with size, a daily arrival\n"
           "cycle. Runtimes are truncated at --max-runtime (default 172800 s, 48 h), the site's\n"
-          "limit. The same seed gives the same file.\n",
+          "limit. --load L scales all arrival gaps by one factor so that the offered load\n"
+          "(node-seconds asked for / (nodes x submission span)) is L; by default the model's own\n"
+          "arrival rate is kept. The same seed gives the same file.\n",
           out);
 }
 
@@ -23,10 +27,11 @@ int hs_cmd_gen(int argc, char **argv)
     static const struct option opts[] = {
         {"jobs", required_argument, 0, 'j'}, {"nodes", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"out", required_argument, 0, 'o'},
-        {"max-runtime", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
+        {"max-runtime", required_argument, 0, 'm'}, {"load", required_argument, 0, 'l'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    hs_gen_config cfg = {0, 0, 0, HS_GEN_MAX_RUNTIME, NULL};
+    hs_gen_config cfg = {0, 0, 0, HS_GEN_MAX_RUNTIME, 0, NULL};
     const char *out = NULL;
     uint64_t v;
     int c;
@@ -53,6 +58,15 @@ int hs_cmd_gen(int argc, char **argv)
                 return 2;
             cfg.max_runtime = (double)v;
             break;
+        case 'l': {
+            char *end;
+            cfg.load = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(cfg.load > 0 && cfg.load <= 100)) {
+                fprintf(stderr, "hpcsim gen: --load: '%s' is not a number in (0, 100]\n", optarg);
+                return 2;
+            }
+            break;
+        }
         case 'o': out = optarg; break;
         case 'h': gen_usage(stdout); return 0;
         default: gen_usage(stderr); return 2;
@@ -63,8 +77,10 @@ int hs_cmd_gen(int argc, char **argv)
         return 2;
     }
     char command[512];
-    snprintf(command, sizeof command, "hpcsim gen --jobs %llu --nodes %u --seed %llu --max-runtime %.0f",
-             (unsigned long long)cfg.jobs, cfg.nodes, cfg.seed, cfg.max_runtime);
+    int len = snprintf(command, sizeof command, "hpcsim gen --jobs %llu --nodes %u --seed %llu --max-runtime %.0f",
+                       (unsigned long long)cfg.jobs, cfg.nodes, cfg.seed, cfg.max_runtime);
+    if (cfg.load > 0)
+        snprintf(command + len, sizeof command - (size_t)len, " --load %g", cfg.load);
     cfg.command = command;
     hs_error err;
     if (hs_gen_lublin(&cfg, out, &err) < 0) {

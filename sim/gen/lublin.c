@@ -23,13 +23,17 @@
  * whole trace. Requested times are not part of the model: a job asks for
  * its runtime times (1 + Exp(1)), rounded up to the next limit users
  * commonly pick and capped at the site limit, so no generated job overruns
- * its request. */
+ * its request. With a target load, all arrival gaps are scaled by one
+ * factor so that the offered load (node-seconds asked for / (nodes × the
+ * submission span)) is the target: the model's own rate overloads large
+ * machines (1.37 on 100,000 nodes), where the queue would only grow. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -111,53 +115,72 @@ static double warp(double t, double activity, const double *rate)
     }
 }
 
+typedef struct drawn {
+    double gap, run, req;
+    uint32_t size;
+} drawn;
+
 int hs_gen_lublin(const hs_gen_config *cfg, const char *path, hs_error *err)
 {
-    if (cfg->jobs == 0 || cfg->nodes == 0 || cfg->max_runtime < 60)
+    if (cfg->jobs == 0 || cfg->nodes == 0 || cfg->max_runtime < 60 || cfg->load < 0)
         return hs_error_set(err, path, 0, 0,
-                            "need at least one job, one node and a runtime limit of 60 s or more (got %llu "
-                            "jobs, %u nodes, %.0f s)",
-                            (unsigned long long)cfg->jobs, cfg->nodes, cfg->max_runtime);
+                            "need at least one job, one node, a runtime limit of 60 s or more and a load "
+                            "of 0 or more (got %llu jobs, %u nodes, %.0f s, load %g)",
+                            (unsigned long long)cfg->jobs, cfg->nodes, cfg->max_runtime, cfg->load);
     double rate[SLOTS_PER_DAY], sum = 0;
     for (int s = 0; s < SLOTS_PER_DAY; s++)
         sum += rate[s] = gsl_ran_gamma_pdf(s + 0.5, ANUM, BNUM);
     for (int s = 0; s < SLOTS_PER_DAY; s++) /* mean 1; a floor keeps nights from stalling the warp */
         rate[s] = fmax(rate[s] * SLOTS_PER_DAY / sum, 0.01);
 
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        return hs_error_set(err, path, 0, 0, "path too long");
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+    /* Draw every job first: the load option needs the total work before
+     * the first arrival time can be written. */
+    drawn *d = malloc(cfg->jobs * sizeof *d);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) {
-        fclose(f);
-        unlink(tmp);
+    if (!d || !r) {
+        free(d);
+        gsl_rng_free(r);
         return hs_error_set(err, path, 0, 0, "out of memory");
     }
     gsl_rng_set(r, (unsigned long)cfg->seed);
+    double work = 0, activity = 0;
+    for (uint64_t i = 0; i < cfg->jobs; i++) {
+        d[i].gap = exp(gsl_ran_gamma(r, AARR, BARR));
+        d[i].size = draw_size(r, cfg->nodes);
+        d[i].run = draw_runtime(r, d[i].size, cfg->max_runtime);
+        d[i].req = draw_request(r, d[i].run, cfg->max_runtime);
+        work += d[i].size * d[i].run;
+        activity += d[i].gap;
+    }
+    gsl_rng_free(r);
+    /* The cycle keeps the mean rate, so the span is about the sum of the
+     * gaps: scaling the gaps by k divides the offered load by k. */
+    double model_load = work / ((double)cfg->nodes * activity);
+    double k = cfg->load > 0 ? model_load / cfg->load : 1.0;
+
+    char tmp[4096];
+    FILE *f = NULL;
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp || !(f = fopen(tmp, "w"))) {
+        free(d);
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", f ? "path too long" : strerror(errno));
+    }
     fprintf(f, "; Version: 2.2\n");
     fprintf(f, "; Computer: synthetic, Lublin-Feitelson 2003 rigid batch-job model (hpcsim gen)\n");
     fprintf(f, "; Note: made by: %s\n", cfg->command ? cfg->command : "hpcsim gen");
     fprintf(f, "; Note: seed %llu, %llu jobs, %u nodes of 1 processor, runtime limit %.0f s\n", cfg->seed,
             (unsigned long long)cfg->jobs, cfg->nodes, cfg->max_runtime);
+    fprintf(f, "; Note: offered load of the model's arrival rate %.3f; arrival gaps scaled by %.6g\n", model_load, k);
     fprintf(f, "; UnixStartTime: 0\n; MaxJobs: %llu\n; MaxRecords: %llu\n", (unsigned long long)cfg->jobs,
             (unsigned long long)cfg->jobs);
     fprintf(f, "; MaxNodes: %u\n; MaxProcs: %u\n", cfg->nodes, cfg->nodes);
     double t = 0;
-    for (uint64_t i = 1; i <= cfg->jobs; i++) {
-        double gap = exp(gsl_ran_gamma(r, AARR, BARR));
-        t = warp(t, gap, rate);
-        uint32_t size = draw_size(r, cfg->nodes);
-        double run = draw_runtime(r, size, cfg->max_runtime);
-        double req = draw_request(r, run, cfg->max_runtime);
-        double submit = floor(t);
+    for (uint64_t i = 0; i < cfg->jobs; i++) {
+        t = warp(t, d[i].gap * k, rate);
         /* job submit wait run alloc cpu mem req_procs req_time req_mem status user group app queue part prev think */
-        fprintf(f, "%llu %.0f -1 %.0f %u -1 -1 %u %.0f -1 1 -1 -1 -1 -1 -1 -1 -1\n", (unsigned long long)i, submit,
-                run, size, size, req);
+        fprintf(f, "%llu %.0f -1 %.0f %u -1 -1 %u %.0f -1 1 -1 -1 -1 -1 -1 -1 -1\n", (unsigned long long)i + 1,
+                floor(t), d[i].run, d[i].size, d[i].size, d[i].req);
     }
-    gsl_rng_free(r);
+    free(d);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, path) < 0) {
         unlink(tmp);
