@@ -15,11 +15,13 @@
  * same reservation, and the test only gets harder as time advances. This
  * is exact, and it keeps a long queue from being rescanned at every
  * arrival. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "hpcsim/engine.h"
 #include "job_queue.h"
+#include "queue_index.h"
 #include "running_set.h"
 #include "start.h"
 
@@ -28,28 +30,36 @@ typedef struct easy {
     hs_job *jobs;
     hs_job_queue q;
     hs_running_set *running; /* per partition */
-    uint32_t *pos;           /* per job: place in its running set */
+    hs_running_nodes nodes;  /* shared by the running sets */
     double *expected_end;    /* per job: start + requested time */
     bool *released;          /* per partition: a job ended since the last pass */
     uint32_t *first_new;     /* per partition: first job queued since the last pass */
-    uint32_t *scratch;
-    uint32_t scratch_cap;
+    hs_queue_index *index;   /* per partition: waiting jobs by arrival position */
+    uint32_t *arrivals;      /* per partition: jobs queued so far */
+    uint32_t *pos;           /* per job: arrival position in its partition */
+    uint32_t **job_at;       /* per partition: job at each arrival position */
     hs_intervals alloc;
 } easy;
 
 static void easy_destroy(void *state)
 {
     easy *e = state;
-    if (e->running)
-        for (uint32_t p = 0; p < e->q.nparts; p++)
-            hs_running_set_free(&e->running[p]);
+    for (uint32_t p = 0; p < e->q.nparts; p++) {
+        if (e->index)
+            hs_queue_index_free(&e->index[p]);
+        if (e->job_at)
+            free(e->job_at[p]);
+    }
+    free(e->index);
+    free(e->job_at);
+    free(e->arrivals);
+    hs_running_nodes_free(&e->nodes);
     hs_job_queue_free(&e->q);
     free(e->running);
     free(e->pos);
     free(e->expected_end);
     free(e->released);
     free(e->first_new);
-    free(e->scratch);
     hs_intervals_free(&e->alloc);
     free(e);
 }
@@ -64,17 +74,30 @@ static int easy_create(hs_engine *eng, void **state, hs_error *err)
     e->jobs = hs_engine_trace(eng)->jobs;
     e->running = calloc(nparts, sizeof *e->running);
     e->pos = malloc((njobs ? njobs : 1) * sizeof *e->pos);
+    e->index = calloc(nparts, sizeof *e->index);
+    e->job_at = calloc(nparts, sizeof *e->job_at);
+    e->arrivals = calloc(nparts, sizeof *e->arrivals);
     e->expected_end = malloc((njobs ? njobs : 1) * sizeof *e->expected_end);
     e->released = calloc(nparts, sizeof *e->released);
     e->first_new = malloc(nparts * sizeof *e->first_new);
     if (hs_job_queue_init(&e->q, njobs, nparts) < 0 || !e->running || !e->pos || !e->expected_end ||
-        !e->released || !e->first_new) {
+        !e->released || !e->first_new || !e->index || !e->job_at || !e->arrivals ||
+        hs_running_nodes_init(&e->nodes, njobs, e->expected_end) < 0) {
         easy_destroy(e);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
+    /* Size each partition's index by the jobs routed to it. */
+    for (uint32_t j = 0; j < njobs; j++)
+        e->arrivals[e->jobs[j].partition]++;
     for (uint32_t p = 0; p < nparts; p++) {
-        e->running[p].pos = e->pos;
-        e->running[p].key = e->expected_end;
+        if (hs_queue_index_init(&e->index[p], e->arrivals[p]) < 0 ||
+            !(e->job_at[p] = malloc((e->arrivals[p] ? e->arrivals[p] : 1) * sizeof **e->job_at))) {
+            easy_destroy(e);
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+        }
+        e->arrivals[p] = 0;
+        e->running[p].nodes = &e->nodes;
+        e->running[p].root = HS_RS_NIL;
         e->first_new[p] = HS_NIL;
     }
     *state = e;
@@ -85,7 +108,11 @@ static void easy_submitted(void *state, hs_job *job)
 {
     easy *e = state;
     uint32_t j = hs_engine_job_index(e->eng, job);
-    hs_job_queue_append(&e->q, job->partition, j);
+    uint32_t p = job->partition, at = e->arrivals[p]++;
+    hs_job_queue_append(&e->q, p, j);
+    e->pos[j] = at;
+    e->job_at[p][at] = j;
+    hs_queue_index_set(&e->index[p], at, job->demand, job->req_time);
     if (e->first_new[job->partition] == HS_NIL)
         e->first_new[job->partition] = j;
 }
@@ -103,35 +130,11 @@ static int start(easy *e, uint32_t p, uint32_t j, hs_error *err)
 {
     hs_job *job = &e->jobs[j];
     hs_job_queue_remove(&e->q, p, j);
+    hs_queue_index_clear(&e->index[p], e->pos[j]);
     if (hs_policy_start_first_fit(e->eng, job, &e->alloc, err) < 0)
         return -1;
     e->expected_end[j] = job->start + job->req_time;
-    if (hs_running_set_add(&e->running[p], j) < 0)
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
-    return 0;
-}
-
-/* The reservation walk: accumulates units of running jobs by expected end
- * until the head fits. */
-typedef struct reservation {
-    const easy *e;
-    double now;
-    uint64_t need, avail;
-    double shadow;
-    bool found;
-} reservation;
-
-static int reserve_visit(void *ctx, uint32_t j)
-{
-    reservation *r = ctx;
-    double end = r->e->expected_end[j] > r->now ? r->e->expected_end[j] : r->now;
-    if (r->found && end > r->shadow)
-        return 1; /* past the shadow time: done */
-    r->avail += r->e->jobs[j].demand;
-    if (!r->found && r->avail >= r->need) {
-        r->found = true;
-        r->shadow = end;
-    }
+    hs_running_set_add(&e->running[p], j, job->demand);
     return 0;
 }
 
@@ -154,32 +157,30 @@ static int schedule_partition(easy *e, uint32_t p, hs_error *err)
         return 0;
     if (head == first_new)
         full = true;
-    uint32_t k = full ? e->q.next[head] : first_new;
-    if (k == HS_NIL)
+    if (!full && first_new == HS_NIL)
         return 0;
-
-    reservation r = {e, now, e->jobs[head].demand, part->free_units, 0, false};
-    if (hs_running_set_walk(&e->running[p], &e->scratch, &e->scratch_cap, reserve_visit, &r) < 0)
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
-    if (!r.found) /* cannot happen: the head fits the empty partition */
-        return hs_error_set(err, NULL, 0, 0, "easy: no reservation for job %ld",
+    uint32_t from = full ? e->pos[head] + 1 : e->pos[first_new];
+    /* Is there any job that fits now? Only then is a reservation needed. */
+    const hs_queue_index *qi = &e->index[p];
+    if (hs_queue_index_next(qi, from, part->free_units, now, -INFINITY, part->free_units) == HS_QI_NONE)
+        return 0;
+    double shadow;
+    uint64_t released;
+    if (hs_running_set_reserve(&e->running[p], e->jobs[head].demand - part->free_units, now, &shadow, &released) < 0)
+        return hs_error_set(err, NULL, 0, 0, "easy: no reservation for job %ld (cannot happen: it fits its partition)",
                             (long)e->jobs[head].swf.f[HS_SWF_JOB_ID]);
-    uint64_t extra = r.avail - r.need;
-
-    while (k != HS_NIL && part->free_units > 0) {
-        uint32_t next = e->q.next[k];
-        const hs_job *job = &e->jobs[k];
-        if (job->demand <= part->free_units) {
-            if (now + job->req_time <= r.shadow) {
-                if (start(e, p, k, err) < 0)
-                    return -1;
-            } else if (job->demand <= extra) {
-                extra -= job->demand;
-                if (start(e, p, k, err) < 0)
-                    return -1;
-            }
-        }
-        k = next;
+    uint64_t extra = part->free_units + released - e->jobs[head].demand;
+    /* Backfill in arrival order: each hit is a job that fits now and ends
+     * by the shadow time, or else fits in the extra units. */
+    uint32_t at;
+    while (part->free_units > 0 &&
+           (at = hs_queue_index_next(qi, from, part->free_units, now, shadow, extra)) != HS_QI_NONE) {
+        uint32_t k = e->job_at[p][at];
+        if (!(now + e->jobs[k].req_time <= shadow))
+            extra -= e->jobs[k].demand;
+        if (start(e, p, k, err) < 0)
+            return -1;
+        from = at + 1;
     }
     return 0;
 }

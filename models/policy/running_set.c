@@ -1,140 +1,139 @@
-/* Heap of running jobs by expected end (running_set.h). */
+/* Sum-augmented treap of running jobs (running_set.h). */
 #include "running_set.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
-static int earlier(const hs_running_set *s, uint32_t a, uint32_t b)
+int hs_running_nodes_init(hs_running_nodes *n, uint32_t njobs, const double *key)
 {
-    if (s->key[a] != s->key[b])
-        return s->key[a] < s->key[b];
-    return a < b;
-}
-
-static void place(hs_running_set *s, uint32_t i, uint32_t job)
-{
-    s->heap[i] = job;
-    s->pos[job] = i;
-}
-
-static void sift_up(hs_running_set *s, uint32_t i)
-{
-    uint32_t job = s->heap[i];
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (!earlier(s, job, s->heap[parent]))
-            break;
-        place(s, i, s->heap[parent]);
-        i = parent;
+    size_t c = njobs ? njobs : 1;
+    n->left = malloc(c * sizeof *n->left);
+    n->right = malloc(c * sizeof *n->right);
+    n->weight = malloc(c * sizeof *n->weight);
+    n->sum = malloc(c * sizeof *n->sum);
+    n->key = key;
+    if (!n->left || !n->right || !n->weight || !n->sum) {
+        hs_running_nodes_free(n);
+        return -1;
     }
-    place(s, i, job);
-}
-
-static void sift_down(hs_running_set *s, uint32_t i)
-{
-    uint32_t job = s->heap[i];
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= s->n)
-            break;
-        if (c + 1 < s->n && earlier(s, s->heap[c + 1], s->heap[c]))
-            c++;
-        if (!earlier(s, s->heap[c], job))
-            break;
-        place(s, i, s->heap[c]);
-        i = c;
-    }
-    place(s, i, job);
-}
-
-int hs_running_set_add(hs_running_set *s, uint32_t job)
-{
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 64;
-        uint32_t *h = realloc(s->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        s->heap = h;
-        s->cap = cap;
-    }
-    s->heap[s->n] = job;
-    s->pos[job] = s->n;
-    sift_up(s, s->n++);
     return 0;
+}
+
+void hs_running_nodes_free(hs_running_nodes *n)
+{
+    free(n->left);
+    free(n->right);
+    free(n->weight);
+    free(n->sum);
+    n->left = n->right = n->weight = NULL;
+    n->sum = NULL;
+}
+
+static uint32_t priority(uint32_t job) { return job * 2654435761u; } /* Knuth's multiplicative hash */
+
+static bool before(const hs_running_nodes *n, uint32_t a, uint32_t b)
+{
+    return n->key[a] < n->key[b] || (n->key[a] == n->key[b] && a < b);
+}
+
+static uint64_t sum_of(const hs_running_nodes *n, uint32_t t) { return t == HS_RS_NIL ? 0 : n->sum[t]; }
+
+static void update(hs_running_nodes *n, uint32_t t)
+{
+    n->sum[t] = sum_of(n, n->left[t]) + n->weight[t] + sum_of(n, n->right[t]);
+}
+
+/* Splits t into the jobs before `job` (*a) and the others (*b). */
+static void split(hs_running_nodes *n, uint32_t t, uint32_t job, uint32_t *a, uint32_t *b)
+{
+    if (t == HS_RS_NIL) {
+        *a = *b = HS_RS_NIL;
+    } else if (before(n, t, job)) {
+        split(n, n->right[t], job, &n->right[t], b);
+        *a = t;
+        update(n, t);
+    } else {
+        split(n, n->left[t], job, a, &n->left[t]);
+        *b = t;
+        update(n, t);
+    }
+}
+
+/* Joins a and b, every job of a being before every job of b. */
+static uint32_t merge(hs_running_nodes *n, uint32_t a, uint32_t b)
+{
+    if (a == HS_RS_NIL)
+        return b;
+    if (b == HS_RS_NIL)
+        return a;
+    if (priority(a) > priority(b)) {
+        n->right[a] = merge(n, n->right[a], b);
+        update(n, a);
+        return a;
+    }
+    n->left[b] = merge(n, a, n->left[b]);
+    update(n, b);
+    return b;
+}
+
+void hs_running_set_add(hs_running_set *s, uint32_t job, uint32_t units)
+{
+    hs_running_nodes *n = s->nodes;
+    n->left[job] = n->right[job] = HS_RS_NIL;
+    n->weight[job] = units;
+    n->sum[job] = units;
+    uint32_t a, b;
+    split(n, s->root, job, &a, &b);
+    s->root = merge(n, merge(n, a, job), b);
 }
 
 void hs_running_set_remove(hs_running_set *s, uint32_t job)
 {
-    uint32_t i = s->pos[job];
-    uint32_t last = s->heap[--s->n];
-    if (i == s->n)
-        return;
-    place(s, i, last);
-    sift_up(s, i);
-    sift_down(s, s->pos[last]);
-}
-
-void hs_running_set_free(hs_running_set *s)
-{
-    free(s->heap);
-    s->heap = NULL;
-    s->n = s->cap = 0;
-}
-
-/* The frontier is a small heap of positions in s->heap: popping the
- * earliest position and pushing its two children yields jobs in order. */
-static int frontier_earlier(const hs_running_set *s, uint32_t a, uint32_t b)
-{
-    return earlier(s, s->heap[a], s->heap[b]);
-}
-
-int hs_running_set_walk(const hs_running_set *s, uint32_t **scratch, uint32_t *scratch_cap,
-                        hs_running_visit visit, void *ctx)
-{
-    if (s->n == 0)
-        return 0;
-    uint32_t n = 0;
-    uint32_t *f = *scratch;
-#define FRONTIER_PUSH(x)                                                                           \
-    do {                                                                                           \
-        if (n == *scratch_cap) {                                                                   \
-            uint32_t cap = *scratch_cap ? *scratch_cap * 2 : 64;                                   \
-            uint32_t *nf = realloc(f, cap * sizeof *nf);                                           \
-            if (!nf)                                                                               \
-                return -1;                                                                         \
-            f = *scratch = nf;                                                                     \
-            *scratch_cap = cap;                                                                    \
-        }                                                                                          \
-        uint32_t i_ = n++;                                                                         \
-        while (i_ > 0 && frontier_earlier(s, (x), f[(i_ - 1) / 2])) {                              \
-            f[i_] = f[(i_ - 1) / 2];                                                               \
-            i_ = (i_ - 1) / 2;                                                                     \
-        }                                                                                          \
-        f[i_] = (x);                                                                               \
-    } while (0)
-    FRONTIER_PUSH(0u);
-    while (n > 0) {
-        uint32_t top = f[0], last = f[--n], i = 0;
-        for (;;) { /* sift `last` down from the root */
-            uint32_t c = 2 * i + 1;
-            if (c >= n)
-                break;
-            if (c + 1 < n && frontier_earlier(s, f[c + 1], f[c]))
-                c++;
-            if (!frontier_earlier(s, f[c], last))
-                break;
-            f[i] = f[c];
-            i = c;
-        }
-        if (n > 0)
-            f[i] = last;
-        int r = visit(ctx, s->heap[top]);
-        if (r)
-            return r;
-        if (2 * top + 1 < s->n)
-            FRONTIER_PUSH(2 * top + 1);
-        if (2 * top + 2 < s->n)
-            FRONTIER_PUSH(2 * top + 2);
+    hs_running_nodes *n = s->nodes;
+    uint32_t a, b;
+    split(n, s->root, job, &a, &b); /* job is the first of b */
+    uint32_t *link = &b, t = b;
+    while (t != job) { /* the leftmost path of b leads to job */
+        n->sum[t] -= n->weight[job];
+        link = &n->left[t];
+        t = *link;
     }
-#undef FRONTIER_PUSH
+    *link = n->right[job];
+    s->root = merge(n, a, b);
+}
+
+int hs_running_set_reserve(const hs_running_set *s, uint64_t missing, double now, double *shadow,
+                           uint64_t *released)
+{
+    const hs_running_nodes *n = s->nodes;
+    if (sum_of(n, s->root) < missing)
+        return -1;
+    /* 1. The job whose end completes the missing units, in end order. */
+    uint32_t t = s->root;
+    uint64_t need = missing;
+    for (;;) {
+        uint64_t left = sum_of(n, n->left[t]);
+        if (need <= left) {
+            t = n->left[t];
+        } else if (need <= left + n->weight[t]) {
+            break;
+        } else {
+            need -= left + n->weight[t];
+            t = n->right[t];
+        }
+    }
+    double end = n->key[t] > now ? n->key[t] : now;
+    *shadow = end;
+    /* 2. Everything that ends by then (all of it when the end is clamped to now). */
+    uint64_t by_then = 0;
+    for (t = s->root; t != HS_RS_NIL;) {
+        if (n->key[t] <= end) {
+            by_then += sum_of(n, n->left[t]) + n->weight[t];
+            t = n->right[t];
+        } else {
+            t = n->left[t];
+        }
+    }
+    *released = by_then;
     return 0;
 }

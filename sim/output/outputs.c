@@ -90,9 +90,12 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
     hs_outputs *o = ctx;
     FILE *f = o->jobs;
     double exec = job->end - job->start, wait = job->start - job->submit, turnaround = job->end - job->submit;
-    fprintf(f, "%ld,", (long)job->swf.f[HS_SWF_JOB_ID]);
+    hs_write_number(f, job->swf.f[HS_SWF_JOB_ID]);
+    fputc(',', f);
     hs_write_number(f, job->submit);
-    fprintf(f, ",%u,", job->demand);
+    fputc(',', f);
+    hs_write_number(f, job->demand);
+    fputc(',', f);
     hs_write_number(f, job->req_time);
     fputc(',', f);
     hs_write_number(f, job->start);
@@ -109,7 +112,7 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
         hs_write_number(f, turnaround / exec);
     fputc(',', f);
     hs_intervals_write(alloc, f);
-    fprintf(f, ",%s\n", job->state == HS_JOB_KILLED ? "COMPLETED_WALLTIME_REACHED" : "COMPLETED_SUCCESSFULLY");
+    fputs(job->state == HS_JOB_KILLED ? ",COMPLETED_WALLTIME_REACHED\n" : ",COMPLETED_SUCCESSFULLY\n", f);
     if (ferror(f))
         return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error: %s", strerror(errno));
     return 0;
