@@ -1,8 +1,8 @@
 /* Sorted range sets of unit ids, and their Batsim text form (intervals.h). */
 #include "hpcsim/intervals.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 void hs_intervals_free(hs_intervals *iv)
 {
@@ -46,17 +46,38 @@ uint64_t hs_intervals_total(const hs_intervals *iv)
     return t;
 }
 
+/* Appends a unit id in decimal; ids are written by the million. */
+static size_t put_id(char *p, uint32_t v)
+{
+    char tmp[10], *q = tmp + sizeof tmp;
+    do {
+        *--q = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    memcpy(p, q, n);
+    return n;
+}
+
 int hs_intervals_write(const hs_intervals *iv, FILE *out)
 {
+    char buf[512];
+    size_t n = 0;
     for (uint32_t i = 0; i < iv->n; i++) {
         const hs_range *r = &iv->r[i];
+        if (n > sizeof buf - 24) {
+            fwrite(buf, 1, n, out);
+            n = 0;
+        }
         if (i > 0)
-            fputc(' ', out);
-        if (r->count == 1)
-            fprintf(out, "%" PRIu32, r->first);
-        else
-            fprintf(out, "%" PRIu32 "-%" PRIu32, r->first, r->first + r->count - 1);
+            buf[n++] = ' ';
+        n += put_id(buf + n, r->first);
+        if (r->count > 1) {
+            buf[n++] = '-';
+            n += put_id(buf + n, r->first + r->count - 1);
+        }
     }
+    fwrite(buf, 1, n, out);
     return ferror(out) ? -1 : 0;
 }
 

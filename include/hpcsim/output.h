@@ -38,8 +38,11 @@ int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c,
 /* Removes the temporary files (after a failure) and frees o. */
 void hs_outputs_abort(hs_outputs *o);
 
-/* Writes a number the way every output does: integers without a
- * fraction, others with up to 15 significant digits. */
+/* Formats a number the way every output does: integers without a
+ * fraction, others with up to 15 significant digits. buf needs
+ * HS_NUMBER_MAX bytes; returns the length (no NUL is written). */
+#define HS_NUMBER_MAX 32
+size_t hs_format_number(char *buf, double v);
 void hs_write_number(FILE *out, double v);
 
 #endif

@@ -19,6 +19,7 @@
 #endif
 
 enum { OUT_JOBS, OUT_SWF, OUT_REJECTED, OUT_SUMMARY, OUT_N };
+#define HS_JOBS_ROW_MAX (HS_SWF_NFIELDS * (HS_NUMBER_MAX + 1)) /* the longest row of numbers */
 static const char *const out_names[OUT_N] = {"jobs.csv", "out.swf", "rejected.csv", "summary.json"};
 
 struct hs_outputs {
@@ -83,6 +84,19 @@ hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
     return o;
 }
 
+/* A row is built in memory and written once: one stdio call per row
+ * instead of one per field. */
+typedef struct row_buf {
+    char text[HS_JOBS_ROW_MAX];
+    size_t len;
+} row_buf;
+
+static void row_number(row_buf *r, double v, char sep)
+{
+    r->len += hs_format_number(r->text + r->len, v);
+    r->text[r->len++] = sep;
+}
+
 int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const hs_intervals *alloc,
                        hs_error *err)
 {
@@ -90,28 +104,22 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
     hs_outputs *o = ctx;
     FILE *f = o->jobs;
     double exec = job->end - job->start, wait = job->start - job->submit, turnaround = job->end - job->submit;
-    hs_write_number(f, job->swf.f[HS_SWF_JOB_ID]);
-    fputc(',', f);
-    hs_write_number(f, job->submit);
-    fputc(',', f);
-    hs_write_number(f, job->demand);
-    fputc(',', f);
-    hs_write_number(f, job->req_time);
-    fputc(',', f);
-    hs_write_number(f, job->start);
-    fputc(',', f);
-    hs_write_number(f, exec);
-    fputc(',', f);
-    hs_write_number(f, job->end);
-    fputc(',', f);
-    hs_write_number(f, wait);
-    fputc(',', f);
-    hs_write_number(f, turnaround);
-    fputc(',', f);
+    row_buf r = {.len = 0};
+    row_number(&r, job->swf.f[HS_SWF_JOB_ID], ',');
+    row_number(&r, job->submit, ',');
+    row_number(&r, job->demand, ',');
+    row_number(&r, job->req_time, ',');
+    row_number(&r, job->start, ',');
+    row_number(&r, exec, ',');
+    row_number(&r, job->end, ',');
+    row_number(&r, wait, ',');
+    row_number(&r, turnaround, ',');
     if (exec > 0) /* Batsim's stretch: turnaround / execution; empty (NaN) for 0-length jobs */
-        hs_write_number(f, turnaround / exec);
-    fputc(',', f);
-    hs_intervals_write(alloc, f);
+        row_number(&r, turnaround / exec, ',');
+    else
+        r.text[r.len++] = ',';
+    fwrite(r.text, 1, r.len, f);
+    hs_intervals_write(alloc, f); /* unbounded length: straight to the file */
     fputs(job->state == HS_JOB_KILLED ? ",COMPLETED_WALLTIME_REACHED\n" : ",COMPLETED_SUCCESSFULLY\n", f);
     if (ferror(f))
         return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error: %s", strerror(errno));
@@ -140,12 +148,10 @@ static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, c
                                       ? (double)j->demand * c->parts[j->partition].cores_per_node
                                       : (double)j->demand;
         fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
-        for (int k = 0; k < HS_SWF_NFIELDS; k++) {
-            if (k)
-                fputc(' ', f);
-            hs_write_number(f, fld[k]);
-        }
-        fputc('\n', f);
+        row_buf r = {.len = 0};
+        for (int k = 0; k < HS_SWF_NFIELDS; k++)
+            row_number(&r, fld[k], k + 1 < HS_SWF_NFIELDS ? ' ' : '\n');
+        fwrite(r.text, 1, r.len, f);
     }
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
