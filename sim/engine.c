@@ -7,6 +7,7 @@
  * handles job ends, then arrivals, then wake-ups, then runs one pass. */
 #include "hpcsim/engine.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +71,15 @@ hs_engine *hs_engine_new(hs_cluster *cluster, hs_trace *trace, const struct hs_p
         e->arrivals[i] = i;
         trace->jobs[i].state = HS_JOB_SUBMITTED;
     }
-    sort_jobs = trace->jobs;
-    qsort(e->arrivals, n, sizeof *e->arrivals, cmp_arrival);
-    sort_jobs = NULL;
+    /* Archive traces are in submit order already; sort only when not. */
+    bool sorted = true;
+    for (uint32_t i = 1; i < n && sorted; i++)
+        sorted = trace->jobs[i - 1].submit <= trace->jobs[i].submit;
+    if (!sorted) {
+        sort_jobs = trace->jobs;
+        qsort(e->arrivals, n, sizeof *e->arrivals, cmp_arrival);
+        sort_jobs = NULL;
+    }
     e->now = n ? trace->jobs[e->arrivals[0]].submit : 0;
     if (policy->create(e, &e->pstate, err) < 0) {
         hs_engine_free(e);

@@ -83,12 +83,16 @@ int hs_swf_parse_line(const char *line, hs_swf_record *rec, const char *source, 
                                 "field 19: unexpected (line has %d fields, SWF has 18)", extra);
         }
         char tok[64];
+        double v;
+        if (parse_integer(start, len, &v) == 0 && !(v < 0 && v != -1)) {
+            rec->f[n++] = v;
+            continue;
+        }
         if (len >= (int)sizeof tok)
             return hs_error_set(err, source, rec->line, 0, "field %d (%s): value too long (%d characters)",
                                 n + 1, field_names[n], len);
         memcpy(tok, start, (size_t)len);
         tok[len] = '\0';
-        double v;
         if (parse_integer(tok, len, &v) < 0) {
             /* not a plain integer: a decimal number, or junk */
             char *endp;
