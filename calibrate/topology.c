@@ -1,7 +1,7 @@
 /* hwloc → hc_topology (topology.h). Everything hwloc-specific stays here:
  * binding calls on a synthetic topology do nothing, so only planning may
  * use one, never applying. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include "topology.h"
 
 #include <hwloc.h>

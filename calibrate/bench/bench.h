@@ -33,5 +33,6 @@ int hb_compute(const hb_params *p);
 int hb_wakeup(const hb_params *p);
 int hb_pipe(const hb_params *p);
 int hb_disk(const hb_params *p);
+int hb_stress(const hb_params *p); /* a load generator: never returns unless it fails */
 
 #endif

@@ -1,5 +1,6 @@
 /* hpcsim-bench MODE [key=value ...]: runs one microbenchmark and prints
- * its JSON line. Modes: stream, compute, wakeup, pipe, disk. Common key:
+ * its JSON line. Modes: stream, compute, wakeup, pipe, disk; and stress,
+ * the load generator. Common key:
  * seconds= (the measuring window, default 1). Static, so the same binary
  * runs on the host, in a container and inside a VM's initramfs. */
 #include <stdio.h>
@@ -17,6 +18,7 @@ static const struct {
     {"wakeup", hb_wakeup, "interval_us=1000"},
     {"pipe", hb_pipe, ""},
     {"disk", hb_disk, "file=hpcsim-bench.disk mib=64 (needs O_DIRECT)"},
+    {"stress", hb_stress, "kind=cpu|mem|disk [mib=] [file=] (runs until killed)"},
 };
 
 int main(int argc, char **argv)

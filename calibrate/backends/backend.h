@@ -1,0 +1,60 @@
+/* The seam between calibration and the kinds of node it measures. A
+ * backend prepares a node on a CPU set, runs a command in it and collects
+ * its output, starts background commands in it (stressors of co-located
+ * load), and tears it down. Everything it creates is recorded in the
+ * state file first (state.h). Backends: native (a process bound with
+ * hwloc), lxc (a liblxc application container); kvm follows. */
+#ifndef HPCSIM_CALIBRATE_BACKEND_H
+#define HPCSIM_CALIBRATE_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "hpcsim/error.h"
+#include "state.h"
+
+typedef struct hc_node {
+    char name[96];      /* HC_NAME_PREFIX + run id + index */
+    char cpuset[1024];  /* Linux list form; "" = not pinned */
+    int numa;           /* bind memory here; -1 = no binding */
+    uint64_t mem_limit; /* bytes; 0 = none */
+    hc_state *state;
+    void *priv;         /* the backend's */
+} hc_node;
+
+typedef struct hc_backend_ops {
+    const char *name;
+    /* 1 when usable on this host, else 0 with the reason in why. */
+    int (*probe)(char *why, size_t cap);
+    int (*prepare)(hc_node *n, hs_error *err);
+    /* Runs argv in the node, waits at most timeout seconds, and stores its
+     * standard output (NUL-terminated, truncated to cap). */
+    int (*run)(hc_node *n, char *const argv[], double timeout, char *out, size_t cap, hs_error *err);
+    /* Starts argv in the node without waiting; *pid is a host PID that
+     * SIGSTOP/SIGCONT/SIGKILL reach. */
+    int (*spawn)(hc_node *n, char *const argv[], pid_t *pid, hs_error *err);
+    /* Pauses (on = 0) or resumes (on = 1) a process spawned in the node. */
+    int (*set_running)(hc_node *n, pid_t pid, int on);
+    void (*teardown)(hc_node *n);
+} hc_backend_ops;
+
+extern const hc_backend_ops hc_backend_native;
+extern const hc_backend_ops hc_backend_lxc;
+const hc_backend_ops *hc_backend_find(const char *name);
+
+/* Node launch latency: prepare + run /bin/true + teardown, in seconds. */
+int hc_launch_latency(const hc_backend_ops *b, hc_node *n, double *seconds, hs_error *err);
+
+/* Shared by backends: wait for pid at most timeout seconds, reading its
+ * output from fd into out; kills it on timeout. Returns its wait status,
+ * or -1 with err set. */
+int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const char *what, hs_error *err);
+
+/* Set by the SIGINT/SIGTERM handler: waits give up, the run tears down. */
+extern volatile int hc_stop_requested;
+
+/* The Cpus_allowed_list of a process, from /proc. */
+int hc_cpus_allowed(pid_t pid, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,246 @@
+/* State file and cleanup (state.h). A process is recorded with its start
+ * time from /proc, so cleanup never kills a stranger that reused its PID. */
+#define _GNU_SOURCE
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lxc/lxccontainer.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int append(hc_state *s, const char *fmt, const char *a, long long b)
+{
+    char line[1024];
+    int n = a ? snprintf(line, sizeof line, fmt, a) : snprintf(line, sizeof line, fmt, b);
+    if (n < 0 || (size_t)n >= sizeof line || write(s->fd, line, (size_t)n) != n || fsync(s->fd) < 0)
+        return -1;
+    return 0;
+}
+
+int hc_state_open(hc_state *s, const char *workdir, hs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->workdir, sizeof s->workdir, "%s", workdir);
+    snprintf(s->lxcpath, sizeof s->lxcpath, "%s/lxc", workdir);
+    snprintf(s->path, sizeof s->path, "%s/state", workdir);
+    if ((mkdir(workdir, 0755) < 0 && errno != EEXIST) || (mkdir(s->lxcpath, 0755) < 0 && errno != EEXIST))
+        return hs_error_set(err, workdir, 0, 0, "cannot create the work directory: %s", strerror(errno));
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (s->fd < 0)
+        return hs_error_set(err, s->path, 0, 0, "cannot open: %s", strerror(errno));
+    return 0;
+}
+
+void hc_state_close(hc_state *s)
+{
+    if (s->fd > 0)
+        close(s->fd);
+    s->fd = -1;
+}
+
+/* Field 22 of /proc/PID/stat: the process's start time in clock ticks. */
+static long long start_time(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (!p)
+        return -1;
+    long long v = -1;
+    for (int field = 2; p && field < 22; field++)
+        p = strchr(p + 1, ' ');
+    if (p)
+        v = atoll(p + 1);
+    return v;
+}
+
+int hc_state_note_container(hc_state *s, const char *name) { return append(s, "lxc %s\n", name, 0); }
+int hc_state_note_file(hc_state *s, const char *path) { return append(s, "file %s\n", path, 0); }
+
+int hc_state_note_process(hc_state *s, pid_t pid)
+{
+    char line[64];
+    snprintf(line, sizeof line, "proc %d %lld\n", (int)pid, start_time(pid));
+    return append(s, "%s", line, 0);
+}
+
+static int remove_container(const char *lxcpath, const char *name, FILE *log)
+{
+    struct lxc_container *c = lxc_container_new(name, lxcpath);
+    int removed = 0;
+    if (c) {
+        if (c->is_running(c)) {
+            if (strcmp(c->state(c), "FROZEN") == 0) /* a killed run may leave its load frozen */
+                c->unfreeze(c);
+            c->stop(c);
+            removed = 1;
+        }
+        lxc_container_put(c);
+    }
+    char dir[1200];
+    snprintf(dir, sizeof dir, "%s/%s", lxcpath, name);
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        char cmd[1300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) == 0)
+            removed = 1;
+    }
+    if (removed && log)
+        fprintf(log, "removed container %s\n", name);
+    return removed;
+}
+
+/* cgroup folders liblxc makes for a container: lxc.payload.NAME and
+ * lxc.monitor.NAME under every v1 controller and under the v2 hierarchy
+ * ("unified" on hybrid hosts, the root on pure v2 ones). Counts them, and
+ * removes them (bottom-up, as rmdir requires) unless only_count. */
+static int sweep_cgroups(const char *name, FILE *log, int only_count)
+{
+    static const char *const kinds[] = {"lxc.payload.", "lxc.monitor."};
+    static const char *const root = "/sys/fs/cgroup";
+    int found = 0;
+    DIR *d = opendir(root);
+    struct dirent *e;
+    for (int top = 1; top >= 0; top--) { /* the root itself (pure v2), then each hierarchy */
+        if (!top && !d)
+            break;
+        for (;;) {
+            char base[600];
+            if (top) {
+                snprintf(base, sizeof base, "%s", root);
+            } else {
+                if (!(e = readdir(d)))
+                    break;
+                if (e->d_name[0] == '.')
+                    continue;
+                snprintf(base, sizeof base, "%s/%s", root, e->d_name);
+            }
+            for (size_t k = 0; k < 2; k++) {
+                char dir[900];
+                struct stat st;
+                snprintf(dir, sizeof dir, "%s/%s%s", base, kinds[k], name);
+                if (stat(dir, &st) != 0)
+                    continue;
+                found++;
+                if (only_count) {
+                    if (log)
+                        fprintf(log, "leftover cgroup %s\n", dir);
+                    continue;
+                }
+                char cmd[1000];
+                snprintf(cmd, sizeof cmd, "find '%s' -depth -type d -exec rmdir {} + 2>/dev/null", dir);
+                if (system(cmd) == 0 && log)
+                    fprintf(log, "removed cgroup %s\n", dir);
+            }
+            if (top)
+                break;
+        }
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+static int process_alive(pid_t pid, long long started)
+{
+    return started >= 0 && start_time(pid) == started;
+}
+
+int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
+{
+    char path[600], lxcpath[600];
+    snprintf(path, sizeof path, "%s/state", workdir);
+    snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
+    int removed = 0;
+    FILE *f = fopen(path, "r");
+    if (!f && errno != ENOENT)
+        return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+    char line[1024];
+    /* processes first (stressors inside containers die with them anyway) */
+    for (int pass = 0; f && pass < 3; pass++) {
+        rewind(f);
+        while (fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            int pid;
+            long long started;
+            if (pass == 0 && sscanf(line, "proc %d %lld", &pid, &started) == 2 && process_alive(pid, started)) {
+                kill(pid, SIGCONT); /* a stopped process cannot die of SIGTERM */
+                kill(pid, SIGKILL);
+                removed++;
+                if (log)
+                    fprintf(log, "killed process %d\n", pid);
+            } else if (pass == 1 && strncmp(line, "lxc ", 4) == 0) {
+                removed += remove_container(lxcpath, line + 4, log);
+                removed += sweep_cgroups(line + 4, log, 0) > 0;
+            } else if (pass == 2 && strncmp(line, "file ", 5) == 0 && unlink(line + 5) == 0) {
+                removed++;
+                if (log)
+                    fprintf(log, "removed file %s\n", line + 5);
+            }
+        }
+    }
+    if (f)
+        fclose(f);
+    /* containers the state file does not name (a crash between record and create cannot
+     * cause this, but a lost state file can) */
+    DIR *d = opendir(lxcpath);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (strncmp(e->d_name, HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) == 0) {
+            removed += remove_container(lxcpath, e->d_name, log);
+            sweep_cgroups(e->d_name, log, 0);
+        }
+    if (d)
+        closedir(d);
+    if (hc_leftovers(workdir, NULL) == 0)
+        unlink(path);
+    else
+        return hs_error_set(err, workdir, 0, 0, "some objects could not be removed (run cleanup again as root)");
+    return removed;
+}
+
+int hc_leftovers(const char *workdir, FILE *log)
+{
+    char path[600], lxcpath[600], line[1024];
+    snprintf(path, sizeof path, "%s/state", workdir);
+    snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
+    int n = 0;
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        int pid;
+        long long started;
+        if (sscanf(line, "proc %d %lld", &pid, &started) == 2 && process_alive(pid, started)) {
+            n++;
+            if (log)
+                fprintf(log, "leftover process %d\n", pid);
+        } else if (strncmp(line, "lxc ", 4) == 0) {
+            n += sweep_cgroups(line + 4, log, 1);
+        }
+    }
+    if (f)
+        fclose(f);
+    DIR *d = opendir(lxcpath);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (strncmp(e->d_name, HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) == 0) {
+            n++;
+            if (log)
+                fprintf(log, "leftover container %s\n", e->d_name);
+        }
+    if (d)
+        closedir(d);
+    return n;
+}
