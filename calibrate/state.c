@@ -153,9 +153,21 @@ static int sweep_cgroups(const char *name, FILE *log, int only_count)
     return found;
 }
 
+/* Alive: the same process (same start time) and not a zombie, which is
+ * dead and only waits for its parent to reap it. */
 static int process_alive(pid_t pid, long long started)
 {
-    return started >= 0 && start_time(pid) == started;
+    if (started < 0 || start_time(pid) != started)
+        return 0;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' && p[2] != 'Z';
 }
 
 int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
@@ -178,6 +190,8 @@ int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
             if (pass == 0 && sscanf(line, "proc %d %lld", &pid, &started) == 2 && process_alive(pid, started)) {
                 kill(pid, SIGCONT); /* a stopped process cannot die of SIGTERM */
                 kill(pid, SIGKILL);
+                for (int i = 0; i < 200 && process_alive(pid, started); i++)
+                    usleep(5000); /* the kill is delivered asynchronously; wait at most 1 s */
                 removed++;
                 if (log)
                     fprintf(log, "killed process %d\n", pid);

@@ -1,0 +1,191 @@
+/* hpcsim-calibrate run, killed: after a SIGKILL mid-series, `cleanup`
+ * leaves no container, process or cgroup, and `run --resume` then runs
+ * exactly the blocks that were missing. A SIGTERM tears down by itself.
+ * Drives the real program, with real containers (root needed). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "state.h"
+#include "testlib.h"
+
+#define PLAN "--backends", "native,lxc", "--benches", "compute,pipe", "--load-kinds", "mem", "--max-corunners", "1", \
+             "--host-levels", "idle", "--reps", "2", "--seconds", "0.2", "--seed", "7"
+#define NBLOCKS 8 /* 2 benchmarks × (k = 0, k = 1 mem) × idle × 2 repetitions */
+
+static pid_t start(const char *workdir, const char *extra)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (extra)
+            execl(HS_CALIBRATE, HS_CALIBRATE, "run", "--workdir", workdir, PLAN, extra, (char *)NULL);
+        else
+            execl(HS_CALIBRATE, HS_CALIBRATE, "run", "--workdir", workdir, PLAN, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* block_done lines: total, and per run id in `of_run` when given. */
+static int count_done(const char *workdir, char ids[][112], int cap)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/measurements.jsonl", workdir);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    char line[16384];
+    while (f && fgets(line, sizeof line, f)) {
+        json_error_t jerr;
+        json_t *j = json_loads(line, 0, &jerr);
+        if (j && json_is_true(json_object_get(j, "block_done"))) {
+            if (ids && n < cap)
+                snprintf(ids[n], 112, "%s", json_string_value(json_object_get(j, "block")));
+            n++;
+        }
+        json_decref(j);
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static void wait_for_blocks(const char *workdir, int n)
+{
+    for (int i = 0; i < 600 && count_done(workdir, NULL, 0) < n; i++)
+        usleep(50000);
+    ck_assert_int_ge(count_done(workdir, NULL, 0), n);
+}
+
+/* Our containers' cgroups anywhere under /sys/fs/cgroup, and their monitors. */
+static int host_leftovers(void)
+{
+    int n = 0;
+    char cmd[] = "find /sys/fs/cgroup -maxdepth 2 -name 'lxc.*." HC_NAME_PREFIX "*' 2>/dev/null | wc -l";
+    FILE *p = popen(cmd, "r");
+    if (p && fscanf(p, "%d", &n) != 1)
+        n = -1;
+    if (p)
+        pclose(p);
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char path[300], buf[512] = "";
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "r");
+        size_t got = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        if (f)
+            fclose(f);
+        buf[got] = '\0';
+        for (size_t i = 0; i < got; i++)
+            if (!buf[i])
+                buf[i] = ' ';
+        if (strstr(buf, "[lxc monitor]") && strstr(buf, HC_NAME_PREFIX))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+START_TEST(kill9_cleanup_resume)
+{
+    char why[256];
+    if (!hc_backend_lxc.probe(why, sizeof why)) {
+        fprintf(stderr, "SKIP kill9_cleanup_resume: %s\n", why);
+        return;
+    }
+    const char *dir = tl_tmpdir("calib_kill");
+    pid_t pid = start(dir, NULL);
+    wait_for_blocks(dir, 2);
+    usleep(250000); /* inside a block: containers and stressors exist */
+    kill(pid, SIGKILL);
+    wait_status(pid);
+    char before[NBLOCKS][112];
+    int ndone = count_done(dir, before, NBLOCKS);
+    ck_assert_int_lt(ndone, NBLOCKS);
+    ck_assert_int_gt(hc_leftovers(dir, NULL) + host_leftovers(), 0); /* the kill left something to clean */
+
+    const char *cleanup[] = {"cleanup", "--workdir", dir, NULL};
+    char *err = NULL;
+    int st;
+    pid_t c = fork();
+    if (c == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        execv(HS_CALIBRATE, (char *const[]){HS_CALIBRATE, (char *)cleanup[0], (char *)cleanup[1], (char *)cleanup[2], NULL});
+        _exit(127);
+    }
+    st = wait_status(c);
+    ck_assert_int_eq(st, 0);
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    ck_assert_int_eq(host_leftovers(), 0);
+    free(err);
+
+    /* without --resume the log is not touched */
+    ck_assert_int_eq(wait_status(start(dir, NULL)), 1);
+    ck_assert_int_eq(count_done(dir, NULL, 0), ndone);
+    /* --resume runs exactly what was missing */
+    ck_assert_int_eq(wait_status(start(dir, "--resume")), 0);
+    char after[2 * NBLOCKS][112];
+    int total = count_done(dir, after, 2 * NBLOCKS);
+    ck_assert_int_eq(total, NBLOCKS);
+    for (int i = 0; i < total; i++)
+        for (int k = i + 1; k < total; k++)
+            ck_assert_msg(strcmp(after[i], after[k]) != 0, "block %s ran twice", after[i]);
+    for (int i = 0; i < ndone; i++)
+        ck_assert_str_eq(after[i], before[i]); /* the first ones are kept, in place */
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    ck_assert_int_eq(host_leftovers(), 0);
+}
+END_TEST
+
+START_TEST(sigterm_tears_down)
+{
+    char why[256];
+    if (!hc_backend_lxc.probe(why, sizeof why)) {
+        fprintf(stderr, "SKIP sigterm_tears_down: %s\n", why);
+        return;
+    }
+    const char *dir = tl_tmpdir("calib_term");
+    pid_t pid = start(dir, NULL);
+    wait_for_blocks(dir, 1);
+    usleep(250000);
+    kill(pid, SIGTERM);
+    ck_assert_int_eq(wait_status(pid), 130);
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    ck_assert_int_eq(host_leftovers(), 0);
+}
+END_TEST
+
+static Suite *make(void)
+{
+    Suite *s = suite_create("calibrate_run");
+    TCase *tc = tcase_create("calibrate_run");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, kill9_cleanup_resume);
+    tcase_add_test(tc, sigterm_tears_down);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return tl_run_suite(make()); }
