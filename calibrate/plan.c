@@ -177,7 +177,8 @@ void hc_plan_run_order(const hc_plan *p, unsigned b, unsigned *order)
 double hc_plan_estimate(const hc_plan *p)
 {
     double per_run = p->cfg.seconds + 0.15; /* settle + start-up of the benchmark */
-    double per_block = 2.0 * p->cfg.nbackends * per_run + 0.2 * p->cfg.nbackends;
+    double warmup = (p->cfg.seconds < 0.2 ? p->cfg.seconds : 0.2) + 0.15;
+    double per_block = 2.0 * p->cfg.nbackends * per_run + p->cfg.nbackends * (warmup + 0.2);
     return per_block * p->nblocks;
 }
 

@@ -122,7 +122,8 @@ int hc_report(const char *log_path, unsigned long long seed, FILE *out, hs_error
         if (block && json_is_true(json_object_get(j, "block_done"))) {
             done = realloc(done, (ndone + 1) * sizeof *done);
             done[ndone++] = strdup(block);
-        } else if (block && json_is_number(json_object_get(json_object_get(j, "result"), "value"))) {
+        } else if (block && !json_is_true(json_object_get(j, "warmup")) &&
+                   json_is_number(json_object_get(json_object_get(j, "result"), "value"))) {
             if (nruns == cap) {
                 cap = cap ? 2 * cap : 256;
                 runs = realloc(runs, cap * sizeof *runs);

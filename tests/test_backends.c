@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <lxc/lxccontainer.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,32 @@ START_TEST(native_binds)
     ck_assert_int_eq(hc_cleanup(dir, NULL, &err), 1);
     ck_assert_int_eq(hc_leftovers(dir, NULL), 0);
     waitpid(pid, NULL, 0);
+}
+END_TEST
+
+/* Spawn and pause at once, as a block does: the pause must reach the new
+ * process group even when the child has not run yet. */
+START_TEST(native_spawn_then_pause_at_once)
+{
+    hs_error err;
+    hc_node n = {.numa = -1, .state = NULL}; /* no state file: its fsync would let the child run first */
+    snprintf(n.name, sizeof n.name, HC_NAME_PREFIX "test-race");
+    char *argv[] = {HS_BENCH, "stress", "kind=cpu", NULL};
+    /* On one CPU the parent keeps running after fork: the child has not
+     * set its process group when the pause is sent. */
+    cpu_set_t one, saved;
+    sched_getaffinity(0, sizeof saved, &saved);
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    sched_setaffinity(0, sizeof one, &one);
+    for (int i = 0; i < 200; i++) {
+        pid_t pid;
+        ck_assert_int_eq(hc_backend_native.spawn(&n, argv, &pid, &err), 0);
+        ck_assert_msg(hc_backend_native.set_running(&n, pid, 0) == 0, "pause failed on spawn %d", i);
+        ck_assert_int_eq(kill(-pid, SIGKILL), 0);
+        waitpid(pid, NULL, 0);
+    }
+    sched_setaffinity(0, sizeof saved, &saved);
 }
 END_TEST
 
@@ -141,6 +168,7 @@ static Suite *make(void)
     TCase *tc = tcase_create("backends");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, native_binds);
+    tcase_add_test(tc, native_spawn_then_pause_at_once);
     tcase_add_test(tc, lxc_container_pinned);
     tcase_add_test(tc, lxc_refuses_impossible_pinning);
     suite_add_tcase(s, tc);

@@ -78,6 +78,9 @@ static pid_t start_child(hc_node *n, char *const argv[], int *outfd, int record,
             _exit(126);
         bind_and_exec(n, argv);
     }
+    /* Both sides set the process group: the caller may signal the group
+     * (pause, kill) before the child has run at all. */
+    setpgid(pid, pid);
     close(go[0]);
     if (record && n->state && hc_state_note_process(n->state, pid) < 0) {
         close(go[1]);
