@@ -175,6 +175,7 @@ START_TEST(refusals)
         ck_assert_int_eq(hc_place(&t, &cases[i].req, &p, &err), -1);
         ck_assert_msg(strstr(err.text, cases[i].expect) != NULL, "case %zu: %s", i, err.text);
     }
+    hc_topology_free(&t);
     hs_error err;
     ck_assert_int_eq(hc_topology_load(&t, "bogus:3", &err), -1);
     ck_assert_ptr_nonnull(strstr(err.text, "synthetic description"));

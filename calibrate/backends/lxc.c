@@ -58,21 +58,21 @@ static int configure(struct lxc_container *c, const hc_node *n, char *bad, size_
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (!c->set_config_item(c, fixed[i][0], fixed[i][1]))
-            return snprintf(bad, cap, "%s", fixed[i][0]), -1;
+            return snprintf(bad, cap, "config item %s refused", fixed[i][0]), -1;
     if (n->cpuset[0]) {
         snprintf(key, sizeof key, "%s.cpuset.cpus", cg);
         if (!c->set_config_item(c, key, n->cpuset))
-            return snprintf(bad, cap, "%s", key), -1;
+            return snprintf(bad, cap, "config item %s refused", key), -1;
     }
     snprintf(key, sizeof key, "%s.cpuset.mems", cg);
     snprintf(val, sizeof val, "%d", n->numa >= 0 ? n->numa : 0);
     if (n->numa >= 0 && !c->set_config_item(c, key, val))
-        return snprintf(bad, cap, "%s", key), -1;
+        return snprintf(bad, cap, "config item %s refused", key), -1;
     if (n->mem_limit) {
         snprintf(key, sizeof key, "%s.%s", cg, strcmp(cg, "lxc.cgroup") == 0 ? "memory.limit_in_bytes" : "memory.max");
         snprintf(val, sizeof val, "%llu", (unsigned long long)n->mem_limit);
         if (!c->set_config_item(c, key, val))
-            return snprintf(bad, cap, "%s", key), -1;
+            return snprintf(bad, cap, "config item %s refused", key), -1;
     }
     return 0;
 }
@@ -109,10 +109,6 @@ static int lxc_prepare(hc_node *n, hs_error *err)
                 snprintf(bad, sizeof bad, "start failed (see the container's log)");
         } else if (!bad[0]) {
             snprintf(bad, sizeof bad, "cannot create the container object");
-        } else {
-            char item[64];
-            snprintf(item, sizeof item, "%s", bad);
-            snprintf(bad, sizeof bad, "config item %s refused", item);
         }
         if (!ok && write(p[1], bad, strlen(bad)) < 0)
             _exit(2);
