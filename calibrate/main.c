@@ -160,8 +160,12 @@ int main(int argc, char **argv)
             hs_error_print(stderr, &err);
             return 2;
         }
-        if (end && (*end || end == optarg)) {
-            fprintf(stderr, "hpcsim-calibrate: '%s' is not a number\n", optarg);
+        if (end && (*end || end == optarg || optarg[0] == '-')) {
+            const char *flag = "?";
+            for (const struct option *o = opts; o->name; o++)
+                if (o->val == c)
+                    flag = o->name;
+            fprintf(stderr, "hpcsim-calibrate: --%s: '%s' is not a non-negative number\n", flag, optarg);
             return 2;
         }
     }
