@@ -61,16 +61,23 @@ static void default_bench_bin(char *out, size_t cap)
     snprintf(out, cap, "%s/hpcsim-bench", dirname(self));
 }
 
-/* /dev/kvm is usable when it opens and answers KVM_GET_API_VERSION (12):
- * a device node alone proves nothing (some VMs expose one that fails). */
+/* /dev/kvm is usable when it answers KVM_GET_API_VERSION (12) and lets us
+ * create a VM: a device node alone proves nothing (some guests expose one
+ * that fails), and the project's machines were thought to have none but
+ * do run nested KVM. */
 static const char *kvm_state(void)
 {
     int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return "no usable /dev/kvm (cannot open it)";
     int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+    int vm = version == 12 ? ioctl(fd, KVM_CREATE_VM, 0) : -1;
+    if (vm >= 0)
+        close(vm);
     close(fd);
-    return version == 12 ? "/dev/kvm usable (API 12)" : "/dev/kvm present but not answering";
+    return vm >= 0 ? "/dev/kvm usable (API 12, a VM can be created)"
+           : version == 12 ? "/dev/kvm answers but cannot create a VM"
+                           : "/dev/kvm present but not answering";
 }
 
 static int probe(const char *topo_spec)
