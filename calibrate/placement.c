@@ -50,6 +50,28 @@ void hc_cpulist(const unsigned *cpus, unsigned n, char *out, size_t cap)
     free(s);
 }
 
+int hc_cpulist_parse(const char *list, unsigned *cpus, unsigned cap)
+{
+    unsigned n = 0;
+    for (const char *s = list; *s;) {
+        char *end;
+        if (*s < '0' || *s > '9')
+            return -1;
+        unsigned long a = strtoul(s, &end, 10), z = a;
+        if (*end == '-') {
+            if (end[1] < '0' || end[1] > '9')
+                return -1;
+            z = strtoul(end + 1, &end, 10);
+        }
+        if (z < a || (*end && *end != ','))
+            return -1;
+        for (unsigned long x = a; x <= z && n < cap; x++)
+            cpus[n++] = (unsigned)x;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return (int)n;
+}
+
 void hc_placement_free(hc_placement *p)
 {
     free(p->nodes);

@@ -55,5 +55,8 @@ void hc_placement_free(hc_placement *p);
 
 /* Formats sorted OS indexes as a Linux/libvirt/LXC CPU list ("1-2,17-18"). */
 void hc_cpulist(const unsigned *cpus, unsigned n, char *out, size_t cap);
+/* The inverse: fills cpus (at most cap) and returns how many, or -1 when
+ * list is not a CPU list. "" is the empty list. */
+int hc_cpulist_parse(const char *list, unsigned *cpus, unsigned cap);
 
 #endif

@@ -71,16 +71,8 @@ static void node_init(hc_node *n, block_ctx *c, const char *tag, unsigned i, con
 static unsigned host_cpus(const block_ctx *c, unsigned *cpus, unsigned cap)
 {
     const char *list = c->place.layout == HC_LAYOUT_DEF ? c->place.nodes[0].cpuset : c->place.remaining;
-    unsigned n = 0;
-    for (const char *s = list; *s && n < cap;) {
-        char *end;
-        unsigned a = (unsigned)strtoul(s, &end, 10), b = a;
-        if (*end == '-')
-            b = (unsigned)strtoul(end + 1, &end, 10);
-        for (unsigned x = a; x <= b && n < cap; x++)
-            cpus[n++] = x;
-        s = *end == ',' ? end + 1 : end;
-    }
+    int got = hc_cpulist_parse(list, cpus, cap); /* made by hc_cpulist: always well formed */
+    unsigned n = got > 0 ? (unsigned)got : 0;
     for (unsigned i = 0; i < n / 2; i++) { /* highest first: away from the nodes */
         unsigned tmp = cpus[i];
         cpus[i] = cpus[n - 1 - i];

@@ -182,6 +182,21 @@ START_TEST(refusals)
 }
 END_TEST
 
+START_TEST(cpulist_both_ways)
+{
+    unsigned cpus[16], n;
+    char text[64];
+    ck_assert_int_eq(hc_cpulist_parse("1-2,17-18", cpus, 16), 4);
+    ck_assert_uint_eq(cpus[2], 17);
+    hc_cpulist(cpus, 4, text, sizeof text);
+    ck_assert_str_eq(text, "1-2,17-18");
+    ck_assert_int_eq(hc_cpulist_parse("", cpus, 16), 0);
+    static const char *const bad[] = {"a", "1-", "3-1", "1,,2", "-1", "1;2", "1-2-3"};
+    for (n = 0; n < sizeof bad / sizeof bad[0]; n++)
+        ck_assert_msg(hc_cpulist_parse(bad[n], cpus, 16) == -1, "'%s' accepted", bad[n]);
+}
+END_TEST
+
 START_TEST(xml_round_trip)
 {
     const char *dir = tl_tmpdir("topo_xml");
@@ -210,6 +225,7 @@ static Suite *make(void)
     tcase_add_test(tc, one_socket_four_cores);
     tcase_add_test(tc, big_numa_host);
     tcase_add_test(tc, refusals);
+    tcase_add_test(tc, cpulist_both_ways);
     tcase_add_test(tc, xml_round_trip);
     suite_add_tcase(s, tc);
     return s;

@@ -167,18 +167,12 @@ int hc_domain_check_pins(const hc_topology *t, const hc_domain_spec *s, hs_error
             if (!is_pu(t, s->node->vcpu[i]))
                 return hs_error_set(err, s->name, 0, 0, "vCPU %u is pinned to CPU %u, which the host (%s, %u PUs) lacks",
                                     i, s->node->vcpu[i], t->source, t->npus);
-    const char *e = s->emulator_cpuset ? s->emulator_cpuset : "";
-    while (*e) {
-        char *end;
-        unsigned a = (unsigned)strtoul(e, &end, 10), z = a;
-        if (end == e)
-            return hs_error_set(err, s->name, 0, 0, "emulator CPU set '%s' is not a CPU list", s->emulator_cpuset);
-        if (*end == '-')
-            z = (unsigned)strtoul(end + 1, &end, 10);
-        for (unsigned x = a; x <= z; x++)
-            if (!is_pu(t, x))
-                return hs_error_set(err, s->name, 0, 0, "the emulator is pinned to CPU %u, which the host lacks", x);
-        e = *end == ',' ? end + 1 : end;
-    }
+    unsigned emu[1024];
+    int n = hc_cpulist_parse(s->emulator_cpuset ? s->emulator_cpuset : "", emu, 1024);
+    if (n < 0)
+        return hs_error_set(err, s->name, 0, 0, "emulator CPU set '%s' is not a CPU list", s->emulator_cpuset);
+    for (int i = 0; i < n; i++)
+        if (!is_pu(t, emu[i]))
+            return hs_error_set(err, s->name, 0, 0, "the emulator is pinned to CPU %u, which the host lacks", emu[i]);
     return 0;
 }
