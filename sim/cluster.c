@@ -5,6 +5,7 @@
 #include "hpcsim/cluster.h"
 #include "cluster_internal.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,8 @@ static int cmp_range(const void *a, const void *b)
 }
 
 /* Recomputes every partition's unit ranges and the free map for the
- * current mode. part_groups[p] lists the groups of partition p (a group
- * index per entry, terminated by UINT32_MAX). */
-static int layout_units(hs_cluster *c, uint32_t *const *part_groups)
+ * current mode, from the groups each partition owns. */
+static int layout_units(hs_cluster *c)
 {
     c->nunits = c->mode == HS_ALLOC_NODES ? c->nnodes : c->ncores;
     hs_bitmap_free(&c->free);
@@ -47,24 +47,26 @@ static int layout_units(hs_cluster *c, uint32_t *const *part_groups)
     hs_bitmap_set_range(&c->free, 0, c->nunits);
     for (uint32_t p = 0; p < c->nparts; p++) {
         hs_partition *part = &c->parts[p];
-        uint32_t n = 0;
-        while (part_groups[p][n] != UINT32_MAX)
-            n++;
         free(part->units);
-        if (!(part->units = calloc(n ? n : 1, sizeof *part->units)))
+        if (!(part->units = calloc(c->ngroups, sizeof *part->units)))
             return -1;
+        uint32_t n = 0, cores = 0;
+        bool mixed = false; /* node sizes differ: no whole-node allocation */
         part->total_units = 0;
-        part->cores_per_node = n ? c->groups[part_groups[p][0]].cores : 0;
-        for (uint32_t i = 0; i < n; i++) {
-            const hs_node_group *g = &c->groups[part_groups[p][i]];
+        for (uint32_t i = 0; i < c->ngroups; i++) {
+            const hs_node_group *g = &c->groups[i];
+            if (g->partition != p)
+                continue;
             uint64_t first = c->mode == HS_ALLOC_NODES ? g->first_node : c->core_base[g->first_node];
             uint64_t count = c->mode == HS_ALLOC_NODES ? g->count : (uint64_t)g->count * g->cores;
-            part->units[i].first = (uint32_t)first;
-            part->units[i].count = (uint32_t)count;
+            part->units[n].first = (uint32_t)first;
+            part->units[n].count = (uint32_t)count;
             part->total_units += count;
-            if (g->cores != part->cores_per_node)
-                part->cores_per_node = 0;
+            mixed = mixed || (n > 0 && g->cores != cores);
+            cores = g->cores;
+            n++;
         }
+        part->cores_per_node = mixed ? 0 : cores;
         qsort(part->units, n, sizeof *part->units, cmp_range);
         /* merge adjacent groups into one range */
         uint32_t m = 0;
@@ -80,58 +82,7 @@ static int layout_units(hs_cluster *c, uint32_t *const *part_groups)
     return 0;
 }
 
-static uint32_t **all_groups_one_partition(uint32_t ngroups)
-{
-    uint32_t **pg = calloc(1, sizeof *pg);
-    if (!pg || !(pg[0] = malloc((ngroups + 1) * sizeof **pg))) {
-        free(pg);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < ngroups; i++)
-        pg[0][i] = i;
-    pg[0][ngroups] = UINT32_MAX;
-    return pg;
-}
-
-static void free_part_groups(uint32_t **pg, uint32_t nparts)
-{
-    if (!pg)
-        return;
-    for (uint32_t i = 0; i < nparts; i++)
-        free(pg[i]);
-    free(pg);
-}
-
-/* Node groups from parts back: which groups each partition holds, read
- * off the current ranges in node numbering. */
-static uint32_t **groups_of_partitions(const hs_cluster *c)
-{
-    uint32_t **pg = calloc(c->nparts, sizeof *pg);
-    if (!pg)
-        return NULL;
-    for (uint32_t p = 0; p < c->nparts; p++) {
-        if (!(pg[p] = malloc((c->ngroups + 1) * sizeof **pg))) {
-            free_part_groups(pg, c->nparts);
-            return NULL;
-        }
-        uint32_t n = 0;
-        for (uint32_t g = 0; g < c->ngroups; g++) {
-            const hs_node_group *grp = &c->groups[g];
-            uint64_t first = c->mode == HS_ALLOC_NODES ? grp->first_node : c->core_base[grp->first_node];
-            for (uint32_t r = 0; r < c->parts[p].nranges; r++) {
-                const hs_range *rg = &c->parts[p].units[r];
-                if (first >= rg->first && first < (uint64_t)rg->first + rg->count) {
-                    pg[p][n++] = g;
-                    break;
-                }
-            }
-        }
-        pg[p][n] = UINT32_MAX;
-    }
-    return pg;
-}
-
-int hs_cluster_finish_layout(hs_cluster *c, uint32_t **part_groups, const char *source, hs_error *err)
+int hs_cluster_finish_layout(hs_cluster *c, const char *source, hs_error *err)
 {
     uint64_t nodes = 0, cores = 0;
     for (uint32_t i = 0; i < c->ngroups; i++) {
@@ -157,22 +108,16 @@ int hs_cluster_finish_layout(hs_cluster *c, uint32_t **part_groups, const char *
             base += c->groups[g].cores;
         }
     c->core_base[nodes] = base;
-    uint32_t **own = NULL;
-    if (!part_groups) {
-        if (!(own = all_groups_one_partition(c->ngroups)))
+    if (c->nparts == 0) {
+        if (!(c->parts = calloc(1, sizeof *c->parts)) || !(c->parts[0].name = strdup("all")))
             return hs_error_set(err, source, 0, 0, "out of memory");
-        if (!(c->parts = calloc(1, sizeof *c->parts)) || !(c->parts[0].name = strdup("all"))) {
-            free_part_groups(own, 1);
-            return hs_error_set(err, source, 0, 0, "out of memory");
-        }
         c->parts[0].swf_partition = -1;
         c->nparts = 1;
         c->default_part = 0;
-        part_groups = own;
+        for (uint32_t i = 0; i < c->ngroups; i++)
+            c->groups[i].partition = 0;
     }
-    int rc = layout_units(c, part_groups);
-    free_part_groups(own, 1);
-    if (rc < 0)
+    if (layout_units(c) < 0)
         return hs_error_set(err, source, 0, 0, "out of memory");
     return hs_cluster_set_mode(c, c->mode, source, err);
 }
@@ -194,7 +139,7 @@ int hs_cluster_init_uniform(hs_cluster *c, uint32_t nnodes, uint32_t cores, enum
     c->ngroups = 1;
     c->groups[0].count = nnodes;
     c->groups[0].cores = cores;
-    if (hs_cluster_finish_layout(c, NULL, "--nodes/--cores-per-node", err) < 0) {
+    if (hs_cluster_finish_layout(c, "--nodes/--cores-per-node", err) < 0) {
         hs_cluster_free(c);
         return -1;
     }
@@ -212,13 +157,8 @@ int hs_cluster_set_mode(hs_cluster *c, enum hs_alloc_mode mode, const char *sour
                                     c->parts[p].name);
     if (mode == c->mode && c->free.words)
         return 0;
-    uint32_t **pg = groups_of_partitions(c);
-    if (!pg)
-        return hs_error_set(err, source, 0, 0, "out of memory");
     c->mode = mode;
-    int rc = layout_units(c, pg);
-    free_part_groups(pg, c->nparts);
-    return rc < 0 ? hs_error_set(err, source, 0, 0, "out of memory") : 0;
+    return layout_units(c) < 0 ? hs_error_set(err, source, 0, 0, "out of memory") : 0;
 }
 
 uint64_t hs_cluster_demand(const hs_cluster *c, uint32_t p, uint64_t procs)

@@ -4,9 +4,9 @@
 
 #include "hpcsim/cluster.h"
 
-/* Numbers nodes and cores of c->groups, then lays out partition units.
- * part_groups[p] lists the groups of partition p (UINT32_MAX-terminated);
- * NULL makes one partition "all" of every group. */
-int hs_cluster_finish_layout(hs_cluster *c, uint32_t **part_groups, const char *source, hs_error *err);
+/* Numbers nodes and cores of c->groups, then lays out partition units
+ * from each group's partition. With no partitions (c->nparts == 0) it
+ * makes one, "all", of every group. */
+int hs_cluster_finish_layout(hs_cluster *c, const char *source, hs_error *err);
 
 #endif

@@ -124,59 +124,52 @@ static long find_group(const hs_cluster *c, const char *name)
     return -1;
 }
 
-/* Fills part_groups; *pg_out is allocated with one list per partition. */
-static int read_partitions(hs_cluster *c, const json_t *arr, uint32_t ***pg_out, const char *src,
-                           hs_error *err)
+/* Fills c->parts and gives each group its partition. */
+static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs_error *err)
 {
     static const char *const keys[] = {"name", "groups", "swf_partition", "default", NULL};
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return hs_error_set(err, src, 0, 0, "partitions: expected a non-empty array, got %s",
                             json_is_array(arr) ? "an empty array" : json_kind(arr));
     size_t n = json_array_size(arr);
-    long *owner = malloc(c->ngroups * sizeof *owner);
-    uint32_t **pg = calloc(n, sizeof *pg);
-    if (!(c->parts = calloc(n, sizeof *c->parts)) || !owner || !pg) {
-        free(owner);
-        free(pg);
+    if (!(c->parts = calloc(n, sizeof *c->parts)))
         return hs_error_set(err, src, 0, 0, "out of memory");
-    }
-    *pg_out = pg;
     for (uint32_t g = 0; g < c->ngroups; g++)
-        owner[g] = -1;
-    int have_default = 0, rc = -1;
+        c->groups[g].partition = UINT32_MAX; /* none yet */
+    int have_default = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *p = json_array_get(arr, i);
         char path[48];
         snprintf(path, sizeof path, "partitions[%zu]", i);
         if (!json_is_object(p)) {
             hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, json_kind(p));
-            goto out;
+            return -1;
         }
         const char *name = NULL;
         long long swf = -1;
         if (check_keys(p, keys, src, path, err) < 0 || get_string(p, "name", &name, src, path, err) < 0 ||
             get_int(p, "swf_partition", 0, 0, 1ll << 40, &swf, src, path, err) < 0)
-            goto out;
+            return -1;
         if (!name) {
             hs_error_set(err, src, 0, 0, "%s.name: missing (a partition needs a name)", path);
-            goto out;
+            return -1;
         }
         for (size_t k = 0; k < i; k++)
             if (strcmp(c->parts[k].name, name) == 0 ||
                 (swf >= 0 && c->parts[k].swf_partition == swf)) {
                 hs_error_set(err, src, 0, 0, "%s: same %s as partitions[%zu]", path,
                              strcmp(c->parts[k].name, name) == 0 ? "name" : "swf_partition", k);
-                goto out;
+                return -1;
             }
         json_t *def = json_object_get(p, "default");
         if (def && !json_is_boolean(def)) {
             hs_error_set(err, src, 0, 0, "%s.default: expected a boolean, got %s", path, json_kind(def));
-            goto out;
+            return -1;
         }
         if (def && json_is_true(def)) {
             if (have_default) {
                 hs_error_set(err, src, 0, 0, "%s.default: only one partition can be the default", path);
-                goto out;
+                return -1;
             }
             have_default = 1;
             c->default_part = (uint32_t)i;
@@ -185,12 +178,12 @@ static int read_partitions(hs_cluster *c, const json_t *arr, uint32_t ***pg_out,
         if (!json_is_array(groups) || json_array_size(groups) == 0) {
             hs_error_set(err, src, 0, 0, "%s.groups: expected a non-empty array of group names, got %s", path,
                          groups ? (json_is_array(groups) ? "an empty array" : json_kind(groups)) : "nothing");
-            goto out;
+            return -1;
         }
         size_t ng = json_array_size(groups);
-        if (!(pg[i] = malloc((ng + 1) * sizeof **pg)) || !(c->parts[i].name = strdup(name))) {
+        if (!(c->parts[i].name = strdup(name))) {
             hs_error_set(err, src, 0, 0, "out of memory");
-            goto out;
+            return -1;
         }
         c->nparts = (uint32_t)i + 1;
         c->parts[i].swf_partition = swf;
@@ -199,35 +192,30 @@ static int read_partitions(hs_cluster *c, const json_t *arr, uint32_t ***pg_out,
             if (!json_is_string(gn)) {
                 hs_error_set(err, src, 0, 0, "%s.groups[%zu]: expected a group name, got %s", path, k,
                              json_kind(gn));
-                goto out;
+                return -1;
             }
             long g = find_group(c, json_string_value(gn));
             if (g < 0) {
                 hs_error_set(err, src, 0, 0, "%s.groups[%zu]: no group is named '%s'", path, k,
                              json_string_value(gn));
-                goto out;
+                return -1;
             }
-            if (owner[g] >= 0) {
+            if (c->groups[g].partition != UINT32_MAX) {
                 hs_error_set(err, src, 0, 0,
                              "%s.groups[%zu]: group '%s' is already in partition '%s'; partitions "
                              "must not overlap",
-                             path, k, c->groups[g].name, c->parts[owner[g]].name);
-                goto out;
+                             path, k, c->groups[g].name, c->parts[c->groups[g].partition].name);
+                return -1;
             }
-            owner[g] = (long)i;
-            pg[i][k] = (uint32_t)g;
+            c->groups[g].partition = (uint32_t)i;
         }
-        pg[i][ng] = UINT32_MAX;
     }
     for (uint32_t g = 0; g < c->ngroups; g++)
-        if (owner[g] < 0) {
+        if (c->groups[g].partition == UINT32_MAX) {
             hs_error_set(err, src, 0, 0, "groups[%u]: group '%s' is in no partition", g, c->groups[g].name);
-            goto out;
+            return -1;
         }
-    rc = 0;
-out:
-    free(owner);
-    return rc;
+    return 0;
 }
 
 int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const char *src, hs_error *err)
@@ -236,8 +224,6 @@ int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const cha
     memset(c, 0, sizeof *c);
     json_error_t jerr;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    uint32_t **pg = NULL;
-    uint32_t npg = 0;
     int rc = -1;
     if (!root)
         return hs_error_set(err, src, jerr.line, jerr.column, "%s", jerr.text);
@@ -262,18 +248,10 @@ int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const cha
     if (read_groups(c, json_object_get(root, "groups"), src, err) < 0)
         goto out;
     json_t *parts = json_object_get(root, "partitions");
-    if (parts) {
-        if (read_partitions(c, parts, &pg, src, err) < 0) {
-            npg = json_is_array(parts) ? (uint32_t)json_array_size(parts) : 0;
-            goto out;
-        }
-        npg = c->nparts;
-    }
-    rc = hs_cluster_finish_layout(c, pg, src, err);
+    if (parts && read_partitions(c, parts, src, err) < 0)
+        goto out;
+    rc = hs_cluster_finish_layout(c, src, err);
 out:
-    for (uint32_t i = 0; pg && i < npg; i++)
-        free(pg[i]);
-    free(pg);
     json_decref(root);
     if (rc < 0)
         hs_cluster_free(c);

@@ -20,6 +20,7 @@ typedef struct hs_node_group {
     uint32_t cores;      /* per node */
     uint64_t memory_mb;  /* per node; 0 = not described */
     uint32_t first_node; /* index of its first node */
+    uint32_t partition;  /* the one partition it belongs to */
 } hs_node_group;
 
 typedef struct hs_partition {
