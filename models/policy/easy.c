@@ -20,22 +20,25 @@
 #include <stdlib.h>
 
 #include "hpcsim/engine.h"
-#include "job_queue.h"
 #include "queue_index.h"
 #include "running_set.h"
 #include "start.h"
 
+/* The waiting jobs of a partition are its arrival positions still held
+ * in the index; the head is the first of them, found by a cursor that only
+ * moves forward (positions are filled in order and only ever cleared). */
 typedef struct easy {
     hs_engine *eng;
     hs_job *jobs;
-    hs_job_queue q;
+    uint32_t nparts;
     hs_running_set *running; /* per partition */
     hs_running_nodes nodes;  /* shared by the running sets */
     double *expected_end;    /* per job: start + requested time */
     bool *released;          /* per partition: a job ended since the last pass */
-    uint32_t *first_new;     /* per partition: first job queued since the last pass */
+    uint32_t *first_new;     /* per partition: position of the first job queued since the last pass */
     hs_queue_index *index;   /* per partition: waiting jobs by arrival position */
     uint32_t *arrivals;      /* per partition: jobs queued so far */
+    uint32_t *head;          /* per partition: no job waits before this position */
     uint32_t *pos;           /* per job: arrival position in its partition */
     uint32_t **job_at;       /* per partition: job at each arrival position */
     hs_intervals alloc;
@@ -44,7 +47,7 @@ typedef struct easy {
 static void easy_destroy(void *state)
 {
     easy *e = state;
-    for (uint32_t p = 0; p < e->q.nparts; p++) {
+    for (uint32_t p = 0; p < e->nparts; p++) {
         if (e->index)
             hs_queue_index_free(&e->index[p]);
         if (e->job_at)
@@ -53,8 +56,8 @@ static void easy_destroy(void *state)
     free(e->index);
     free(e->job_at);
     free(e->arrivals);
+    free(e->head);
     hs_running_nodes_free(&e->nodes);
-    hs_job_queue_free(&e->q);
     free(e->running);
     free(e->pos);
     free(e->expected_end);
@@ -72,6 +75,8 @@ static int easy_create(hs_engine *eng, void **state, hs_error *err)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     e->eng = eng;
     e->jobs = hs_engine_trace(eng)->jobs;
+    e->nparts = nparts;
+    e->head = calloc(nparts, sizeof *e->head);
     e->running = calloc(nparts, sizeof *e->running);
     e->pos = malloc((njobs ? njobs : 1) * sizeof *e->pos);
     e->index = calloc(nparts, sizeof *e->index);
@@ -80,7 +85,7 @@ static int easy_create(hs_engine *eng, void **state, hs_error *err)
     e->expected_end = malloc((njobs ? njobs : 1) * sizeof *e->expected_end);
     e->released = calloc(nparts, sizeof *e->released);
     e->first_new = malloc(nparts * sizeof *e->first_new);
-    if (hs_job_queue_init(&e->q, njobs, nparts) < 0 || !e->running || !e->pos || !e->expected_end ||
+    if (!e->head || !e->running || !e->pos || !e->expected_end ||
         !e->released || !e->first_new || !e->index || !e->job_at || !e->arrivals ||
         hs_running_nodes_init(&e->nodes, njobs, e->expected_end) < 0) {
         easy_destroy(e);
@@ -98,7 +103,7 @@ static int easy_create(hs_engine *eng, void **state, hs_error *err)
         e->arrivals[p] = 0;
         e->running[p].nodes = &e->nodes;
         e->running[p].root = HS_RS_NIL;
-        e->first_new[p] = HS_NIL;
+        e->first_new[p] = HS_QI_NONE;
     }
     *state = e;
     return 0;
@@ -109,12 +114,11 @@ static void easy_submitted(void *state, hs_job *job)
     easy *e = state;
     uint32_t j = hs_engine_job_index(e->eng, job);
     uint32_t p = job->partition, at = e->arrivals[p]++;
-    hs_job_queue_append(&e->q, p, j);
     e->pos[j] = at;
     e->job_at[p][at] = j;
     hs_queue_index_set(&e->index[p], at, job->demand, job->req_time);
-    if (e->first_new[job->partition] == HS_NIL)
-        e->first_new[job->partition] = j;
+    if (e->first_new[p] == HS_QI_NONE)
+        e->first_new[p] = at;
 }
 
 static void easy_ended(void *state, hs_job *job)
@@ -129,13 +133,20 @@ static void easy_wakeup(void *state) { (void)state; }
 static int start(easy *e, uint32_t p, uint32_t j, hs_error *err)
 {
     hs_job *job = &e->jobs[j];
-    hs_job_queue_remove(&e->q, p, j);
     hs_queue_index_clear(&e->index[p], e->pos[j]);
     if (hs_policy_start_first_fit(e->eng, job, &e->alloc, err) < 0)
         return -1;
     e->expected_end[j] = job->start + job->req_time;
     hs_running_set_add(&e->running[p], j, job->demand);
     return 0;
+}
+
+/* Position of the first waiting job of partition p, HS_QI_NONE if none. */
+static uint32_t head_of(easy *e, uint32_t p)
+{
+    while (e->head[p] < e->arrivals[p] && !hs_queue_index_holds(&e->index[p], e->head[p]))
+        e->head[p]++;
+    return e->head[p] < e->arrivals[p] ? e->head[p] : HS_QI_NONE;
 }
 
 static int schedule_partition(easy *e, uint32_t p, hs_error *err)
@@ -145,21 +156,22 @@ static int schedule_partition(easy *e, uint32_t p, hs_error *err)
     bool full = e->released[p];
     uint32_t first_new = e->first_new[p];
     e->released[p] = false;
-    e->first_new[p] = HS_NIL;
+    e->first_new[p] = HS_QI_NONE;
 
-    uint32_t head;
-    while ((head = e->q.head[p]) != HS_NIL && e->jobs[head].demand <= part->free_units) {
+    uint32_t at, head;
+    while ((at = head_of(e, p)) != HS_QI_NONE && e->jobs[e->job_at[p][at]].demand <= part->free_units) {
         full = true; /* the head moved: every job behind it is worth a look */
-        if (start(e, p, head, err) < 0)
+        if (start(e, p, e->job_at[p][at], err) < 0)
             return -1;
     }
-    if (head == HS_NIL || part->free_units == 0)
+    if (at == HS_QI_NONE || part->free_units == 0)
         return 0;
-    if (head == first_new)
+    head = e->job_at[p][at];
+    if (at == first_new)
         full = true;
-    if (!full && first_new == HS_NIL)
+    if (!full && first_new == HS_QI_NONE)
         return 0;
-    uint32_t from = full ? e->pos[head] + 1 : e->pos[first_new];
+    uint32_t from = full ? at + 1 : first_new;
     /* Is there any job that fits now? Only then is a reservation needed. */
     const hs_queue_index *qi = &e->index[p];
     if (hs_queue_index_next(qi, from, part->free_units, now, -INFINITY, part->free_units) == HS_QI_NONE)
@@ -172,7 +184,6 @@ static int schedule_partition(easy *e, uint32_t p, hs_error *err)
     uint64_t extra = part->free_units + released - e->jobs[head].demand;
     /* Backfill in arrival order: each hit is a job that fits now and ends
      * by the shadow time, or else fits in the extra units. */
-    uint32_t at;
     while (part->free_units > 0 &&
            (at = hs_queue_index_next(qi, from, part->free_units, now, shadow, extra)) != HS_QI_NONE) {
         uint32_t k = e->job_at[p][at];
@@ -188,7 +199,7 @@ static int schedule_partition(easy *e, uint32_t p, hs_error *err)
 static int easy_schedule(void *state, hs_error *err)
 {
     easy *e = state;
-    for (uint32_t p = 0; p < e->q.nparts; p++)
+    for (uint32_t p = 0; p < e->nparts; p++)
         if (schedule_partition(e, p, err) < 0)
             return -1;
     return 0;

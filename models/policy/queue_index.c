@@ -50,6 +50,11 @@ void hs_queue_index_set(hs_queue_index *qi, uint32_t pos, uint32_t demand, doubl
 
 void hs_queue_index_clear(hs_queue_index *qi, uint32_t pos) { hs_queue_index_set(qi, pos, UINT32_MAX, INFINITY); }
 
+bool hs_queue_index_holds(const hs_queue_index *qi, uint32_t pos)
+{
+    return qi->min_demand[(size_t)qi->leaves + pos] != UINT32_MAX;
+}
+
 typedef struct query {
     const hs_queue_index *qi;
     uint32_t from;

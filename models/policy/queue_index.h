@@ -8,6 +8,7 @@
 #ifndef HPCSIM_POLICY_QUEUE_INDEX_H
 #define HPCSIM_POLICY_QUEUE_INDEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HS_QI_NONE UINT32_MAX
@@ -22,6 +23,8 @@ int hs_queue_index_init(hs_queue_index *qi, uint32_t capacity);
 void hs_queue_index_free(hs_queue_index *qi);
 void hs_queue_index_set(hs_queue_index *qi, uint32_t pos, uint32_t demand, double req_time);
 void hs_queue_index_clear(hs_queue_index *qi, uint32_t pos);
+/* Whether a job waits at pos. */
+bool hs_queue_index_holds(const hs_queue_index *qi, uint32_t pos);
 
 /* First position >= from holding a job with demand <= free and either
  * now + req_time <= shadow or demand <= extra; HS_QI_NONE when none. The
