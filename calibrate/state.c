@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <lxc/lxccontainer.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -104,49 +105,43 @@ static int remove_container(const char *lxcpath, const char *name, FILE *log)
 
 /* cgroup folders liblxc makes for a container: lxc.payload.NAME and
  * lxc.monitor.NAME under every v1 controller and under the v2 hierarchy
- * ("unified" on hybrid hosts, the root on pure v2 ones). Counts them, and
- * removes them (bottom-up, as rmdir requires) unless only_count. */
-static int sweep_cgroups(const char *name, FILE *log, int only_count)
+ * ("unified" on hybrid hosts, the root on pure v2 ones). */
+static int sweep_hierarchy(const char *base, const char *name, FILE *log, int only_count)
 {
     static const char *const kinds[] = {"lxc.payload.", "lxc.monitor."};
-    static const char *const root = "/sys/fs/cgroup";
     int found = 0;
+    for (size_t k = 0; k < 2; k++) {
+        char dir[PATH_MAX], cmd[PATH_MAX + 64];
+        struct stat st;
+        int n = snprintf(dir, sizeof dir, "%s/%s%s", base, kinds[k], name);
+        if (n < 0 || (size_t)n >= sizeof dir || stat(dir, &st) != 0)
+            continue;
+        found++;
+        if (only_count) {
+            if (log)
+                fprintf(log, "leftover cgroup %s\n", dir);
+            continue;
+        }
+        /* children first: rmdir works bottom-up only */
+        n = snprintf(cmd, sizeof cmd, "find '%s' -depth -type d -exec rmdir {} + 2>/dev/null", dir);
+        if (n > 0 && (size_t)n < sizeof cmd && system(cmd) == 0 && log)
+            fprintf(log, "removed cgroup %s\n", dir);
+    }
+    return found;
+}
+
+/* Counts our container's cgroups everywhere, and removes them unless only_count. */
+static int sweep_cgroups(const char *name, FILE *log, int only_count)
+{
+    static const char *const root = "/sys/fs/cgroup";
+    int found = sweep_hierarchy(root, name, log, only_count);
     DIR *d = opendir(root);
     struct dirent *e;
-    for (int top = 1; top >= 0; top--) { /* the root itself (pure v2), then each hierarchy */
-        if (!top && !d)
-            break;
-        for (;;) {
-            char base[600];
-            if (top) {
-                snprintf(base, sizeof base, "%s", root);
-            } else {
-                if (!(e = readdir(d)))
-                    break;
-                if (e->d_name[0] == '.')
-                    continue;
-                snprintf(base, sizeof base, "%s/%s", root, e->d_name);
-            }
-            for (size_t k = 0; k < 2; k++) {
-                char dir[900];
-                struct stat st;
-                snprintf(dir, sizeof dir, "%s/%s%s", base, kinds[k], name);
-                if (stat(dir, &st) != 0)
-                    continue;
-                found++;
-                if (only_count) {
-                    if (log)
-                        fprintf(log, "leftover cgroup %s\n", dir);
-                    continue;
-                }
-                char cmd[1000];
-                snprintf(cmd, sizeof cmd, "find '%s' -depth -type d -exec rmdir {} + 2>/dev/null", dir);
-                if (system(cmd) == 0 && log)
-                    fprintf(log, "removed cgroup %s\n", dir);
-            }
-            if (top)
-                break;
-        }
+    while (d && (e = readdir(d))) {
+        char base[PATH_MAX];
+        int n = snprintf(base, sizeof base, "%s/%s", root, e->d_name);
+        if (e->d_name[0] != '.' && n > 0 && (size_t)n < sizeof base)
+            found += sweep_hierarchy(base, name, log, only_count);
     }
     if (d)
         closedir(d);
