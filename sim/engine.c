@@ -24,7 +24,7 @@ struct hs_engine {
     uint32_t *arrivals; /* job indices by (submit, index) */
     uint32_t next_arrival;
     hs_intervals *alloc; /* per job; held while it runs */
-    uint64_t ended, events;
+    uint64_t ended;
 };
 
 void hs_engine_options_default(hs_engine_options *o)
@@ -107,7 +107,6 @@ double hs_engine_now(const hs_engine *e) { return e->now; }
 hs_cluster *hs_engine_cluster(const hs_engine *e) { return e->cluster; }
 hs_trace *hs_engine_trace(const hs_engine *e) { return e->trace; }
 uint64_t hs_engine_jobs_ended(const hs_engine *e) { return e->ended; }
-uint64_t hs_engine_events(const hs_engine *e) { return e->events; }
 
 uint32_t hs_engine_job_index(const hs_engine *e, const hs_job *job)
 {
@@ -194,19 +193,16 @@ int hs_engine_run(hs_engine *e, hs_error *err)
         e->now = t;
         while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_JOB_END) {
             hs_heap_pop(&e->heap, &ev);
-            e->events++;
             if (end_job(e, ev.job, err) < 0)
                 return -1;
         }
         while (e->next_arrival < e->trace->njobs && e->trace->jobs[e->arrivals[e->next_arrival]].submit == t) {
             hs_job *job = &e->trace->jobs[e->arrivals[e->next_arrival++]];
             job->state = HS_JOB_QUEUED;
-            e->events++;
             e->ops->job_submitted(e->pstate, job);
         }
         while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_WAKEUP) {
             hs_heap_pop(&e->heap, &ev);
-            e->events++;
             e->ops->wakeup(e->pstate);
         }
         if (e->ops->schedule(e->pstate, err) < 0)

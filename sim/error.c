@@ -4,16 +4,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-void hs_error_clear(hs_error *err)
-{
-    if (!err)
-        return;
-    err->text[0] = '\0';
-    err->source[0] = '\0';
-    err->line = 0;
-    err->column = 0;
-}
-
 int hs_error_set(hs_error *err, const char *source, long line, int column, const char *fmt, ...)
 {
     if (!err)

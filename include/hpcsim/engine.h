@@ -52,8 +52,7 @@ int hs_engine_start_job(hs_engine *eng, hs_job *job, const hs_intervals *alloc, 
 /* Asks for a wakeup() call at time t (>= now). */
 int hs_engine_wakeup_at(hs_engine *eng, double t, hs_error *err);
 
-/* For progress and summaries. */
+/* For the progress line. */
 uint64_t hs_engine_jobs_ended(const hs_engine *eng);
-uint64_t hs_engine_events(const hs_engine *eng);
 
 #endif

@@ -16,9 +16,6 @@ typedef struct hs_error {
     int column;                          /* 1-based; 0 when not applicable */
 } hs_error;
 
-/* Clears the error so that a later check of text[0] says "no error". */
-void hs_error_clear(hs_error *err);
-
 /* Fills err (when non-NULL) and returns -1, so callers can write
  * `return hs_error_set(err, ...);`. */
 int hs_error_set(hs_error *err, const char *source, long line, int column,

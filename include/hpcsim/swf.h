@@ -66,7 +66,6 @@ enum hs_swf_status hs_swf_next(hs_swf_reader *r, hs_swf_record *rec, hs_error *e
 
 const hs_swf_header *hs_swf_header_of(const hs_swf_reader *r);
 void hs_swf_header_free(hs_swf_header *h);
-const char *hs_swf_path(const hs_swf_reader *r);
 
 /* Parses one data line (no newline) into rec->f. Exposed for the fuzzer
  * and the tests. Returns 0, or -1 with err naming the field. */

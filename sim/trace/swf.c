@@ -197,7 +197,6 @@ void hs_swf_close(hs_swf_reader *r)
 }
 
 const hs_swf_header *hs_swf_header_of(const hs_swf_reader *r) { return &r->header; }
-const char *hs_swf_path(const hs_swf_reader *r) { return r->path; }
 
 static bool stream_damaged(hs_swf_reader *r)
 {
