@@ -23,14 +23,27 @@ static int append(hc_state *s, const char *fmt, const char *a, long long b)
     return 0;
 }
 
+/* The absolute form of a work directory: liblxc identifies running
+ * containers by their lxcpath string, so "calib/lxc" and
+ * "/home/u/calib/lxc" would be two different places to it. */
+static int absolute(const char *workdir, char *out, size_t cap)
+{
+    char buf[PATH_MAX];
+    int n = snprintf(out, cap, "%s", realpath(workdir, buf) ? buf : workdir);
+    return n > 0 && (size_t)n < cap - 16 ? 0 : -1; /* room for "/state", "/lxc" */
+}
+
 int hc_state_open(hc_state *s, const char *workdir, hs_error *err)
 {
     memset(s, 0, sizeof *s);
-    snprintf(s->workdir, sizeof s->workdir, "%s", workdir);
-    snprintf(s->lxcpath, sizeof s->lxcpath, "%s/lxc", workdir);
-    snprintf(s->path, sizeof s->path, "%s/state", workdir);
-    if ((mkdir(workdir, 0755) < 0 && errno != EEXIST) || (mkdir(s->lxcpath, 0755) < 0 && errno != EEXIST))
+    if (mkdir(workdir, 0755) < 0 && errno != EEXIST)
         return hs_error_set(err, workdir, 0, 0, "cannot create the work directory: %s", strerror(errno));
+    if (absolute(workdir, s->workdir, sizeof s->workdir) < 0)
+        return hs_error_set(err, workdir, 0, 0, "the work directory's path is too long");
+    snprintf(s->lxcpath, sizeof s->lxcpath, "%s/lxc", s->workdir);
+    snprintf(s->path, sizeof s->path, "%s/state", s->workdir);
+    if (mkdir(s->lxcpath, 0755) < 0 && errno != EEXIST)
+        return hs_error_set(err, s->lxcpath, 0, 0, "cannot create: %s", strerror(errno));
     s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (s->fd < 0)
         return hs_error_set(err, s->path, 0, 0, "cannot open: %s", strerror(errno));
@@ -165,9 +178,11 @@ static int process_alive(pid_t pid, long long started)
     return p && p[1] == ' ' && p[2] != 'Z';
 }
 
-int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
+int hc_cleanup(const char *given, FILE *log, hs_error *err)
 {
-    char path[600], lxcpath[600];
+    char workdir[512], path[600], lxcpath[600];
+    if (absolute(given, workdir, sizeof workdir) < 0)
+        return hs_error_set(err, given, 0, 0, "the work directory's path is too long");
     snprintf(path, sizeof path, "%s/state", workdir);
     snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
     int removed = 0;
@@ -202,8 +217,18 @@ int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
     }
     if (f)
         fclose(f);
-    /* containers the state file does not name (a crash between record and create cannot
-     * cause this, but a lost state file can) */
+    /* containers the state file does not name (a lost state file): the
+     * running ones liblxc knows in our lxcpath, and any folder there */
+    char **names = NULL;
+    int active = list_active_containers(lxcpath, &names, NULL);
+    for (int i = 0; i < active; i++) {
+        if (strncmp(names[i], HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) == 0) {
+            removed += remove_container(lxcpath, names[i], log);
+            sweep_cgroups(names[i], log, 0);
+        }
+        free(names[i]);
+    }
+    free(names);
     DIR *d = opendir(lxcpath);
     struct dirent *e;
     while (d && (e = readdir(d)))
@@ -220,9 +245,11 @@ int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
     return removed;
 }
 
-int hc_leftovers(const char *workdir, FILE *log)
+int hc_leftovers(const char *given, FILE *log)
 {
-    char path[600], lxcpath[600], line[1024];
+    char workdir[512], path[600], lxcpath[600], line[1024];
+    if (absolute(given, workdir, sizeof workdir) < 0)
+        return -1;
     snprintf(path, sizeof path, "%s/state", workdir);
     snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
     int n = 0;
@@ -241,13 +268,24 @@ int hc_leftovers(const char *workdir, FILE *log)
     }
     if (f)
         fclose(f);
+    char **names = NULL;
+    int active = list_active_containers(lxcpath, &names, NULL);
+    for (int i = 0; i < active; i++) {
+        if (strncmp(names[i], HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) == 0) {
+            n++;
+            if (log)
+                fprintf(log, "leftover running container %s\n", names[i]);
+        }
+        free(names[i]);
+    }
+    free(names);
     DIR *d = opendir(lxcpath);
     struct dirent *e;
     while (d && (e = readdir(d)))
         if (strncmp(e->d_name, HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) == 0) {
             n++;
             if (log)
-                fprintf(log, "leftover container %s\n", e->d_name);
+                fprintf(log, "leftover container folder %s\n", e->d_name);
         }
     if (d)
         closedir(d);

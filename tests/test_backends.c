@@ -139,6 +139,34 @@ START_TEST(lxc_container_pinned)
 }
 END_TEST
 
+/* A container the state file does not name (the file was lost) is still
+ * found by its name prefix in the private lxcpath, and removed. */
+START_TEST(cleanup_finds_unrecorded_containers)
+{
+    char why[256];
+    if (!hc_backend_lxc.probe(why, sizeof why)) {
+        fprintf(stderr, "SKIP cleanup_finds_unrecorded_containers: %s\n", why);
+        return;
+    }
+    const char *dir = tl_tmpdir("lxc_lost_state");
+    hc_state st;
+    hs_error err;
+    ck_assert_int_eq(hc_state_open(&st, dir, &err), 0);
+    hc_node n = {.numa = -1, .state = &st};
+    snprintf(n.name, sizeof n.name, HC_NAME_PREFIX "test-lost-%d", (int)getpid());
+    ck_assert_msg(hc_backend_lxc.prepare(&n, &err) == 0, "%s", err.text);
+    lxc_container_put(n.priv); /* the run "dies": nothing is torn down */
+    hc_state_close(&st);
+    ck_assert_int_eq(unlink(st.path), 0);
+    ck_assert_int_ge(hc_leftovers(dir, NULL), 1);
+    ck_assert_int_ge(hc_cleanup(dir, NULL, &err), 1);
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    char cg[512];
+    snprintf(cg, sizeof cg, "/sys/fs/cgroup/cpuset/lxc.payload.%s", n.name);
+    ck_assert_msg(!tl_exists(cg), "%s is left", cg);
+}
+END_TEST
+
 START_TEST(lxc_refuses_impossible_pinning)
 {
     char why[256];
@@ -170,6 +198,7 @@ static Suite *make(void)
     tcase_add_test(tc, native_binds);
     tcase_add_test(tc, native_spawn_then_pause_at_once);
     tcase_add_test(tc, lxc_container_pinned);
+    tcase_add_test(tc, cleanup_finds_unrecorded_containers);
     tcase_add_test(tc, lxc_refuses_impossible_pinning);
     suite_add_tcase(s, tc);
     return s;
