@@ -1,4 +1,4 @@
-/* hpcsim-calibrate: measures how nodes of each kind (native, LXC) behave
+/* hpcsim-calibrate: measures how nodes of each kind (native, LXC, KVM) behave
  * pinned on this host, alone and under co-located load.
  *   probe    what this host offers
  *   plan     print a plan and its estimated duration
@@ -6,10 +6,7 @@
  *   report   paired slowdowns with confidence intervals, launch latency
  *   cleanup  remove every container, process, cgroup and file a run left */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <getopt.h>
-#include <linux/kvm.h>
-#include <sys/ioctl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -19,6 +16,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "backends/kvm.h"
 #include "hostinfo.h"
 #include "plan.h"
 #include "report.h"
@@ -36,7 +34,7 @@ static void usage(FILE *out)
           "\n"
           "  --workdir DIR        where the log, the state file and containers live (default hpcsim-calib)\n"
           "  --topology SPEC      host (default), an hwloc XML file, or a synthetic description\n"
-          "  --backends LIST      native,lxc (default both)\n"
+          "  --backends LIST      native,lxc,kvm (default native,lxc)\n"
           "  --layouts LIST       def,pin_def,pin,vtune (default pin)\n"
           "  --benches LIST       stream,compute,wakeup,pipe,disk,launch (default all)\n"
           "  --load-kinds LIST    co-runner stressors: cpu,mem,disk (default mem)\n"
@@ -49,7 +47,11 @@ static void usage(FILE *out)
           "  --seed S             order of blocks and runs (default 1)\n"
           "  --resume             continue a killed run without redoing finished blocks\n"
           "  --max-blocks N       stop after N blocks (tests)\n"
-          "  --bench-bin PATH     hpcsim-bench (default: next to this program)\n",
+          "  --bench-bin PATH     hpcsim-bench (default: next to this program)\n"
+          "  --libvirt URI        kvm nodes' driver: qemu:///system, qemu:///embed?root=DIR\n"
+          "                       (default: system when libvirtd answers, else embedded)\n"
+          "  --virt TYPE          kvm, qemu (TCG emulation) or auto (default: kvm if /dev/kvm works)\n"
+          "  --guest-memory MIB   memory of a kvm node (default 512)\n",
           out);
 }
 
@@ -59,25 +61,6 @@ static void default_bench_bin(char *out, size_t cap)
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
     snprintf(out, cap, "%s/hpcsim-bench", dirname(self));
-}
-
-/* /dev/kvm is usable when it answers KVM_GET_API_VERSION (12) and lets us
- * create a VM: a device node alone proves nothing (some guests expose one
- * that fails), and the project's machines were thought to have none but
- * do run nested KVM. */
-static const char *kvm_state(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return "no usable /dev/kvm (cannot open it)";
-    int version = ioctl(fd, KVM_GET_API_VERSION, 0);
-    int vm = version == 12 ? ioctl(fd, KVM_CREATE_VM, 0) : -1;
-    if (vm >= 0)
-        close(vm);
-    close(fd);
-    return vm >= 0 ? "/dev/kvm usable (API 12, a VM can be created)"
-           : version == 12 ? "/dev/kvm answers but cannot create a VM"
-                           : "/dev/kvm present but not answering";
 }
 
 static int probe(const char *topo_spec)
@@ -99,13 +82,13 @@ static int probe(const char *topo_spec)
     printf("root: %s\n", geteuid() == 0 ? "yes" : "no");
     printf("cgroups: %s\n", hc_cgroup_layout());
     char why[256];
-    static const char *const names[] = {"native", "lxc"};
-    for (int i = 0; i < 2; i++) {
+    hc_kvm_probe_report(stdout);
+    static const char *const names[] = {"native", "lxc", "kvm"};
+    for (int i = 0; i < 3; i++) {
         const hc_backend_ops *b = hc_backend_find(names[i]);
         int ok = b->probe(why, sizeof why);
         printf("%s: %s (%s)\n", names[i], ok ? "usable" : "NOT usable", why);
     }
-    printf("kvm: %s; libvirt: the kvm backend is not built yet\n", kvm_state());
     json_decref(facts);
     hc_topology_free(&t);
     return 0;
@@ -127,6 +110,8 @@ int main(int argc, char **argv)
         {"housekeeping", required_argument, 0, 'H'}, {"seconds", required_argument, 0, 's'},
         {"seed", required_argument, 0, 'S'},      {"resume", no_argument, 0, 'R'},
         {"max-blocks", required_argument, 0, 'M'}, {"bench-bin", required_argument, 0, 'x'},
+        {"libvirt", required_argument, 0, 'U'},   {"virt", required_argument, 0, 'V'},
+        {"guest-memory", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     hc_plan_config cfg;
@@ -136,6 +121,8 @@ int main(int argc, char **argv)
     char bench_bin[PATH_MAX];
     default_bench_bin(bench_bin, sizeof bench_bin);
     so.bench_bin = bench_bin;
+    const char *uri = NULL, *virt = NULL;
+    unsigned guest_mib = 0;
     hs_error err;
     int c;
     optind = 2;
@@ -159,6 +146,15 @@ int main(int argc, char **argv)
         case 's': cfg.seconds = strtod(optarg, &end); break;
         case 'R': so.resume = true; break;
         case 'x': snprintf(bench_bin, sizeof bench_bin, "%s", optarg); break;
+        case 'U': uri = optarg; break;
+        case 'V':
+            if (strcmp(optarg, "kvm") && strcmp(optarg, "qemu") && strcmp(optarg, "auto")) {
+                fprintf(stderr, "hpcsim-calibrate: --virt: '%s' is not kvm, qemu or auto\n", optarg);
+                return 2;
+            }
+            virt = optarg;
+            break;
+        case 'm': guest_mib = (unsigned)strtoul(optarg, &end, 10); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -180,6 +176,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hpcsim-calibrate: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
+    hc_kvm_configure(uri, virt, bench_bin, guest_mib);
     if (!strcmp(cmd, "probe"))
         return probe(topo);
     if (!strcmp(cmd, "cleanup")) {

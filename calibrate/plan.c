@@ -61,7 +61,7 @@ int hc_plan_set_list(hc_plan_config *c, const char *what, const char *list, hs_e
         }
         if (strcmp(what, "backends") == 0) {
             if (!hc_backend_find(tok))
-                return hs_error_set(err, what, 0, 0, "unknown backend '%s' (native, lxc)", tok);
+                return hs_error_set(err, what, 0, 0, "unknown backend '%s' (native, lxc, kvm)", tok);
             snprintf(c->backends[n], HC_NAME_MAX, "%s", tok);
         } else if (strcmp(what, "layouts") == 0) {
             if (hc_layout_parse(tok, &c->layouts[n]) < 0)

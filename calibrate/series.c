@@ -57,13 +57,23 @@ static void settle(double s)
     nanosleep(&ts, NULL);
 }
 
-static void node_init(hc_node *n, block_ctx *c, const char *tag, unsigned i, const char *cpuset, int numa)
+/* A node of the block's placement (place = NULL: a host load generator
+ * on the CPUs of cpuset). */
+static void node_init(hc_node *n, block_ctx *c, const char *tag, unsigned i, const hc_node_place *place,
+                      const char *cpuset)
 {
     memset(n, 0, sizeof *n);
     snprintf(n->name, sizeof n->name, HC_NAME_PREFIX "%s-%u-%s%u", c->run_id, c->seq, tag, i);
-    snprintf(n->cpuset, sizeof n->cpuset, "%s", cpuset);
-    n->numa = numa;
+    snprintf(n->cpuset, sizeof n->cpuset, "%s", place ? place->cpuset : cpuset);
+    n->numa = place ? place->numa : -1;
     n->state = c->state;
+    n->place = place;
+    n->layout = c->place.layout;
+    /* a hypervisor's own threads: on the housekeeping cores, else on CPUs
+     * no node holds, else wherever the host puts them */
+    n->emulator_cpuset = c->place.housekeeping[0] ? c->place.housekeeping
+                         : c->place.layout != HC_LAYOUT_DEF ? c->place.remaining
+                                                            : NULL;
 }
 
 /* The CPUs host load may use, highest first: those no node holds
@@ -108,8 +118,8 @@ static void teardown_block(block_ctx *c)
     hc_placement_free(&c->place);
 }
 
-static int start_stressor(block_ctx *c, const hc_backend_ops *b, int backend, const char *cpuset, int numa,
-                          const char *kind, hs_error *err)
+static int start_stressor(block_ctx *c, const hc_backend_ops *b, int backend, const hc_node_place *place,
+                          const char *cpuset, const char *kind, hs_error *err)
 {
     if (c->nst == MAX_NODES)
         return hs_error_set(err, "plan", 0, 0, "more than %d load generators in one block", MAX_NODES);
@@ -117,7 +127,7 @@ static int start_stressor(block_ctx *c, const hc_backend_ops *b, int backend, co
     memset(s, 0, sizeof *s);
     s->b = b;
     s->backend = backend;
-    node_init(&s->node, c, backend < 0 ? "h" : "s", c->nst, cpuset, numa);
+    node_init(&s->node, c, backend < 0 ? "h" : "s", c->nst, place, cpuset);
     if (b->prepare(&s->node, err) < 0) {
         b->teardown(&s->node);
         return -1;
@@ -153,12 +163,17 @@ static json_t *measure_once(block_ctx *c, unsigned backend, const char *bench, d
     const hc_backend_ops *b = hc_backend_find(c->p->cfg.backends[backend]);
     if (strcmp(bench, "launch") == 0) {
         hc_node n;
-        node_init(&n, c, "L", backend, c->place.nodes[0].cpuset, c->place.nodes[0].numa);
-        double s;
-        if (hc_launch_latency(b, &n, &s, err) < 0)
+        node_init(&n, c, "L", backend, &c->place.nodes[0], NULL);
+        double s, ready = -1;
+        if (b->launch ? b->launch(&n, &ready, &s, err) < 0 : hc_launch_latency(b, &n, &s, err) < 0)
             return NULL;
-        return json_pack("{s:s, s:s, s:f, s:s, s:b}", "bench", "launch", "metric", "launch_latency", "value",
-                         s * 1e3, "unit", "ms", "higher_is_better", 0);
+        /* value: a whole node life (create, run a no-op, be gone), the one
+         * figure every backend can give; ready_ms where it is known */
+        json_t *r = json_pack("{s:s, s:s, s:f, s:s, s:b}", "bench", "launch", "metric", "launch_latency", "value",
+                              s * 1e3, "unit", "ms", "higher_is_better", 0);
+        if (r && ready >= 0)
+            json_object_set_new(r, "ready_ms", json_real(ready * 1e3));
+        return r;
     }
     char secs[32], file[700];
     snprintf(secs, sizeof secs, "seconds=%g", seconds);
@@ -216,18 +231,17 @@ static int run_block(block_ctx *c, const hc_topology *t, unsigned bi, hs_error *
     int rc = -1;
     for (unsigned b = 0; b < p->cfg.nbackends; b++) {
         const hc_backend_ops *ops = hc_backend_find(p->cfg.backends[b]);
-        node_init(&c->measured[b], c, "m", b, c->place.nodes[0].cpuset, c->place.nodes[0].numa);
+        node_init(&c->measured[b], c, "m", b, &c->place.nodes[0], NULL);
         if (strcmp(bench, "launch") != 0 && ops->prepare(&c->measured[b], err) < 0)
             goto out;
         for (unsigned j = 1; j <= pt->k; j++)
-            if (start_stressor(c, ops, (int)b, c->place.nodes[j].cpuset, c->place.nodes[j].numa,
-                               p->cfg.kinds[pt->kind], err) < 0)
+            if (start_stressor(c, ops, (int)b, &c->place.nodes[j], NULL, p->cfg.kinds[pt->kind], err) < 0)
                 goto out;
     }
     for (unsigned h = 0; h < nhost; h++) {
         char one[16];
         snprintf(one, sizeof one, "%u", cpus[h]);
-        if (start_stressor(c, &hc_backend_native, -1, one, -1, "cpu", err) < 0)
+        if (start_stressor(c, &hc_backend_native, -1, NULL, one, "cpu", err) < 0)
             goto out;
     }
     char hostload[1024];

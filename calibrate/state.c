@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "state.h"
 
+#include "backends/kvm.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +83,16 @@ static long long start_time(pid_t pid)
 
 int hc_state_note_container(hc_state *s, const char *name) { return append(s, "lxc %s\n", name, 0); }
 int hc_state_note_file(hc_state *s, const char *path) { return append(s, "file %s\n", path, 0); }
+
+int hc_state_note_domain(hc_state *s, const char *uri, const char *name)
+{
+    if (strchr(uri, ' ') || strchr(name, ' '))
+        return -1;
+    char both[1000];
+    if (snprintf(both, sizeof both, "%s %s", uri, name) >= (int)sizeof both)
+        return -1;
+    return append(s, "kvm %s\n", both, 0);
+}
 
 int hc_state_note_process(hc_state *s, pid_t pid)
 {
@@ -208,6 +220,10 @@ int hc_cleanup(const char *given, FILE *log, hs_error *err)
             } else if (pass == 1 && strncmp(line, "lxc ", 4) == 0) {
                 removed += remove_container(lxcpath, line + 4, log);
                 removed += sweep_cgroups(line + 4, log, 0) > 0;
+            } else if (pass == 1 && strncmp(line, "kvm ", 4) == 0 && strchr(line + 4, ' ')) {
+                char *name = strchr(line + 4, ' ');
+                *name++ = '\0';
+                removed += hc_kvm_remove(line + 4, name, log);
             } else if (pass == 2 && strncmp(line, "file ", 5) == 0 && unlink(line + 5) == 0) {
                 removed++;
                 if (log)
@@ -238,6 +254,7 @@ int hc_cleanup(const char *given, FILE *log, hs_error *err)
         }
     if (d)
         closedir(d);
+    removed += hc_kvm_sweep_tests(log);
     if (hc_leftovers(workdir, NULL) == 0)
         unlink(path);
     else
@@ -264,6 +281,10 @@ int hc_leftovers(const char *given, FILE *log)
                 fprintf(log, "leftover process %d\n", pid);
         } else if (strncmp(line, "lxc ", 4) == 0) {
             n += sweep_cgroups(line + 4, log, 1);
+        } else if (strncmp(line, "kvm ", 4) == 0 && strchr(line + 4, ' ') && hc_kvm_alive(strchr(line + 4, ' ') + 1)) {
+            n++;
+            if (log)
+                fprintf(log, "leftover domain %s\n", strchr(line + 4, ' ') + 1);
         }
     }
     if (f)

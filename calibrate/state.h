@@ -4,7 +4,8 @@
  * handler, or `hpcsim-calibrate cleanup` after a kill -9 replays the file
  * and removes whatever still exists. Containers live in WORKDIR/lxc, a
  * private lxcpath, and carry the prefix "hpcsim-", so cleanup also finds
- * any the file missed. */
+ * any the file missed. Domains are found through libvirt and, should
+ * libvirt have lost them, by the guest name on their QEMU's command line. */
 #ifndef HPCSIM_CALIBRATE_STATE_H
 #define HPCSIM_CALIBRATE_STATE_H
 
@@ -29,6 +30,8 @@ void hc_state_close(hc_state *s);
 int hc_state_note_container(hc_state *s, const char *name);
 int hc_state_note_process(hc_state *s, pid_t pid);
 int hc_state_note_file(hc_state *s, const char *path);
+/* A libvirt domain, with the URI of the driver that runs it. */
+int hc_state_note_domain(hc_state *s, const char *uri, const char *name);
 
 /* Removes everything the state file and the lxcpath name; prints one line
  * per object removed to `log` (may be NULL); removes the state file when

@@ -3,7 +3,7 @@
  * its output, starts background commands in it (stressors of co-located
  * load), and tears it down. Everything it creates is recorded in the
  * state file first (state.h). Backends: native (a process bound with
- * hwloc), lxc (a liblxc application container); kvm follows. */
+ * hwloc), lxc (a liblxc application container), kvm (a libvirt domain). */
 #ifndef HPCSIM_CALIBRATE_BACKEND_H
 #define HPCSIM_CALIBRATE_BACKEND_H
 
@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "hpcsim/error.h"
+#include "placement.h"
 #include "state.h"
 
 typedef struct hc_node {
@@ -19,6 +20,11 @@ typedef struct hc_node {
     char cpuset[1024];  /* Linux list form; "" = not pinned */
     int numa;           /* bind memory here; -1 = no binding */
     uint64_t mem_limit; /* bytes; 0 = none */
+    /* Where each vCPU goes, for backends with a virtual topology (kvm);
+     * NULL = one vCPU per CPU of cpuset. Owned by the caller. */
+    const hc_node_place *place;
+    enum hc_layout layout;
+    const char *emulator_cpuset; /* the hypervisor's own threads; NULL = anywhere */
     hc_state *state;
     void *priv;         /* the backend's */
 } hc_node;
@@ -31,16 +37,21 @@ typedef struct hc_backend_ops {
     /* Runs argv in the node, waits at most timeout seconds, and stores its
      * standard output (NUL-terminated, truncated to cap). */
     int (*run)(hc_node *n, char *const argv[], double timeout, char *out, size_t cap, hs_error *err);
-    /* Starts argv in the node without waiting; *pid is a host PID that
-     * SIGSTOP/SIGCONT/SIGKILL reach. */
+    /* Starts argv in the node without waiting; *pid is a host PID the
+     * caller kills and reaps before teardown, or 0 when teardown ends it. */
     int (*spawn)(hc_node *n, char *const argv[], pid_t *pid, hs_error *err);
     /* Pauses (on = 0) or resumes (on = 1) a process spawned in the node. */
     int (*set_running)(hc_node *n, pid_t pid, int on);
     void (*teardown)(hc_node *n);
+    /* Optional: launch latency measured by the backend itself, from the
+     * request to create a node to the node being ready and being gone
+     * again (seconds). NULL = hc_launch_latency's stopwatch. */
+    int (*launch)(hc_node *n, double *to_ready, double *to_gone, hs_error *err);
 } hc_backend_ops;
 
 extern const hc_backend_ops hc_backend_native;
 extern const hc_backend_ops hc_backend_lxc;
+extern const hc_backend_ops hc_backend_kvm;
 const hc_backend_ops *hc_backend_find(const char *name);
 
 /* Node launch latency: prepare + run /bin/true + teardown, in seconds. */

@@ -26,6 +26,8 @@ const hc_backend_ops *hc_backend_find(const char *name)
         return &hc_backend_native;
     if (strcmp(name, "lxc") == 0)
         return &hc_backend_lxc;
+    if (strcmp(name, "kvm") == 0)
+        return &hc_backend_kvm;
     return NULL;
 }
 

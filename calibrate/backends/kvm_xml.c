@@ -107,6 +107,13 @@ static void xml_memory_backing(xml_buf *b, const hc_domain_spec *s)
         s->hugepages ? "    <hugepages/>\n" : "");
 }
 
+/* Without ACPI the guest's power-off only halts it, and the domain
+ * would never end. */
+static void xml_features(xml_buf *b)
+{
+    put(b, "  <features>\n    <acpi/>\n    <apic/>\n  </features>\n");
+}
+
 static void xml_lifecycle(xml_buf *b)
 {
     put(b, "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n  <on_crash>destroy</on_crash>\n");
@@ -128,6 +135,14 @@ static void xml_devices(xml_buf *b, const hc_domain_spec *s)
     put(b, "    <memballoon model='none'/>\n  </devices>\n");
 }
 
+/* QEMU runs as root and libvirt relabels nothing: the guest's files live
+ * in a root-owned work folder and cache, and relabelling a kernel shared
+ * by concurrent guests would race. */
+static void xml_seclabel(xml_buf *b)
+{
+    put(b, "  <seclabel type='static' model='dac' relabel='no'>\n    <label>+0:+0</label>\n  </seclabel>\n");
+}
+
 int hc_domain_xml(const hc_domain_spec *s, char *out, size_t cap, hs_error *err)
 {
     if (strcmp(s->virt_type, "kvm") != 0 && strcmp(s->virt_type, "qemu") != 0)
@@ -140,10 +155,12 @@ int hc_domain_xml(const hc_domain_spec *s, char *out, size_t cap, hs_error *err)
     xml_cputune(&b, s);
     xml_numatune(&b, s);
     xml_os(&b, s);
+    xml_features(&b);
     if (xml_cpu(&b, s, err) < 0)
         return -1;
     xml_lifecycle(&b);
     xml_devices(&b, s);
+    xml_seclabel(&b);
     put(&b, "</domain>\n");
     if (b.overflow)
         return hs_error_set(err, s->name, 0, 0, "domain XML longer than %zu bytes", cap);
