@@ -83,6 +83,11 @@ static const char *last_error(void)
 
 void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib)
 {
+    if (kvm.conn && strcmp(uri ? uri : "", kvm.uri) != 0) {
+        virConnectClose(kvm.conn);
+        kvm.conn = NULL;
+    }
+    kvm.decided[0] = '\0';
     snprintf(kvm.uri, sizeof kvm.uri, "%s", uri ? uri : "");
     snprintf(kvm.virt, sizeof kvm.virt, "%s", virt && strcmp(virt, "auto") != 0 ? virt : "");
     snprintf(kvm.bench_bin, sizeof kvm.bench_bin, "%s", bench_bin ? bench_bin : "");
@@ -214,6 +219,8 @@ static virConnectPtr connection(hs_error *err)
         snprintf(kvm.conn_uri, sizeof kvm.conn_uri, "%s", uri);
     return kvm.conn;
 }
+
+virConnectPtr hc_kvm_connection(void) { return kvm.conn; }
 
 static int guest_kernel_present(char *why, size_t cap)
 {
@@ -824,7 +831,7 @@ int hc_kvm_alive(const char *name)
 
 int hc_kvm_remove(const char *uri, const char *name, FILE *log)
 {
-    int removed = 0;
+    int removed = 0, was_alive = hc_kvm_alive(name);
     hs_error err;
     virConnectPtr c = kvm.conn && strcmp(uri, kvm.conn_uri) == 0 ? kvm.conn : NULL;
     int own = 0;
@@ -856,6 +863,13 @@ int hc_kvm_remove(const char *uri, const char *name, FILE *log)
     }
     for (int i = 0; i < 200 && hc_kvm_alive(name); i++)
         sleep_s(0.005);
+    if (!removed && was_alive && !hc_kvm_alive(name)) {
+        /* the embedded driver, restarted, stops the guests of a dead
+         * owner by itself while it reconnects */
+        removed = 1;
+        if (log)
+            fprintf(log, "stopped domain %s (%s)\n", name, uri);
+    }
     return removed;
 }
 

@@ -25,6 +25,9 @@
  * (0 = 512). Call before the first node. */
 void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib);
 
+/* The connection kvm nodes use, once one was made; NULL before. */
+virConnectPtr hc_kvm_connection(void);
+
 /* "kvm" or "qemu" as configured or detected; why gets the reason. */
 const char *hc_kvm_virt_type(char *why, size_t cap);
 
