@@ -17,6 +17,7 @@
 
 #include "backends/backend.h"
 #include "backends/kvm.h"
+#include "backends/kvm_xml.h"
 #include "hostinfo.h"
 #include "plan.h"
 #include "report.h"
@@ -61,6 +62,14 @@ static void default_bench_bin(char *out, size_t cap)
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     self[n > 0 ? n : 0] = '\0';
     snprintf(out, cap, "%s/hpcsim-bench", dirname(self));
+}
+
+static int uses_kvm(const hc_plan_config *cfg)
+{
+    for (unsigned b = 0; b < cfg->nbackends; b++)
+        if (strcmp(cfg->backends[b], "kvm") == 0)
+            return 1;
+    return 0;
 }
 
 static int probe(const char *topo_spec)
@@ -219,6 +228,17 @@ int main(int argc, char **argv)
             fprintf(stderr, "hpcsim-calibrate %s: point %s: ", cmd, p.points[i].id);
             hs_error_print(stderr, &err);
             return 1;
+        }
+        /* every pin a domain would get, against this host's PUs: libvirt's
+         * own checks come later, some (the test driver's) never */
+        for (unsigned j = 0; j < pl.nnodes && uses_kvm(&cfg); j++) {
+            hc_domain_spec spec = {p.points[i].id, "kvm", 512, pl.layout, &pl.nodes[j], pl.housekeeping,
+                                   "", "", "", "", NULL, false};
+            if (hc_domain_check_pins(&t, &spec, &err) < 0) {
+                fprintf(stderr, "hpcsim-calibrate %s: point %s: ", cmd, p.points[i].id);
+                hs_error_print(stderr, &err);
+                return 1;
+            }
         }
         hc_placement_free(&pl);
     }
