@@ -67,7 +67,7 @@ START_TEST(image_contents_cache_and_rebuild)
     setenv("HPCSIM_CACHE", tl_tmpdir("guest-cache"), 1);
     hc_guest_image a, b, c;
     hs_error err;
-    ck_assert_msg(hc_guest_image_get(HS_BENCH, &a, &err) == 0, "%s: %s", err.source, err.text);
+    ck_assert_msg(hc_guest_image_get(HS_GUEST_BENCH, &a, &err) == 0, "%s: %s", err.source, err.text);
     ck_assert_int_eq(a.built, 1);
     size_t len;
     char *cpio = tl_read(a.initrd, &len);
@@ -82,7 +82,7 @@ START_TEST(image_contents_cache_and_rebuild)
     ck_assert_uint_eq(con->rmaj, 5);
     ck_assert_uint_eq(con->rmin, 1);
     size_t bench_len;
-    char *bench = tl_read(HS_BENCH, &bench_len);
+    char *bench = tl_read(HS_GUEST_BENCH, &bench_len);
     const entry *gb = find(e, n, "bin/hpcsim-bench");
     ck_assert_ptr_nonnull(gb);
     ck_assert_uint_eq(gb->size, bench_len);
@@ -100,7 +100,7 @@ START_TEST(image_contents_cache_and_rebuild)
     free(cpio);
 
     /* again: from the cache, same hash */
-    ck_assert_int_eq(hc_guest_image_get(HS_BENCH, &b, &err), 0);
+    ck_assert_int_eq(hc_guest_image_get(HS_GUEST_BENCH, &b, &err), 0);
     ck_assert_int_eq(b.built, 0);
     ck_assert_str_eq(a.hash, b.hash);
     /* a changed benchmark binary is a new guest */
@@ -120,7 +120,7 @@ END_TEST
 
 START_TEST(only_static_binaries)
 {
-    ck_assert_int_eq(hc_elf_is_static(HS_BENCH), 1);
+    ck_assert_int_eq(hc_elf_is_static(HS_GUEST_BENCH), 1);
     ck_assert_int_eq(hc_elf_is_static("/bin/ls"), 0); /* dynamic */
     ck_assert_int_eq(hc_elf_is_static("/etc/hostname"), 0); /* not ELF */
     ck_assert_int_eq(hc_elf_is_static("/nonexistent"), 0);

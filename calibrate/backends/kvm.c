@@ -91,6 +91,12 @@ void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, 
     snprintf(kvm.uri, sizeof kvm.uri, "%s", uri ? uri : "");
     snprintf(kvm.virt, sizeof kvm.virt, "%s", virt && strcmp(virt, "auto") != 0 ? virt : "");
     snprintf(kvm.bench_bin, sizeof kvm.bench_bin, "%s", bench_bin ? bench_bin : "");
+    /* a sanitized build's benchmarks are dynamic; its static twin for
+     * guests sits next to them */
+    char twin[1000];
+    if (bench_bin && !hc_elf_is_static(bench_bin) && snprintf(twin, sizeof twin, "%.900s-guest", bench_bin) > 0 &&
+        hc_elf_is_static(twin))
+        snprintf(kvm.bench_bin, sizeof kvm.bench_bin, "%s", twin);
     kvm.memory_mib = memory_mib;
 }
 
@@ -529,9 +535,8 @@ static int boot(hc_node *n, char *const argv[], double timeout, int until_ready,
     double disk_mib = 64;
     if (guest_args(n, argv, cmdline, sizeof cmdline, disk, sizeof disk, &disk_mib, err) < 0)
         return -1;
-    const char *base = strrchr(argv[0], '/');
-    const hc_guest_image *img =
-        image(strcmp(base ? base + 1 : argv[0], "hpcsim-bench") == 0 ? argv[0] : kvm.bench_bin, err);
+    /* the guest's copy of the benchmarks: the configured one, or argv's */
+    const hc_guest_image *img = image(kvm.bench_bin[0] ? kvm.bench_bin : argv[0], err);
     if (!img)
         return -1;
     if (disk[0] && make_disk(disk, disk_mib, err) < 0)
