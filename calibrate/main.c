@@ -52,7 +52,8 @@ static void usage(FILE *out)
           "  --libvirt URI        kvm nodes' driver: qemu:///system, qemu:///embed?root=DIR\n"
           "                       (default: system when libvirtd answers, else embedded)\n"
           "  --virt TYPE          kvm, qemu (TCG emulation) or auto (default: kvm if /dev/kvm works)\n"
-          "  --guest-memory MIB   memory of a kvm node (default 512)\n",
+          "  --guest-memory MIB   memory of a kvm node (default 512)\n"
+          "  --guest-hugepages    back kvm nodes' memory with huge pages (reserve them first)\n",
           out);
 }
 
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
         {"seed", required_argument, 0, 'S'},      {"resume", no_argument, 0, 'R'},
         {"max-blocks", required_argument, 0, 'M'}, {"bench-bin", required_argument, 0, 'x'},
         {"libvirt", required_argument, 0, 'U'},   {"virt", required_argument, 0, 'V'},
-        {"guest-memory", required_argument, 0, 'm'},
+        {"guest-memory", required_argument, 0, 'm'}, {"guest-hugepages", no_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     hc_plan_config cfg;
@@ -132,6 +133,7 @@ int main(int argc, char **argv)
     so.bench_bin = bench_bin;
     const char *uri = NULL, *virt = NULL;
     unsigned guest_mib = 0;
+    bool hugepages = false;
     hs_error err;
     int c;
     optind = 2;
@@ -164,6 +166,7 @@ int main(int argc, char **argv)
             virt = optarg;
             break;
         case 'm': guest_mib = (unsigned)strtoul(optarg, &end, 10); break;
+        case 'P': hugepages = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -185,7 +188,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "hpcsim-calibrate: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
-    hc_kvm_configure(uri, virt, bench_bin, guest_mib);
+    hc_kvm_configure(uri, virt, bench_bin, guest_mib, hugepages);
     if (!strcmp(cmd, "probe"))
         return probe(topo);
     if (!strcmp(cmd, "cleanup")) {

@@ -173,6 +173,12 @@ static json_t *measure_once(block_ctx *c, unsigned backend, const char *bench, d
                               s * 1e3, "unit", "ms", "higher_is_better", 0);
         if (r && ready >= 0)
             json_object_set_new(r, "ready_ms", json_real(ready * 1e3));
+        char facts[256];
+        json_error_t jerr;
+        json_t *f = b->describe ? (b->describe(facts, sizeof facts), json_loads(facts, 0, &jerr)) : NULL;
+        if (r && f)
+            json_object_update(r, f);
+        json_decref(f);
         return r;
     }
     char secs[32], file[700];

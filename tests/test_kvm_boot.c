@@ -69,7 +69,7 @@ START_TEST(compute_and_pipe_in_a_tcg_guest)
 {
     if (skip_unless_root())
         return;
-    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256);
+    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256, false);
     hc_state st;
     hs_error err;
     ck_assert_int_eq(hc_state_open(&st, tl_tmpdir("kvm-boot"), &err), 0);
@@ -95,7 +95,7 @@ START_TEST(launch_ready_then_gone)
 {
     if (skip_unless_root())
         return;
-    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256);
+    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256, false);
     hc_state st;
     hs_error err;
     ck_assert_int_eq(hc_state_open(&st, tl_tmpdir("kvm-launch"), &err), 0);
@@ -127,7 +127,7 @@ START_TEST(corunner_guest_pauses_and_resumes)
 {
     if (skip_unless_root())
         return;
-    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256);
+    hc_kvm_configure(EMBED, "qemu", HS_BENCH, 256, false);
     hc_state st;
     hs_error err;
     ck_assert_int_eq(hc_state_open(&st, tl_tmpdir("kvm-spawn"), &err), 0);
@@ -188,7 +188,7 @@ START_TEST(the_same_through_libvirtd)
         ck_assert_msg(probe != NULL, "libvirtd did not answer within 15 s");
         virConnectClose(probe);
     }
-    hc_kvm_configure("qemu:///system", "qemu", HS_BENCH, 256);
+    hc_kvm_configure("qemu:///system", "qemu", HS_BENCH, 256, false);
     hc_state st;
     hs_error err;
     ck_assert_int_eq(hc_state_open(&st, tl_tmpdir("kvm-system"), &err), 0);

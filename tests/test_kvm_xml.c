@@ -19,7 +19,7 @@ static void make(enum hc_layout layout, const char *virt, hc_topology *t, hc_pla
     ck_assert_int_eq(hc_place(t, &req, p, &err), 0);
     hc_domain_spec d = {"hpcsim-study-node", virt, 1024, layout, &p->nodes[0], p->housekeeping,
                         "/var/lib/hpcsim/vmlinuz", "/var/lib/hpcsim/initrd-0123abcd.img",
-                        "console=ttyS0 panic=-1 quiet hpcsim.bench=compute hpcsim.seconds=1",
+                        "console=ttyS0 panic=-1 quiet -- compute seconds=1",
                         "/var/lib/hpcsim/hpcsim-study-node.log", NULL, false};
     *s = d;
 }

@@ -47,6 +47,10 @@ typedef struct hc_backend_ops {
      * request to create a node to the node being ready and being gone
      * again (seconds). NULL = hc_launch_latency's stopwatch. */
     int (*launch)(hc_node *n, double *to_ready, double *to_gone, hs_error *err);
+    /* Optional: facts about how this backend's nodes are made, as a JSON
+     * object's text merged into results it has no say in (launch), e.g.
+     * {"virt":"qemu","emulated":true}. NULL = nothing to add. */
+    void (*describe)(char *json, size_t cap);
 } hc_backend_ops;
 
 extern const hc_backend_ops hc_backend_native;

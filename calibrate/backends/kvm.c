@@ -40,6 +40,7 @@ static struct {
     char virt[8];       /* "", "kvm", "qemu" */
     char bench_bin[1024];
     unsigned memory_mib;
+    bool hugepages;
     virConnectPtr conn;
     char conn_uri[1024];
     int loop_started;
@@ -81,8 +82,9 @@ static const char *last_error(void)
     return m ? m : "unknown libvirt error";
 }
 
-void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib)
+void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib, bool hugepages)
 {
+    kvm.hugepages = hugepages;
     if (kvm.conn && strcmp(uri ? uri : "", kvm.uri) != 0) {
         virConnectClose(kvm.conn);
         kvm.conn = NULL;
@@ -312,8 +314,10 @@ static int kvm_prepare(hc_node *n, hs_error *err)
     if (!connection(err))
         return -1;
     if (!kvm.warned && emulated()) {
-        fprintf(stderr, "hpcsim-calibrate: WARNING: kvm nodes run under QEMU TCG emulation (no usable /dev/kvm);\n"
-                        "  their figures are marked \"emulated\": true and do NOT measure KVM overhead.\n");
+        char why[300];
+        hc_kvm_virt_type(why, sizeof why);
+        fprintf(stderr, "hpcsim-calibrate: WARNING: kvm nodes run under QEMU TCG emulation (%s);\n"
+                        "  their figures are marked \"emulated\": true and do NOT measure KVM overhead.\n", why);
         kvm.warned = 1;
     }
     return 0;
@@ -365,7 +369,7 @@ out:
     return rc;
 }
 
-/* Appends what the console file holds beyond *off to buf. */
+/* Appends to buf what the console file holds beyond its first *len bytes. */
 static void read_console(const char *path, char *buf, size_t *len, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -413,7 +417,7 @@ static int watch(virDomainPtr dom, const char *console, double t0, double timeou
         if (hc_stop_requested)
             return hs_error_set(err, virDomainGetName(dom), 0, 0, "interrupted");
         if (hc_kvm_now() - t0 > timeout)
-            return hs_error_set(err, virDomainGetName(dom), 0, 0, "no %s within %.0f s (destroyed)",
+            return hs_error_set(err, virDomainGetName(dom), 0, 0, "no %s within %.0f s",
                                 until_ready ? "ready marker" : "power-off", timeout);
         sleep_s(0.002);
     }
@@ -560,7 +564,7 @@ static int boot(hc_node *n, char *const argv[], double timeout, int until_ready,
                            cmdline,
                            k->console,
                            disk[0] ? disk : NULL,
-                           false};
+                           kvm.hugepages};
     char *xml = malloc(65536);
     if (!xml)
         return hs_error_set(err, n->name, 0, 0, "out of memory");
@@ -690,6 +694,13 @@ static int boots_under_kvm(char *why, size_t cap)
     return ok;
 }
 
+static void kvm_describe(char *json, size_t cap)
+{
+    char why[300];
+    const char *type = hc_kvm_virt_type(why, sizeof why);
+    snprintf(json, cap, "{\"virt\":\"%s\",\"emulated\":%s}", type, strcmp(type, "qemu") == 0 ? "true" : "false");
+}
+
 static int kvm_run(hc_node *n, char *const argv[], double timeout, char *out, size_t cap, hs_error *err)
 {
     char *console = malloc(CONSOLE_CAP);
@@ -711,10 +722,11 @@ static int kvm_run(hc_node *n, char *const argv[], double timeout, char *out, si
          * never pass for KVM ones. */
         json_error_t jerr;
         json_t *r = json_loads(out, JSON_DISABLE_EOF_CHECK, &jerr);
-        char why[200];
+        char facts[128];
+        kvm_describe(facts, sizeof facts);
+        json_t *f = json_loads(facts, 0, &jerr);
         if (json_is_object(r)) {
-            json_object_set_new(r, "virt", json_string(hc_kvm_virt_type(why, sizeof why)));
-            json_object_set_new(r, "emulated", json_boolean(emulated()));
+            json_object_update(r, f);
             json_object_set_new(r, "boot_ms", json_real(t.ready * 1e3));
             char *text = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
             if (text)
@@ -722,6 +734,7 @@ static int kvm_run(hc_node *n, char *const argv[], double timeout, char *out, si
             free(text);
         }
         json_decref(r);
+        json_decref(f);
     }
     free(console);
     return rc < 0 ? -1 : status;
@@ -896,4 +909,5 @@ int hc_kvm_sweep_tests(FILE *log)
 
 const hc_backend_ops hc_backend_kvm = {
     "kvm", kvm_probe, kvm_prepare, kvm_run, kvm_spawn, kvm_set_running, kvm_teardown, kvm_launch,
+    kvm_describe,
 };

@@ -13,6 +13,7 @@
 #ifndef HPCSIM_CALIBRATE_KVM_H
 #define HPCSIM_CALIBRATE_KVM_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <libvirt/libvirt.h>
 
@@ -22,8 +23,9 @@
 
 /* uri: NULL or "" = choose as above; virt: NULL/"auto", "kvm" or "qemu";
  * bench_bin: the static hpcsim-bench the guest carries; memory in MiB
- * (0 = 512). Call before the first node. */
-void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib);
+ * (0 = 512); hugepages: back guest memory with the host's huge pages
+ * (they must be reserved). Call before the first node. */
+void hc_kvm_configure(const char *uri, const char *virt, const char *bench_bin, unsigned memory_mib, bool hugepages);
 
 /* The connection kvm nodes use, once one was made; NULL before. */
 virConnectPtr hc_kvm_connection(void);

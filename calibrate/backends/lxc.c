@@ -213,5 +213,5 @@ static void lxc_teardown(hc_node *n)
 }
 
 const hc_backend_ops hc_backend_lxc = {
-    "lxc", lxc_probe, lxc_prepare, lxc_run, lxc_spawn, lxc_set_running, lxc_teardown, NULL,
+    "lxc", lxc_probe, lxc_prepare, lxc_run, lxc_spawn, lxc_set_running, lxc_teardown, NULL, NULL,
 };
