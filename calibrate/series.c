@@ -64,7 +64,8 @@ static void node_init(hc_node *n, block_ctx *c, const char *tag, unsigned i, con
 {
     memset(n, 0, sizeof *n);
     snprintf(n->name, sizeof n->name, HC_NAME_PREFIX "%s-%u-%s%u", c->run_id, c->seq, tag, i);
-    snprintf(n->cpuset, sizeof n->cpuset, "%s", place ? place->cpuset : cpuset);
+    const char *cpus = place ? place->cpuset : cpuset;
+    snprintf(n->cpuset, sizeof n->cpuset, "%s", cpus ? cpus : "");
     n->numa = place ? place->numa : -1;
     n->state = c->state;
     n->place = place;
