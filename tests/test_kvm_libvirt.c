@@ -1,6 +1,7 @@
 /* The kvm lifecycle pieces against libvirt's in-process test driver
  * (test:///default, no daemon, no QEMU): our domain XML passes libvirt's
- * schema validation (VIR_DOMAIN_START_VALIDATE) for each layout, the pins
+ * schema validation (VIR_DOMAIN_START_VALIDATE, and DEFINE_VALIDATE for a
+ * persistent definition) for each layout, the pins
  * read back from the running domain match the placement (and a wrong
  * one is caught), waiting sees a shut-down domain gone, a wait that
  * times out says so, destroy leaves nothing, and cleanup finds a domain
@@ -65,6 +66,12 @@ START_TEST(every_layout_validates_and_pins_read_back)
         }
         hc_kvm_destroy(d);
         ck_assert_msg(!exists(c, name), "%s still exists after destroy", name);
+        /* the same XML as a persistent definition validates too */
+        virDomainPtr def = virDomainDefineXMLFlags(c, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+        ck_assert_msg(def != NULL, "%s: define refused", name);
+        ck_assert_int_eq(virDomainUndefine(def), 0);
+        virDomainFree(def);
+        ck_assert(!exists(c, name));
         hc_placement_free(&p);
         hc_topology_free(&t);
     }
