@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "report.h"
 
+#include "runs.h"
+
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include <math.h>
@@ -10,24 +12,6 @@
 
 #define BOOTSTRAP 2000
 
-typedef struct run {
-    char block[112], point[96], backend[16], bench[16];
-    double ready_ms; /* launch: create -> ready, where the backend knows it; else < 0 */
-    int on, higher_better;
-    double value;
-} run;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median_of(double *x, unsigned n)
-{
-    qsort(x, n, sizeof *x, cmp_double);
-    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
 
 void hc_median_ci(const double *x, unsigned n, unsigned long long seed, double *median, double *lo, double *hi)
 {
@@ -39,13 +23,13 @@ void hc_median_ci(const double *x, unsigned n, unsigned long long seed, double *
     }
     gsl_rng_set(r, (unsigned long)seed);
     memcpy(tmp, x, n * sizeof *tmp);
-    *median = median_of(tmp, n);
+    *median = hc_median(tmp, n);
     for (unsigned b = 0; b < BOOTSTRAP; b++) {
         for (unsigned i = 0; i < n; i++)
             tmp[i] = x[gsl_rng_uniform_int(r, n)];
-        meds[b] = median_of(tmp, n);
+        meds[b] = hc_median(tmp, n);
     }
-    qsort(meds, BOOTSTRAP, sizeof *meds, cmp_double);
+    hc_sort(meds, BOOTSTRAP);
     *lo = meds[(int)(0.025 * BOOTSTRAP)];
     *hi = meds[(int)(0.975 * BOOTSTRAP) - 1];
 out:
@@ -55,10 +39,6 @@ out:
         gsl_rng_free(r);
 }
 
-static double slowdown(double base, double value, int higher_better)
-{
-    return higher_better ? base / value : value / base;
-}
 
 typedef struct group {
     char point[96], backend[16], what[24];
@@ -105,67 +85,35 @@ static int cmp_group(const void *a, const void *b)
 
 int hc_report(const char *log_path, unsigned long long seed, FILE *out, hs_error *err)
 {
-    FILE *f = fopen(log_path, "r");
-    if (!f)
-        return hs_error_set(err, log_path, 0, 0, "cannot read");
-    run *runs = NULL;
-    unsigned nruns = 0, cap = 0;
-    char **done = NULL;
-    unsigned ndone = 0;
-    char *line = NULL;
-    size_t lcap = 0;
+    hc_runs all;
+    if (hc_runs_load(log_path, &all, err) < 0)
+        return -1;
+    hc_run *runs = all.runs;
+    unsigned nruns = all.n, ndone = all.nblocks;
+    char **done = all.blocks;
     int emulated = 0;
-    while (getline(&line, &lcap, f) > 0) {
-        json_error_t jerr;
-        json_t *j = json_loads(line, 0, &jerr);
-        if (!j)
-            continue;
-        const char *block = json_string_value(json_object_get(j, "block"));
-        if (block && json_is_true(json_object_get(j, "block_done"))) {
-            done = realloc(done, (ndone + 1) * sizeof *done);
-            done[ndone++] = strdup(block);
-        } else if (block && !json_is_true(json_object_get(j, "warmup")) &&
-                   json_is_number(json_object_get(json_object_get(j, "result"), "value"))) {
-            if (nruns == cap) {
-                cap = cap ? 2 * cap : 256;
-                runs = realloc(runs, cap * sizeof *runs);
-            }
-            run *r = &runs[nruns++];
-            json_t *res = json_object_get(j, "result");
-            snprintf(r->block, sizeof r->block, "%s", block);
-            snprintf(r->point, sizeof r->point, "%s", json_string_value(json_object_get(j, "point")));
-            /* emulated runs (kvm under TCG) are labelled wherever they show */
-            int tcg = json_is_true(json_object_get(res, "emulated"));
-            emulated |= tcg;
-            snprintf(r->backend, sizeof r->backend, "%.9s%s", json_string_value(json_object_get(j, "backend")),
-                     tcg ? " (TCG)" : "");
-            json_t *ready = json_object_get(res, "ready_ms");
-            r->ready_ms = json_is_number(ready) ? json_number_value(ready) : -1;
-            snprintf(r->bench, sizeof r->bench, "%s", json_string_value(json_object_get(j, "bench")));
-            r->on = strcmp(json_string_value(json_object_get(j, "load_state")), "on") == 0;
-            r->higher_better = json_is_true(json_object_get(res, "higher_is_better"));
-            r->value = json_number_value(json_object_get(res, "value"));
+    for (unsigned i = 0; i < nruns; i++)
+        if (runs[i].emulated) { /* labelled wherever they show */
+            emulated = 1;
+            size_t len = strlen(runs[i].backend);
+            snprintf(runs[i].backend + len, sizeof runs[i].backend - len, " (TCG)");
         }
-        json_decref(j);
-    }
-    free(line);
-    fclose(f);
     group *gs = NULL;
     unsigned ng = 0;
     for (unsigned d = 0; d < ndone; d++) {
-        run *native_off = NULL;
+        hc_run *native_off = NULL;
         for (unsigned i = 0; i < nruns; i++)
             if (!strcmp(runs[i].block, done[d]) && !strcmp(runs[i].backend, "native") && !runs[i].on)
                 native_off = &runs[i];
         for (unsigned i = 0; i < nruns; i++) {
-            run *r = &runs[i];
+            hc_run *r = &runs[i];
             if (strcmp(r->block, done[d]) || r->on)
                 continue;
             for (unsigned k = 0; k < nruns; k++) /* its "on" twin */
                 if (!strcmp(runs[k].block, done[d]) && !strcmp(runs[k].backend, r->backend) && runs[k].on)
-                    add(&gs, &ng, r->point, r->backend, "load on / off", slowdown(r->value, runs[k].value, r->higher_better));
+                    add(&gs, &ng, r->point, r->backend, "load on / off", hc_slowdown(r->value, runs[k].value, r->higher_better));
             if (native_off && strcmp(r->backend, "native") != 0)
-                add(&gs, &ng, r->point, r->backend, "vs native", slowdown(native_off->value, r->value, r->higher_better));
+                add(&gs, &ng, r->point, r->backend, "vs native", hc_slowdown(native_off->value, r->value, r->higher_better));
             if (!strcmp(r->bench, "launch"))
                 add(&gs, &ng, r->point, r->backend, "launch ms", r->value);
             if (!strcmp(r->bench, "launch") && r->ready_ms >= 0)
@@ -191,8 +139,8 @@ int hc_report(const char *log_path, unsigned long long seed, FILE *out, hs_error
         if (!header++)
             fprintf(out, "\n| launch latency (load off) | backend | from creation to | n | median (ms) | p90 (ms) |\n"
                          "|---|---|---|---:|---:|---:|\n");
-        qsort(gs[i].x, gs[i].n, sizeof *gs[i].x, cmp_double);
-        double med = median_of(gs[i].x, gs[i].n);
+        hc_sort(gs[i].x, gs[i].n);
+        double med = hc_median(gs[i].x, gs[i].n);
         double p90 = gs[i].x[(unsigned)ceil(0.9 * gs[i].n) - 1];
         fprintf(out, "| %s | %s | %s | %u | %.1f | %.1f |\n", gs[i].point, gs[i].backend,
                 whole ? "gone again (a whole no-op life)" : "ready", gs[i].n, med, p90);
@@ -203,9 +151,6 @@ int hc_report(const char *log_path, unsigned long long seed, FILE *out, hs_error
     for (unsigned i = 0; i < ng; i++)
         free(gs[i].x);
     free(gs);
-    for (unsigned d = 0; d < ndone; d++)
-        free(done[d]);
-    free(done);
-    free(runs);
+    hc_runs_free(&all);
     return 0;
 }

@@ -11,36 +11,8 @@
 #include <string.h>
 
 #include "cluster_internal.h"
+#include "json_fields.h"
 #include "hpcsim/cluster.h"
-
-static const char *json_kind(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    default: return "null";
-    }
-}
-
-static int check_keys(const json_t *obj, const char *const *allowed, const char *src, const char *path,
-                      hs_error *err)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v) {
-        int ok = 0;
-        for (const char *const *a = allowed; *a; a++)
-            ok |= strcmp(*a, key) == 0;
-        if (!ok)
-            return hs_error_set(err, src, 0, 0, "%s%s%s: unknown key", path, *path ? "." : "", key);
-    }
-    return 0;
-}
 
 /* Reads obj[key] as an integer in [min, max]; absent → *out unchanged
  * unless required. */
@@ -52,7 +24,7 @@ static int get_int(const json_t *obj, const char *key, int required, long long m
         return required ? hs_error_set(err, src, 0, 0, "%s.%s: missing (an integer is required)", path, key)
                         : 0;
     if (!json_is_integer(v))
-        return hs_error_set(err, src, 0, 0, "%s.%s: expected an integer, got %s", path, key, json_kind(v));
+        return hs_error_set(err, src, 0, 0, "%s.%s: expected an integer, got %s", path, key, hs_json_kind(v));
     long long x = json_integer_value(v);
     if (x < min || x > max)
         return hs_error_set(err, src, 0, 0, "%s.%s: %lld is out of range [%lld, %lld]", path, key, x, min, max);
@@ -68,7 +40,7 @@ static int get_string(const json_t *obj, const char *key, const char **out, cons
         return 0;
     if (!json_is_string(v) || json_string_length(v) == 0)
         return hs_error_set(err, src, 0, 0, "%s%s%s: expected a non-empty string, got %s", path,
-                            *path ? "." : "", key, json_is_string(v) ? "an empty string" : json_kind(v));
+                            *path ? "." : "", key, json_is_string(v) ? "an empty string" : hs_json_kind(v));
     *out = json_string_value(v);
     return 0;
 }
@@ -80,7 +52,7 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
         return hs_error_set(err, src, 0, 0, "groups: missing (a list of node groups is required)");
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return hs_error_set(err, src, 0, 0, "groups: expected a non-empty array, got %s",
-                            json_is_array(arr) ? "an empty array" : json_kind(arr));
+                            json_is_array(arr) ? "an empty array" : hs_json_kind(arr));
     size_t n = json_array_size(arr);
     if (!(c->groups = calloc(n, sizeof *c->groups)))
         return hs_error_set(err, src, 0, 0, "out of memory");
@@ -89,8 +61,8 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
         char path[48];
         snprintf(path, sizeof path, "groups[%zu]", i);
         if (!json_is_object(g))
-            return hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, json_kind(g));
-        if (check_keys(g, keys, src, path, err) < 0)
+            return hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, hs_json_kind(g));
+        if (hs_json_check_keys(g, keys, src, path, err) < 0)
             return -1;
         long long count = 0, cores = 0, mem = 0;
         const char *name = NULL;
@@ -130,7 +102,7 @@ static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs
     static const char *const keys[] = {"name", "groups", "swf_partition", "default", NULL};
     if (!json_is_array(arr) || json_array_size(arr) == 0)
         return hs_error_set(err, src, 0, 0, "partitions: expected a non-empty array, got %s",
-                            json_is_array(arr) ? "an empty array" : json_kind(arr));
+                            json_is_array(arr) ? "an empty array" : hs_json_kind(arr));
     size_t n = json_array_size(arr);
     if (!(c->parts = calloc(n, sizeof *c->parts)))
         return hs_error_set(err, src, 0, 0, "out of memory");
@@ -142,12 +114,12 @@ static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs
         char path[48];
         snprintf(path, sizeof path, "partitions[%zu]", i);
         if (!json_is_object(p)) {
-            hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, json_kind(p));
+            hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, hs_json_kind(p));
             return -1;
         }
         const char *name = NULL;
         long long swf = -1;
-        if (check_keys(p, keys, src, path, err) < 0 || get_string(p, "name", &name, src, path, err) < 0 ||
+        if (hs_json_check_keys(p, keys, src, path, err) < 0 || get_string(p, "name", &name, src, path, err) < 0 ||
             get_int(p, "swf_partition", 0, 0, 1ll << 40, &swf, src, path, err) < 0)
             return -1;
         if (!name) {
@@ -163,7 +135,7 @@ static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs
             }
         json_t *def = json_object_get(p, "default");
         if (def && !json_is_boolean(def)) {
-            hs_error_set(err, src, 0, 0, "%s.default: expected a boolean, got %s", path, json_kind(def));
+            hs_error_set(err, src, 0, 0, "%s.default: expected a boolean, got %s", path, hs_json_kind(def));
             return -1;
         }
         if (def && json_is_true(def)) {
@@ -177,7 +149,7 @@ static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs
         json_t *groups = json_object_get(p, "groups");
         if (!json_is_array(groups) || json_array_size(groups) == 0) {
             hs_error_set(err, src, 0, 0, "%s.groups: expected a non-empty array of group names, got %s", path,
-                         groups ? (json_is_array(groups) ? "an empty array" : json_kind(groups)) : "nothing");
+                         groups ? (json_is_array(groups) ? "an empty array" : hs_json_kind(groups)) : "nothing");
             return -1;
         }
         size_t ng = json_array_size(groups);
@@ -191,7 +163,7 @@ static int read_partitions(hs_cluster *c, const json_t *arr, const char *src, hs
             const json_t *gn = json_array_get(groups, k);
             if (!json_is_string(gn)) {
                 hs_error_set(err, src, 0, 0, "%s.groups[%zu]: expected a group name, got %s", path, k,
-                             json_kind(gn));
+                             hs_json_kind(gn));
                 return -1;
             }
             long g = find_group(c, json_string_value(gn));
@@ -228,10 +200,10 @@ int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const cha
     if (!root)
         return hs_error_set(err, src, jerr.line, jerr.column, "%s", jerr.text);
     if (!json_is_object(root)) {
-        hs_error_set(err, src, 0, 0, "the cluster description must be a JSON object, got %s", json_kind(root));
+        hs_error_set(err, src, 0, 0, "the cluster description must be a JSON object, got %s", hs_json_kind(root));
         goto out;
     }
-    if (check_keys(root, keys, src, "", err) < 0)
+    if (hs_json_check_keys(root, keys, src, "", err) < 0)
         goto out;
     const char *name = "cluster", *alloc = "cores";
     if (get_string(root, "name", &name, src, "", err) < 0 || get_string(root, "allocation", &alloc, src, "", err) < 0)
