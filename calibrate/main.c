@@ -4,6 +4,7 @@
  *   plan     print a plan and its estimated duration
  *   run      run (or --resume) a plan, appending to WORKDIR/measurements.jsonl
  *   report   paired slowdowns with confidence intervals, launch latency
+ *   fit      fit overhead, interference, noise and launch models (model.json)
  *   cleanup  remove every container, process, cgroup and file a run left */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "backends/backend.h"
 #include "backends/kvm.h"
 #include "backends/kvm_xml.h"
+#include "fit.h"
 #include "hostinfo.h"
 #include "plan.h"
 #include "report.h"
@@ -32,6 +34,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fputs("usage: hpcsim-calibrate probe|plan|run|report|cleanup [options]\n"
+          "       hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json\n"
           "\n"
           "  --workdir DIR        where the log, the state file and containers live (default hpcsim-calib)\n"
           "  --topology SPEC      host (default), an hwloc XML file, or a synthetic description\n"
@@ -104,6 +107,30 @@ static int probe(const char *topo_spec)
     return 0;
 }
 
+/* fit LOG -o MODEL: the model, and the held-out checks on stdout. */
+static int fit(const char *log, const char *extra, const char *output, unsigned long long seed)
+{
+    if (!log || extra || !output) {
+        fprintf(stderr, "usage: hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json [--seed S]\n");
+        return 2;
+    }
+    hs_model m;
+    hs_error err;
+    if (hc_fit(log, seed, &m, stdout, &err) < 0 || hs_model_write(&m, output, &err) < 0) {
+        fputs("hpcsim-calibrate fit: ", stderr);
+        hs_error_print(stderr, &err);
+        hs_model_free(&m);
+        return 1;
+    }
+    printf("\nmodel of %u backend%s written to %s\n", m.nbackends, m.nbackends == 1 ? "" : "s", output);
+    for (unsigned i = 0; i < m.nbackends; i++)
+        if (m.backends[i].emulated)
+            printf("WARNING: %s was measured under emulation (TCG): marked \"emulated\": true, not KVM overhead\n",
+                   m.backends[i].name);
+    hs_model_free(&m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -122,6 +149,7 @@ int main(int argc, char **argv)
         {"max-blocks", required_argument, 0, 'M'}, {"bench-bin", required_argument, 0, 'x'},
         {"libvirt", required_argument, 0, 'U'},   {"virt", required_argument, 0, 'V'},
         {"guest-memory", required_argument, 0, 'm'}, {"guest-hugepages", no_argument, 0, 'P'},
+        {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     hc_plan_config cfg;
@@ -137,7 +165,8 @@ int main(int argc, char **argv)
     hs_error err;
     int c;
     optind = 2;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    const char *output = NULL;
+    while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         char *end = NULL;
         int rc = 0;
         switch (c) {
@@ -167,6 +196,7 @@ int main(int argc, char **argv)
             break;
         case 'm': guest_mib = (unsigned)strtoul(optarg, &end, 10); break;
         case 'P': hugepages = true; break;
+        case 'o': output = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -184,6 +214,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (!strcmp(cmd, "fit"))
+        return fit(optind < argc ? argv[optind] : NULL, optind + 1 < argc ? argv[optind + 1] : NULL, output, cfg.seed);
     if (optind < argc) {
         fprintf(stderr, "hpcsim-calibrate: unexpected argument '%s'\n", argv[optind]);
         return 2;
