@@ -114,12 +114,27 @@ START_TEST(bad_files_name_the_field)
 }
 END_TEST
 
+/* The models shipped in models/data load, and say where they come from. */
+START_TEST(shipped_models_load)
+{
+    hs_model m;
+    hs_error err;
+    ck_assert_msg(hs_model_load(&m, HS_MODELS "/literature.json", &err) == 0, "%s: %s", err.source, err.text);
+    const hs_backend_model *kvm = hs_model_backend(&m, "kvm"), *lxc = hs_model_backend(&m, "lxc");
+    ck_assert(kvm && lxc);
+    ck_assert_double_eq(kvm->overhead[HS_PROFILE_IO].median, 2.0); /* Felter et al.: half the IOPS */
+    ck_assert(strstr(m.provenance, "RC25482") != NULL);
+    hs_model_free(&m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("files");
     tcase_add_test(tc, reads_every_field_and_round_trips);
     tcase_add_test(tc, bad_files_name_the_field);
+    tcase_add_test(tc, shipped_models_load);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }
