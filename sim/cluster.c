@@ -17,8 +17,10 @@ const char *hs_alloc_mode_name(enum hs_alloc_mode mode)
 void hs_cluster_free(hs_cluster *c)
 {
     free(c->name);
-    for (uint32_t i = 0; i < c->ngroups; i++)
+    for (uint32_t i = 0; c->groups && i < c->ngroups; i++) {
         free(c->groups[i].name);
+        free(c->groups[i].backend);
+    }
     free(c->groups);
     for (uint32_t i = 0; i < c->nparts; i++) {
         free(c->parts[i].name);

@@ -47,7 +47,7 @@ static int get_string(const json_t *obj, const char *key, const char **out, cons
 
 static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_error *err)
 {
-    static const char *const keys[] = {"name", "count", "cores", "memory_mb", NULL};
+    static const char *const keys[] = {"name", "count", "cores", "memory_mb", "backend", NULL};
     if (!arr)
         return hs_error_set(err, src, 0, 0, "groups: missing (a list of node groups is required)");
     if (!json_is_array(arr) || json_array_size(arr) == 0)
@@ -65,8 +65,9 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
         if (hs_json_check_keys(g, keys, src, path, err) < 0)
             return -1;
         long long count = 0, cores = 0, mem = 0;
-        const char *name = NULL;
-        if (get_int(g, "count", 1, 1, 100000000, &count, src, path, err) < 0 ||
+        const char *name = NULL, *backend = NULL;
+        if (get_string(g, "backend", &backend, src, path, err) < 0 ||
+            get_int(g, "count", 1, 1, 100000000, &count, src, path, err) < 0 ||
             get_int(g, "cores", 1, 1, 1 << 20, &cores, src, path, err) < 0 ||
             get_int(g, "memory_mb", 0, 0, 1ll << 40, &mem, src, path, err) < 0 ||
             get_string(g, "name", &name, src, path, err) < 0)
@@ -78,7 +79,7 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
                 return hs_error_set(err, src, 0, 0, "%s.name: '%s' is already the name of groups[%zu]", path,
                                     name, k);
         hs_node_group *ng = &c->groups[c->ngroups];
-        if (!(ng->name = strdup(name ? name : defname)))
+        if (!(ng->name = strdup(name ? name : defname)) || (backend && !(ng->backend = strdup(backend))))
             return hs_error_set(err, src, 0, 0, "out of memory");
         c->ngroups++;
         ng->count = (uint32_t)count;

@@ -7,11 +7,13 @@
  * handles job ends, then arrivals, then wake-ups, then runs one pass. */
 #include "hpcsim/engine.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "event_heap.h"
+#include "fluid.h"
 
 struct hs_engine {
     hs_cluster *cluster;
@@ -25,6 +27,7 @@ struct hs_engine {
     uint32_t next_arrival;
     hs_intervals *alloc; /* per job; held while it runs */
     uint64_t ended;
+    hs_fluid *fluid;     /* with a performance model only */
 };
 
 void hs_engine_options_default(hs_engine_options *o)
@@ -81,6 +84,11 @@ hs_engine *hs_engine_new(hs_cluster *cluster, hs_trace *trace, const struct hs_p
         sort_jobs = NULL;
     }
     e->now = n ? trace->jobs[e->arrivals[0]].submit : 0;
+    if (e->opt.perf && !(e->fluid = hs_fluid_new(e->opt.perf, cluster, trace, e->alloc))) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        hs_engine_free(e);
+        return NULL;
+    }
     if (policy->create(e, &e->pstate, err) < 0) {
         hs_engine_free(e);
         return NULL;
@@ -95,6 +103,7 @@ void hs_engine_free(hs_engine *e)
     if (e->pstate)
         e->ops->destroy(e->pstate);
     hs_heap_free(&e->heap);
+    hs_fluid_free(e->fluid);
     if (e->alloc)
         for (uint32_t i = 0; i < e->trace->njobs; i++)
             hs_intervals_free(&e->alloc[i]);
@@ -137,14 +146,19 @@ int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs
     for (uint32_t i = 0; i < alloc->n; i++)
         if (hs_intervals_append(mine, alloc->r[i].first, alloc->r[i].count) < 0)
             return hs_error_set(err, NULL, 0, 0, "out of memory");
-    bool killed = e->opt.kill_at_req_time && job->runtime > job->req_time;
-    double end = e->now + (killed ? job->req_time : job->runtime);
-    if (hs_heap_push(&e->heap, end, HS_EV_JOB_END, idx) < 0)
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    if (e->fluid) { /* the model decides when it ends */
+        double limit = e->opt.kill_at_req_time ? e->now + job->req_time : INFINITY;
+        if (hs_fluid_start(e->fluid, &e->heap, e->now, idx, mine, limit) < 0)
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+    } else {
+        bool killed = e->opt.kill_at_req_time && job->runtime > job->req_time;
+        job->end = e->now + (killed ? job->req_time : job->runtime);
+        if (hs_heap_push(&e->heap, job->end, HS_EV_JOB_END, idx) < 0)
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+    }
     hs_cluster_take(e->cluster, job->partition, mine);
     job->state = HS_JOB_RUNNING;
     job->start = e->now;
-    job->end = end;
     return 0;
 }
 
@@ -159,8 +173,12 @@ int hs_engine_wakeup_at(hs_engine *e, double t, hs_error *err)
 static int end_job(hs_engine *e, uint32_t idx, hs_error *err)
 {
     hs_job *job = &e->trace->jobs[idx];
-    job->state = (e->opt.kill_at_req_time && job->runtime > job->req_time) ? HS_JOB_KILLED : HS_JOB_COMPLETED;
+    bool killed = e->fluid ? hs_fluid_killed(e->fluid, idx)
+                           : e->opt.kill_at_req_time && job->runtime > job->req_time;
+    job->state = killed ? HS_JOB_KILLED : HS_JOB_COMPLETED;
     hs_cluster_release(e->cluster, job->partition, &e->alloc[idx]);
+    if (e->fluid && hs_fluid_end(e->fluid, &e->heap, e->now, idx, &e->alloc[idx]) < 0)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
     if (e->opt.on_job_end && e->opt.on_job_end(e->opt.on_job_end_ctx, e, job, &e->alloc[idx], err) < 0)
         return -1;
     hs_intervals_free(&e->alloc[idx]); /* running jobs only: memory stays bounded by the cluster */
@@ -193,6 +211,9 @@ int hs_engine_run(hs_engine *e, hs_error *err)
         e->now = t;
         while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_JOB_END) {
             hs_heap_pop(&e->heap, &ev);
+            const hs_job *job = &e->trace->jobs[ev.job];
+            if (e->fluid && (job->state != HS_JOB_RUNNING || job->end != ev.time))
+                continue; /* re-planned since: a stale end */
             if (end_job(e, ev.job, err) < 0)
                 return -1;
         }

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "hpcsim/engine.h"
+#include "hpcsim/model.h"
 #include "hpcsim/output.h"
+#include "hpcsim/perf.h"
 #include "hpcsim/progress.h"
 #include "hpcsim/trace.h"
 
@@ -83,6 +85,19 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     int rc = -1;
     hs_outputs *out = NULL;
     hs_engine *eng = NULL;
+    hs_model model;
+    hs_perf *perf = NULL;
+    memset(&model, 0, sizeof model);
+    if (cfg->model_path) { /* before any output exists: a bad model writes nothing */
+        hs_perf_config pc = {&model, cfg->backend, {0}, cfg->seed};
+        memcpy(pc.share, cfg->profile_share, sizeof pc.share);
+        if (hs_model_load(&model, cfg->model_path, err) < 0)
+            goto out;
+        if (!(perf = hs_perf_new(&pc, &cluster, err))) {
+            snprintf(err->source, sizeof err->source, "%s", cfg->model_path);
+            goto out;
+        }
+    }
     if (trace.njobs == 0) {
         hs_error_set(err, cfg->trace_path, 0, 0, "no job to simulate (%u lines skipped, %u jobs rejected)",
                      trace.nskipped, trace.nrejected);
@@ -100,11 +115,13 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     eopt.on_job_end_ctx = out;
     if (cfg->progress)
         eopt.progress = hs_progress_tick;
+    eopt.perf = perf;
     if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
         goto out;
     if (cfg->progress)
         hs_progress_done(eng);
-    hs_run_facts facts = {cfg->trace_path, source, policy->name, cfg->seed, cfg->kill_at_req_time};
+    hs_run_facts facts = {cfg->trace_path, source,          policy->name, cfg->seed,
+                          cfg->kill_at_req_time, cfg->model_path, cfg->backend};
     if (hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
         goto out;
     out = NULL;
@@ -116,6 +133,8 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
 out:
     hs_outputs_abort(out);
     hs_engine_free(eng);
+    hs_perf_free(perf);
+    hs_model_free(&model);
     hs_trace_free(&trace);
     hs_cluster_free(&cluster);
     return rc;

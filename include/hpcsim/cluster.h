@@ -21,6 +21,7 @@ typedef struct hs_node_group {
     uint64_t memory_mb;  /* per node; 0 = not described */
     uint32_t first_node; /* index of its first node */
     uint32_t partition;  /* the one partition it belongs to */
+    char *backend;       /* its nodes' backend in a performance model; NULL = the run's */
 } hs_node_group;
 
 typedef struct hs_partition {

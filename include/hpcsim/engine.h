@@ -28,6 +28,10 @@ typedef struct hs_engine_options {
     void *on_job_end_ctx;
     void (*progress)(void *ctx, const hs_engine *eng); /* may be NULL */
     void *progress_ctx;
+    /* A performance model (hpcsim/perf.h): jobs progress at its rates,
+     * re-planned whenever what shares their nodes changes. NULL = every
+     * job runs exactly its trace run time. */
+    const struct hs_perf *perf;
 } hs_engine_options;
 
 void hs_engine_options_default(hs_engine_options *o);

@@ -25,6 +25,8 @@ typedef struct hs_run_facts {
     const char *policy;
     unsigned long long seed;
     int kill_at_req_time;
+    const char *model_path;     /* NULL = no performance model (then not mentioned) */
+    const char *backend;
 } hs_run_facts;
 
 /* Creates dir if needed and opens the temporary files. */

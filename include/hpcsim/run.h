@@ -23,6 +23,9 @@ typedef struct hs_run_config {
     bool kill_at_req_time;
     FILE *warn;                  /* skipped lines and notes; NULL = silent */
     bool progress;               /* progress line on stderr */
+    const char *model_path;      /* a performance model (hpcsim/model.h); NULL = none */
+    const char *backend;         /* nodes' backend in it, unless their group names one */
+    double profile_share[4];     /* of jobs per profile (cpu, memory, io, latency); all 0 = all cpu */
 } hs_run_config;
 
 void hs_run_config_default(hs_run_config *cfg);

@@ -1,11 +1,13 @@
 /* `hpcsim run`: flags → hs_run_config → hs_run. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
+#include "hpcsim/model.h"
 #include "hpcsim/policy.h"
 #include "hpcsim/run.h"
 
@@ -29,8 +31,34 @@ static void run_usage(FILE *out)
           "  --seed S              seed of the run's random draws (default 0)\n"
           "  --strict              stop at the first malformed trace line (default: skip and count)\n"
           "  --no-kill             let jobs run past their requested time\n"
+          "  --model FILE          stretch run times with a performance model (hpcsim-calibrate fit,\n"
+          "                        or models/data/literature.json)\n"
+          "  --backend NAME        the nodes' backend in the model (a cluster group's \"backend\" wins)\n"
+          "  --profiles LIST       shares of jobs per profile, e.g. cpu=0.6,memory=0.3,io=0.1\n"
+          "                        (drawn with --seed; default: every job cpu)\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
+}
+
+/* "cpu=0.5,memory=0.3,io=0.2": shares of jobs per profile. */
+static int parse_profiles(const char *text, double *share)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '='), *end = NULL;
+        enum hs_profile p;
+        if (eq)
+            *eq = '\0';
+        double v = eq ? strtod(eq + 1, &end) : -1;
+        if (!eq || hs_profile_parse(tok, &p) < 0 || !end || *end || end == eq + 1 || !(v >= 0 && v <= 1)) {
+            fprintf(stderr, "hpcsim run: --profiles: '%s' is not PROFILE=SHARE (profiles cpu, memory, io, latency; "
+                            "shares in [0, 1])\n", tok);
+            return -1;
+        }
+        share[p] = v;
+    }
+    return 0;
 }
 
 int hs_cmd_run(int argc, char **argv)
@@ -42,6 +70,8 @@ int hs_cmd_run(int argc, char **argv)
         {"out", required_argument, 0, 'o'},     {"seed", required_argument, 0, 's'},
         {"strict", no_argument, 0, 'S'},        {"no-kill", no_argument, 0, 'K'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+        {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
+        {"profiles", required_argument, 0, 'P'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -59,6 +89,12 @@ int hs_cmd_run(int argc, char **argv)
         case 'S': cfg.strict = true; break;
         case 'K': cfg.kill_at_req_time = false; break;
         case 'q': cfg.warn = NULL; break;
+        case 'm': cfg.model_path = optarg; break;
+        case 'b': cfg.backend = optarg; break;
+        case 'P':
+            if (parse_profiles(optarg, cfg.profile_share) < 0)
+                return 2;
+            break;
         case 'h': run_usage(stdout); return 0;
         case 'n':
             if (hs_arg_u64("--nodes", optarg, 1, UINT32_MAX / 2, &v) < 0)

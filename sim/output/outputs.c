@@ -223,6 +223,8 @@ static int write_summary(const char *path, const hs_trace *t, const hs_cluster *
         (json_int_t)t->req_time_from_runtime, "makespan", m.makespan, "utilization", m.utilization, "wait", "mean",
         m.wait_mean, "median", m.wait_median, "p95", m.wait_p95, "max", m.wait_max, "bounded_slowdown", "tau",
         HS_BSLD_TAU, "mean", m.bsld_mean);
+    if (root && facts->model_path)
+        json_object_set_new(root, "model", json_pack("{s:s, s:s?}", "file", facts->model_path, "backend", facts->backend));
     if (!root)
         return hs_error_set(err, path, 0, 0, "out of memory");
     int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
