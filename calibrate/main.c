@@ -34,7 +34,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fputs("usage: hpcsim-calibrate probe|plan|run|report|cleanup [options]\n"
-          "       hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json\n"
+          "       hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json [--note TEXT]\n"
           "\n"
           "  --workdir DIR        where the log, the state file and containers live (default hpcsim-calib)\n"
           "  --topology SPEC      host (default), an hwloc XML file, or a synthetic description\n"
@@ -108,7 +108,7 @@ static int probe(const char *topo_spec)
 }
 
 /* fit LOG -o MODEL: the model, and the held-out checks on stdout. */
-static int fit(const char *log, const char *extra, const char *output, unsigned long long seed)
+static int fit(const char *log, const char *extra, const char *output, const char *note, unsigned long long seed)
 {
     if (!log || extra || !output) {
         fprintf(stderr, "usage: hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json [--seed S]\n");
@@ -116,7 +116,16 @@ static int fit(const char *log, const char *extra, const char *output, unsigned 
     }
     hs_model m;
     hs_error err;
-    if (hc_fit(log, seed, &m, stdout, &err) < 0 || hs_model_write(&m, output, &err) < 0) {
+    int rc = hc_fit(log, seed, &m, stdout, &err);
+    if (rc == 0 && note) { /* what the numbers are, in the file itself */
+        json_error_t jerr;
+        json_t *p = json_loads(m.provenance, 0, &jerr);
+        json_object_set_new(p, "note", json_string(note));
+        free(m.provenance);
+        m.provenance = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(p);
+    }
+    if (rc < 0 || hs_model_write(&m, output, &err) < 0) {
         fputs("hpcsim-calibrate fit: ", stderr);
         hs_error_print(stderr, &err);
         hs_model_free(&m);
@@ -149,7 +158,7 @@ int main(int argc, char **argv)
         {"max-blocks", required_argument, 0, 'M'}, {"bench-bin", required_argument, 0, 'x'},
         {"libvirt", required_argument, 0, 'U'},   {"virt", required_argument, 0, 'V'},
         {"guest-memory", required_argument, 0, 'm'}, {"guest-hugepages", no_argument, 0, 'P'},
-        {"output", required_argument, 0, 'o'},
+        {"output", required_argument, 0, 'o'},    {"note", required_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     hc_plan_config cfg;
@@ -165,7 +174,7 @@ int main(int argc, char **argv)
     hs_error err;
     int c;
     optind = 2;
-    const char *output = NULL;
+    const char *output = NULL, *note = NULL;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         char *end = NULL;
         int rc = 0;
@@ -197,6 +206,7 @@ int main(int argc, char **argv)
         case 'm': guest_mib = (unsigned)strtoul(optarg, &end, 10); break;
         case 'P': hugepages = true; break;
         case 'o': output = optarg; break;
+        case 'N': note = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -215,7 +225,8 @@ int main(int argc, char **argv)
         }
     }
     if (!strcmp(cmd, "fit"))
-        return fit(optind < argc ? argv[optind] : NULL, optind + 1 < argc ? argv[optind + 1] : NULL, output, cfg.seed);
+        return fit(optind < argc ? argv[optind] : NULL, optind + 1 < argc ? argv[optind + 1] : NULL, output, note,
+                   cfg.seed);
     if (optind < argc) {
         fprintf(stderr, "hpcsim-calibrate: unexpected argument '%s'\n", argv[optind]);
         return 2;

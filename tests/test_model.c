@@ -125,6 +125,10 @@ START_TEST(shipped_models_load)
     ck_assert_double_eq(kvm->overhead[HS_PROFILE_IO].median, 2.0); /* Felter et al.: half the IOPS */
     ck_assert(strstr(m.provenance, "RC25482") != NULL);
     hs_model_free(&m);
+    ck_assert_msg(hs_model_load(&m, HS_MODELS "/this-host-example.json", &err) == 0, "%s: %s", err.source, err.text);
+    ck_assert(strstr(m.provenance, "EXAMPLE, not a reference") != NULL);
+    ck_assert_ptr_nonnull(hs_model_backend(&m, "lxc"));
+    hs_model_free(&m);
 }
 END_TEST
 

@@ -8,7 +8,7 @@
  * model's interference curve for its profile (host idle preferred); noise
  * is one lognormal draw per job; work starts after a launch delay drawn
  * from the backend's launch quantiles. A profile or curve the model lacks
- * counts as 1. Draws are hashes of (seed, job, purpose), so they do not
+ * counts as 1; a slowdown extrapolated below 0.1 is held at 0.1. Draws are hashes of (seed, job, purpose), so they do not
  * depend on the order events happen in. */
 #ifndef HPCSIM_PERF_H
 #define HPCSIM_PERF_H

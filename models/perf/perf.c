@@ -123,5 +123,9 @@ double hs_perf_factor(const hs_backend_model *b, enum hs_profile prof, unsigned 
             c = &b->curves[prof][i];
             break;
         }
-    return f * (1 + c->a * pow((double)k, c->b));
+    double slowdown = 1 + c->a * pow((double)k, c->b);
+    /* a curve fitted with a < 0 (co-runners that speed a job up, as the
+     * pipe benchmark on this project's 2-CPU host shows) must not give a
+     * zero or negative time when extrapolated */
+    return f * (slowdown > 0.1 ? slowdown : 0.1);
 }
