@@ -231,6 +231,24 @@ static void fit_overhead(const hc_runs *all, const key *kk, const char *bench, u
     free(x);
 }
 
+unsigned hc_curve_points(const hc_runs *all, const char *backend, const char *layout, const char *bench,
+                         const char *kind, const char *host, double *k, double *y)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < all->n; i++) { /* k = 0 (no co-runner) anchors every kind's curve */
+        const hc_run *r = &all->runs[i];
+        if (strcmp(r->backend, backend) || strcmp(r->layout, layout) || strcmp(r->bench, bench) || r->on ||
+            strcmp(r->host, host) || (r->k > 0 && strcmp(r->kind, kind)))
+            continue;
+        const hc_run *on = find_run(all, r->block, r->backend, 1);
+        if (on) {
+            k[n] = r->k;
+            y[n++] = hc_slowdown(r->value, on->value, r->higher_better);
+        }
+    }
+    return n;
+}
+
 static void fit_curves(const hc_runs *all, const key *kk, const char *bench, int p, hs_backend_model *b, FILE *report)
 {
     double *k = malloc(all->n * sizeof *k), *y = malloc(all->n * sizeof *y), *w = malloc(all->n * sizeof *w);
@@ -250,18 +268,7 @@ static void fit_curves(const hc_runs *all, const key *kk, const char *bench, int
         }
     }
     for (unsigned c = 0; k && y && w && c < nc && b->ncurves[p] < HS_MODEL_MAX_CURVES; c++) {
-        unsigned n = 0;
-        for (unsigned i = 0; i < all->n; i++) { /* k = 0 (no co-runner) anchors every kind's curve */
-            const hc_run *r = &all->runs[i];
-            if (strcmp(r->backend, kk->backend) || strcmp(r->layout, kk->layout) || strcmp(r->bench, bench) || r->on ||
-                strcmp(r->host, hosts[c]) || (r->k > 0 && strcmp(r->kind, kinds[c])))
-                continue;
-            const hc_run *on = find_run(all, r->block, r->backend, 1);
-            if (on) {
-                k[n] = r->k;
-                y[n++] = hc_slowdown(r->value, on->value, r->higher_better);
-            }
-        }
+        unsigned n = hc_curve_points(all, kk->backend, kk->layout, bench, kinds[c], hosts[c], k, y);
         hs_interference *cv = &b->curves[p][b->ncurves[p]];
         memset(cv, 0, sizeof *cv);
         snprintf(cv->corunner, sizeof cv->corunner, "%s", kinds[c]);

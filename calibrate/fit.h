@@ -27,6 +27,13 @@ int hc_fit_curve(const double *k, const double *y, const double *w, unsigned n, 
 /* The curve's prediction at k. */
 double hc_curve_at(const hs_interference *c, double k);
 
+/* The measured points (k, slowdown with load on against off) of one
+ * curve: runs of backend/layout/bench with host load `host`, co-runners
+ * of `kind` (k = 0 blocks anchor every kind). k and y hold all->n. */
+struct hc_runs;
+unsigned hc_curve_points(const struct hc_runs *all, const char *backend, const char *layout, const char *bench,
+                         const char *kind, const char *host, double *k, double *y);
+
 /* Fits the model of the log's complete blocks; prints the held-out checks
  * to report (may be NULL). */
 int hc_fit(const char *log_path, unsigned long long seed, hs_model *m, FILE *report, hs_error *err);

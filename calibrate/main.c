@@ -19,6 +19,7 @@
 #include "backends/backend.h"
 #include "backends/kvm.h"
 #include "backends/kvm_xml.h"
+#include "boundary.h"
 #include "fit.h"
 #include "hostinfo.h"
 #include "plan.h"
@@ -35,6 +36,7 @@ static void usage(FILE *out)
 {
     fputs("usage: hpcsim-calibrate probe|plan|run|report|cleanup [options]\n"
           "       hpcsim-calibrate fit WORKDIR/measurements.jsonl -o model.json [--note TEXT]\n"
+          "       hpcsim-calibrate report MODEL.json [-o report.html] [--tolerance PERCENT]\n"
           "\n"
           "  --workdir DIR        where the log, the state file and containers live (default hpcsim-calib)\n"
           "  --topology SPEC      host (default), an hwloc XML file, or a synthetic description\n"
@@ -159,6 +161,7 @@ int main(int argc, char **argv)
         {"libvirt", required_argument, 0, 'U'},   {"virt", required_argument, 0, 'V'},
         {"guest-memory", required_argument, 0, 'm'}, {"guest-hugepages", no_argument, 0, 'P'},
         {"output", required_argument, 0, 'o'},    {"note", required_argument, 0, 'N'},
+        {"tolerance", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     hc_plan_config cfg;
@@ -175,6 +178,7 @@ int main(int argc, char **argv)
     int c;
     optind = 2;
     const char *output = NULL, *note = NULL;
+    double tolerance = 0.05;
     while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         char *end = NULL;
         int rc = 0;
@@ -207,6 +211,7 @@ int main(int argc, char **argv)
         case 'P': hugepages = true; break;
         case 'o': output = optarg; break;
         case 'N': note = optarg; break;
+        case 'T': tolerance = strtod(optarg, &end) / 100; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -227,7 +232,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "fit"))
         return fit(optind < argc ? argv[optind] : NULL, optind + 1 < argc ? argv[optind + 1] : NULL, output, note,
                    cfg.seed);
-    if (optind < argc) {
+    if (optind < argc && strcmp(cmd, "report") != 0) {
         fprintf(stderr, "hpcsim-calibrate: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
@@ -242,6 +247,20 @@ int main(int argc, char **argv)
             return 1;
         }
         printf("cleanup of %s: %d object%s removed, nothing left\n", so.workdir, n, n == 1 ? "" : "s");
+        return 0;
+    }
+    if (!strcmp(cmd, "report") && optind < argc) { /* report MODEL.json: the boundary */
+        if (optind + 1 < argc) {
+            fprintf(stderr, "hpcsim-calibrate report: unexpected argument '%s'\n", argv[optind + 1]);
+            return 2;
+        }
+        if (hc_boundary_report(argv[optind], tolerance, output, stdout, &err) < 0) {
+            fputs("hpcsim-calibrate report: ", stderr);
+            hs_error_print(stderr, &err);
+            return 1;
+        }
+        if (output)
+            printf("\nplots: %s\n", output);
         return 0;
     }
     if (!strcmp(cmd, "report")) {

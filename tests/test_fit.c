@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boundary.h"
 #include "fit.h"
 #include "testlib.h"
 
@@ -130,6 +131,63 @@ START_TEST(hand_made_log_overhead_and_held_out)
 }
 END_TEST
 
+START_TEST(boundary_of_known_curves)
+{
+    hs_interference c = {.a = 0.02, .b = 1, .k_max = 4};
+    hc_boundary bd;
+    hc_boundary_of(&c, 0.05, &bd); /* 1 + 0.02 k <= 1.05: k <= 2.5 */
+    ck_assert_uint_eq(bd.best_k, 2);
+    ck_assert_uint_eq(bd.confident_k, 2); /* no uncertainty */
+    c.cov[0][0] = 1e-4; /* sd(a) = 0.01: 1 + (0.02 + 1.96 · 0.01) k <= 1.05: k <= 1.26 */
+    hc_boundary_of(&c, 0.05, &bd);
+    ck_assert_uint_eq(bd.best_k, 2);
+    ck_assert_uint_eq(bd.confident_k, 1);
+    ck_assert_double_eq_tol(bd.at1, 1.02, 1e-12);
+    ck_assert_double_eq_tol(bd.at1_hi, 1.02 + 1.96 * 0.01, 1e-12);
+    hs_interference flat = {.a = -0.1, .b = 1, .k_max = 3}; /* co-runners that help: no bound found */
+    hc_boundary_of(&flat, 0.05, &bd);
+    ck_assert(bd.best_capped && bd.confident_capped);
+}
+END_TEST
+
+START_TEST(boundary_report_and_page)
+{
+    const char *dir = tl_tmpdir("boundary");
+    const char *path = tl_write(dir, "m.json",
+        "{\"format\": 1, \"provenance\": {\"source\": \"test\"}, \"backends\": [\n"
+        " {\"name\": \"lxc\", \"overhead\": {\"cpu\": {\"median\": 1.01, \"ci\": [1, 1.02], \"n\": 5}},\n"
+        "  \"interference\": {\"cpu\": [{\"corunner\": \"cpu\", \"host\": \"idle\", \"a\": 0.02, \"b\": 1,\n"
+        "   \"b_fixed\": true, \"cov\": [[0, 0], [0, 0]], \"chi2_dof\": 1, \"points\": 10, \"k_max\": 4}]}},\n"
+        " {\"name\": \"kvm\", \"overhead\": {\"cpu\": {\"median\": 1.05, \"ci\": [1, 1.1], \"n\": 5}},\n"
+        "  \"interference\": {\"cpu\": [{\"corunner\": \"cpu\", \"host\": \"idle\", \"a\": 0.04, \"b\": 1,\n"
+        "   \"b_fixed\": true, \"cov\": [[0, 0], [0, 0]], \"chi2_dof\": 1, \"points\": 10, \"k_max\": 4}]}}]}\n");
+    char html[1200];
+    snprintf(html, sizeof html, "%s/report.html", dir);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    hs_error err;
+    ck_assert_msg(hc_boundary_report(path, 0.05, html, out, &err) == 0, "%s", err.text);
+    fclose(out);
+    /* lxc: k <= 2 (3 nodes); kvm: 1 + 0.04 k <= 1.05: k <= 1 (2 nodes) */
+    ck_assert_msg(strstr(text, "Recommendation: lxc nodes, at most 3 per host") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "lxc 3, kvm 2") != NULL, "%s", text);
+    char *page = tl_read(html, NULL);
+    ck_assert_ptr_nonnull(page);
+    ck_assert(strstr(page, "<svg") && strstr(page, "Recommendation: lxc") && !strstr(page, "http://cdn"));
+    unsigned svgs = 0;
+    for (const char *p = page; (p = strstr(p, "<svg")); p++)
+        svgs++;
+    ck_assert_uint_eq(svgs, 2);
+    free(page);
+    free(text);
+    /* a bad model: nothing written */
+    snprintf(html, sizeof html, "%s/none.html", dir);
+    ck_assert_int_eq(hc_boundary_report(tl_write(dir, "bad.json", "{}"), 0.05, html, stdout, &err), -1);
+    ck_assert(!tl_exists(html));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fit");
@@ -138,6 +196,8 @@ int main(void)
     tcase_add_test(tc, recovers_known_curves);
     tcase_add_test(tc, two_k_values_hold_b);
     tcase_add_test(tc, hand_made_log_overhead_and_held_out);
+    tcase_add_test(tc, boundary_of_known_curves);
+    tcase_add_test(tc, boundary_report_and_page);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }

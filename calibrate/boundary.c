@@ -1,0 +1,244 @@
+/* The boundary report (boundary.h). */
+#define _GNU_SOURCE
+#include "boundary.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fit.h"
+#include "runs.h"
+
+void hc_curve_predict(const hs_interference *c, double k, double *mean, double *sd)
+{
+    double kb = k > 0 ? pow(k, c->b) : 0, g0 = kb, g1 = k > 0 ? c->a * kb * log(k) : 0;
+    *mean = 1 + c->a * kb;
+    double var = g0 * g0 * c->cov[0][0] + 2 * g0 * g1 * c->cov[0][1] + g1 * g1 * c->cov[1][1];
+    *sd = var > 0 ? sqrt(var) : 0;
+}
+
+void hc_boundary_of(const hs_interference *c, double tolerance, hc_boundary *out)
+{
+    memset(out, 0, sizeof *out);
+    int best_open = 1, conf_open = 1;
+    for (unsigned k = 1; k <= HC_BOUNDARY_K_LIMIT && (best_open || conf_open); k++) {
+        double m, sd;
+        hc_curve_predict(c, k, &m, &sd);
+        best_open = best_open && m <= 1 + tolerance;
+        conf_open = conf_open && m + 1.96 * sd <= 1 + tolerance;
+        out->best_k += best_open;
+        out->confident_k += conf_open;
+    }
+    out->best_capped = out->best_k == HC_BOUNDARY_K_LIMIT;
+    out->confident_capped = out->confident_k == HC_BOUNDARY_K_LIMIT;
+    double m, sd;
+    hc_curve_predict(c, 1, &m, &sd);
+    out->at1 = m;
+    out->at1_lo = m - 1.96 * sd;
+    out->at1_hi = m + 1.96 * sd;
+}
+
+/* "3 nodes", "≥ 257 nodes (extrapolated beyond k = 3)". */
+static void nodes_text(unsigned k, int capped, unsigned k_max, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s%u node%s%s", capped ? ">= " : "", k + 1, k ? "s" : "",
+             k > k_max ? " (extrapolated)" : "");
+}
+
+/* The curve a backend's boundary rests on for one profile: host idle. */
+static const hs_interference *idle_curve(const hs_backend_model *b, int p)
+{
+    for (unsigned i = 0; i < b->ncurves[p]; i++)
+        if (strcmp(b->curves[p][i].host, "idle") == 0)
+            return &b->curves[p][i];
+    return NULL;
+}
+
+static void svg_plot(FILE *h, const hs_backend_model *b, int p, const hs_interference *c, const hc_runs *runs,
+                     double tolerance)
+{
+    const double W = 420, H = 260, L = 50, R = 10, T = 10, B = 35;
+    unsigned kmax = c->k_max + 2;
+    double *k = NULL, *y = NULL;
+    unsigned n = 0;
+    if (runs && runs->n) {
+        k = malloc(runs->n * sizeof *k);
+        y = malloc(runs->n * sizeof *y);
+        const char *bench = b->overhead[p].benchmark[0] ? b->overhead[p].benchmark : NULL;
+        for (unsigned i = 0; !bench && i < runs->n; i++) /* native has no overhead entry to name it */
+            if ((p == HS_PROFILE_CPU && !strcmp(runs->runs[i].bench, "compute")) ||
+                (p == HS_PROFILE_MEMORY && !strcmp(runs->runs[i].bench, "stream")) ||
+                (p == HS_PROFILE_IO && !strcmp(runs->runs[i].bench, "disk")) ||
+                (p == HS_PROFILE_LATENCY && !strcmp(runs->runs[i].bench, "pipe")))
+                bench = runs->runs[i].bench;
+        if (k && y && bench)
+            n = hc_curve_points(runs, b->name, b->layout, bench, c->corunner, c->host, k, y);
+        if (n == 0) { /* a model name with the layout appended: try the bare backend */
+            char base[32];
+            snprintf(base, sizeof base, "%s", b->name);
+            char *dash = strrchr(base, '-');
+            if (dash && !strcmp(dash + 1, b->layout))
+                *dash = '\0';
+            if (k && y && bench)
+                n = hc_curve_points(runs, base, b->layout, bench, c->corunner, c->host, k, y);
+        }
+    }
+    double ylo = 1, yhi = 1 + 2 * tolerance;
+    for (unsigned i = 0; i <= 40; i++) {
+        double m, sd;
+        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
+        ylo = fmin(ylo, m - 1.96 * sd);
+        yhi = fmax(yhi, m + 1.96 * sd);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ylo = fmin(ylo, y[i]);
+        yhi = fmax(yhi, y[i]);
+    }
+    ylo -= 0.05 * (yhi - ylo);
+    yhi += 0.05 * (yhi - ylo);
+#define X(v) (L + (W - L - R) * (v) / kmax)
+#define Y(v) (T + (H - T - B) * (yhi - (v)) / (yhi - ylo))
+    fprintf(h, "<figure><svg xmlns='http://www.w3.org/2000/svg' width='%.0f' height='%.0f' role='img'>\n", W, H);
+    fprintf(h, "<rect x='%.0f' y='%.0f' width='%.0f' height='%.0f' fill='none' stroke='#888'/>\n", L, T, W - L - R,
+            H - T - B);
+    fprintf(h, "<polygon fill='#9ecae1' fill-opacity='0.5' points='");
+    for (int i = 0; i <= 40; i++) {
+        double m, sd;
+        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
+        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m + 1.96 * sd));
+    }
+    for (int i = 40; i >= 0; i--) {
+        double m, sd;
+        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
+        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m - 1.96 * sd));
+    }
+    fprintf(h, "'/>\n<polyline fill='none' stroke='#08519c' stroke-width='2' points='");
+    for (int i = 0; i <= 40; i++) {
+        double m, sd;
+        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
+        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m));
+    }
+    fprintf(h, "'/>\n<line x1='%.0f' x2='%.0f' y1='%.1f' y2='%.1f' stroke='#d62728' stroke-dasharray='5,4'/>\n", L,
+            W - R, Y(1 + tolerance), Y(1 + tolerance));
+    for (unsigned i = 0; i < n; i++) /* spread repetitions a little so they stay visible */
+        fprintf(h, "<circle cx='%.1f' cy='%.1f' r='3' fill='#333' fill-opacity='0.6'/>\n",
+                X(k[i] + 0.08 * ((int)(i % 5) - 2)), Y(y[i]));
+    for (unsigned kk = 0; kk <= kmax; kk++)
+        fprintf(h, "<text x='%.1f' y='%.0f' font-size='11' text-anchor='middle'>%u</text>\n", X(kk), H - B + 14, kk);
+    for (int i = 0; i <= 4; i++) {
+        double v = ylo + (yhi - ylo) * i / 4;
+        fprintf(h, "<text x='%.0f' y='%.1f' font-size='11' text-anchor='end'>%.2f</text>\n", L - 4, Y(v) + 4, v);
+    }
+    fprintf(h, "<text x='%.0f' y='%.0f' font-size='12' text-anchor='middle'>co-located %s co-runners k</text>\n",
+            (L + W - R) / 2, H - 4, c->corunner);
+    fprintf(h, "</svg><figcaption>%s, %s profile, host %s: slowdown = 1 + %.3f·k<sup>%.2f</sup>%s, "
+               "95 %% band; %u measured points; dashed: tolerance %.0f %%</figcaption></figure>\n",
+            b->name, hs_profile_name((enum hs_profile)p), c->host, c->a, c->b, c->b_fixed ? " (b held at 1)" : "",
+            n, tolerance * 100);
+#undef X
+#undef Y
+    free(k);
+    free(y);
+}
+
+int hc_boundary_report(const char *model_path, double tolerance, const char *html_path, FILE *out, hs_error *err)
+{
+    hs_model m;
+    if (hs_model_load(&m, model_path, err) < 0)
+        return -1;
+    hc_runs runs = {0};
+    json_error_t jerr;
+    json_t *prov = json_loads(m.provenance, 0, &jerr);
+    const char *log = json_string_value(json_object_get(prov, "measurements"));
+    hs_error ignored;
+    int have_runs = log && hc_runs_load(log, &runs, &ignored) == 0;
+    FILE *h = NULL;
+    char tmp[1100] = "";
+    if (html_path && snprintf(tmp, sizeof tmp, "%s.tmp", html_path) < (int)sizeof tmp)
+        h = fopen(tmp, "w"); /* renamed once complete: never a partial page */
+    if (html_path && !h) {
+        json_decref(prov);
+        hs_model_free(&m);
+        return hs_error_set(err, html_path, 0, 0, "cannot write");
+    }
+    fprintf(out, "Boundary of %s (tolerance %.0f %% slowdown; host idle curves)\n\n", model_path, tolerance * 100);
+    fprintf(out, "| backend | profile | co-runners | nodes within (best estimate) | nodes within (95 %% confident) | "
+                 "slowdown at k = 1 [95 %%] | measured k |\n|---|---|---|---|---|---|---:|\n");
+    if (h)
+        fprintf(h, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>hpcsim boundary report</title>\n"
+                   "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}figure{display:inline-block;"
+                   "margin:8px}figcaption{font-size:12px;max-width:420px}td,th{padding:2px 8px}</style></head><body>\n"
+                   "<h1>Boundary report</h1>\n<p>Model: %s. Tolerance: %.0f %% slowdown.</p>\n",
+                model_path, tolerance * 100);
+    const char *best_name = NULL;
+    unsigned best_nodes = 0;
+    double best_overhead = INFINITY;
+    char summary[2048] = "";
+    size_t slen = 0;
+    for (unsigned i = 0; i < m.nbackends; i++) {
+        const hs_backend_model *b = &m.backends[i];
+        unsigned limit = UINT32_MAX; /* the backend's boundary: its tightest profile */
+        int any = 0;
+        for (int p = 0; p < HS_PROFILE_N; p++) {
+            const hs_interference *c = idle_curve(b, p);
+            if (!c)
+                continue;
+            hc_boundary bd;
+            hc_boundary_of(c, tolerance, &bd);
+            char best[64], conf[64];
+            nodes_text(bd.best_k, bd.best_capped, c->k_max, best, sizeof best);
+            nodes_text(bd.confident_k, bd.confident_capped, c->k_max, conf, sizeof conf);
+            fprintf(out, "| %s%s | %s | %s | %s | %s | %.3f [%.3f, %.3f] | 0..%u |\n", b->name,
+                    b->emulated ? " (emulated)" : "", hs_profile_name((enum hs_profile)p), c->corunner, best, conf,
+                    bd.at1, bd.at1_lo, bd.at1_hi, c->k_max);
+            limit = bd.confident_k + 1 < limit ? bd.confident_k + 1 : limit;
+            any = 1;
+            if (h)
+                svg_plot(h, b, p, c, have_runs ? &runs : NULL, tolerance);
+        }
+        if (b->noise_known && b->noise_sigma > tolerance)
+            fprintf(out, "| %s | (all) | none | jitter alone: runs vary by sigma = %.1f %% > %.0f %% | | | |\n", b->name,
+                    100 * b->noise_sigma, 100 * tolerance);
+        if (!any)
+            continue;
+        int w = snprintf(summary + slen, sizeof summary - slen, "%s%s %u", slen ? ", " : "", b->name, limit);
+        if (w > 0 && (size_t)w < sizeof summary - slen)
+            slen += (size_t)w;
+        /* the most nodes; between equals, the smaller CPU overhead */
+        double over = b->overhead[HS_PROFILE_CPU].known ? b->overhead[HS_PROFILE_CPU].median : 1;
+        if (strcmp(b->name, "native") != 0 && !b->emulated &&
+            (limit > best_nodes || (limit == best_nodes && over < best_overhead))) {
+            best_nodes = limit;
+            best_name = b->name;
+            best_overhead = over;
+        }
+    }
+    char rec[1024];
+    if (best_name)
+        snprintf(rec, sizeof rec,
+                 "Recommendation: %s nodes, at most %u per host: then every profile's predicted slowdown stays "
+                 "within %.0f %% with 95 %% confidence (%s CPU overhead %.3f; nodes per host by backend: %s).%s",
+                 best_name, best_nodes, tolerance * 100, best_name, best_overhead, summary,
+                 best_nodes == 1 ? " At 1, no co-location is safe on this host: emulate one node per host." : "");
+    else
+        snprintf(rec, sizeof rec, "No recommendation: the model has no interference curve for a non-emulated, "
+                                  "non-native backend.");
+    fprintf(out, "\n%s\n", rec);
+    if (h) {
+        fprintf(h, "<p><b>%s</b></p>\n</body></html>\n", rec);
+        if (fclose(h) != 0 || rename(tmp, html_path) != 0) {
+            unlink(tmp);
+            json_decref(prov);
+            hc_runs_free(&runs);
+            hs_model_free(&m);
+            return hs_error_set(err, html_path, 0, 0, "write error");
+        }
+    }
+    json_decref(prov);
+    hc_runs_free(&runs);
+    hs_model_free(&m);
+    return 0;
+}
