@@ -142,6 +142,34 @@ START_TEST(bad_model_writes_nothing)
 }
 END_TEST
 
+START_TEST(backends_per_group)
+{
+    /* node 0 is an x node (factor 1), node 1 a y node (factor 2): the
+     * same job takes 100 s on one and 200 s on the other */
+    const char *dir = tl_tmpdir("fluid-groups");
+    const char *m = tl_write(dir, "m.json",
+        "{\"format\": 1, \"provenance\": {\"source\": \"test\"}, \"backends\": [\n"
+        " {\"name\": \"x\"},\n"
+        " {\"name\": \"y\", \"overhead\": {\"cpu\": {\"median\": 2, \"ci\": [2, 2], \"n\": 1}}}]}\n");
+    const char *cl = tl_write(dir, "c.json",
+        "{\"allocation\": \"cores\", \"groups\": [{\"name\": \"a\", \"count\": 1, \"cores\": 1, \"backend\": \"x\"},\n"
+        "  {\"name\": \"b\", \"count\": 1, \"cores\": 1, \"backend\": \"y\"}]}\n");
+    char t[512] = "";
+    job(t, sizeof t, 1, 0, 100, 1, 1000);
+    job(t, sizeof t, 2, 0, 100, 1, 1000);
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "fcfs";
+    cfg.cluster_path = cl;
+    cfg.model_path = m;
+    tl_result r;
+    tl_replay("groups", t, &cfg, &r);
+    ck_assert_str_eq(r.alloc[0], "0");
+    ck_assert_double_eq_tol(r.end[0], 100, 1e-9);
+    ck_assert_double_eq_tol(r.end[1], 200, 1e-9);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fluid");
@@ -151,6 +179,7 @@ int main(void)
     tcase_add_test(tc, third_job_comes_and_goes);
     tcase_add_test(tc, launch_delay_and_time_limit);
     tcase_add_test(tc, bad_model_writes_nothing);
+    tcase_add_test(tc, backends_per_group);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }

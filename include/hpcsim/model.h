@@ -22,6 +22,7 @@
 #define HPCSIM_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "hpcsim/error.h"
 
@@ -74,6 +75,8 @@ typedef struct hs_model {
 
 /* Reads and validates a model file; on error nothing is kept. */
 int hs_model_load(hs_model *m, const char *path, hs_error *err);
+/* The same from text in memory; source names it in errors. */
+int hs_model_parse(hs_model *m, const char *text, size_t len, const char *source, hs_error *err);
 /* Writes it (temporary file, then rename: never a partial file). */
 int hs_model_write(const hs_model *m, const char *path, hs_error *err);
 void hs_model_free(hs_model *m);

@@ -169,6 +169,8 @@ static int read_launch(const ctx *c, const json_t *obj, const char *path, hs_bac
     return 0;
 }
 
+static int read_model(hs_model *m, json_t *root, const char *path, hs_error *err);
+
 static int read_backend(const ctx *c, const json_t *obj, const char *path, hs_backend_model *b)
 {
     static const char *const keys[] = {"name", "layout", "emulated", "overhead", "interference", "noise", "launch",
@@ -244,6 +246,22 @@ int hs_model_load(hs_model *m, const char *path, hs_error *err)
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return hs_error_set(err, path, jerr.line, jerr.column, "not valid JSON: %s", jerr.text);
+    return read_model(m, root, path, err);
+}
+
+int hs_model_parse(hs_model *m, const char *text, size_t len, const char *source, hs_error *err)
+{
+    memset(m, 0, sizeof *m);
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return hs_error_set(err, source, jerr.line, jerr.column, "not valid JSON: %s", jerr.text);
+    return read_model(m, root, source, err);
+}
+
+/* Validates root into m; takes root. */
+static int read_model(hs_model *m, json_t *root, const char *path, hs_error *err)
+{
     ctx c = {path, err};
     static const char *const keys[] = {"format", "provenance", "backends", NULL};
     int rc = -1;
@@ -362,7 +380,7 @@ int hs_model_write(const hs_model *m, const char *path, hs_error *err)
         json_decref(root);
         return hs_error_set(err, path, 0, 0, "path too long");
     }
-    int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+    int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (rc != 0 || rename(tmp, path) != 0) {
         int e = errno;
