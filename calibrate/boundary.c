@@ -164,9 +164,10 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
         hs_model_free(&m);
         return hs_error_set(err, html_path, 0, 0, "cannot write");
     }
-    fprintf(out, "Boundary of %s (tolerance %.0f %% slowdown; host idle curves)\n\n", model_path, tolerance * 100);
-    fprintf(out, "| backend | profile | co-runners | nodes within (best estimate) | nodes within (95 %% confident) | "
-                 "slowdown at k = 1 [95 %%] | measured k |\n|---|---|---|---|---|---|---:|\n");
+    fprintf(out, "Boundary of %s (tolerance %.0f %% slowdown; a backend's limit rests on its host-idle curves)\n\n",
+            model_path, tolerance * 100);
+    fprintf(out, "| backend | profile | co-runners | host load | nodes within (best estimate) | nodes within (95 %% "
+                 "confident) | slowdown at k = 1 [95 %%] | measured k |\n|---|---|---|---|---|---|---|---:|\n");
     if (h)
         fprintf(h, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>hpcsim boundary report</title>\n"
                    "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}figure{display:inline-block;"
@@ -182,25 +183,26 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
         const hs_backend_model *b = &m.backends[i];
         unsigned limit = UINT32_MAX; /* the backend's boundary: its tightest profile */
         int any = 0;
-        for (int p = 0; p < HS_PROFILE_N; p++) {
-            const hs_interference *c = idle_curve(b, p);
-            if (!c)
-                continue;
-            hc_boundary bd;
-            hc_boundary_of(c, tolerance, &bd);
-            char best[64], conf[64];
-            nodes_text(bd.best_k, bd.best_capped, c->k_max, best, sizeof best);
-            nodes_text(bd.confident_k, bd.confident_capped, c->k_max, conf, sizeof conf);
-            fprintf(out, "| %s%s | %s | %s | %s | %s | %.3f [%.3f, %.3f] | 0..%u |\n", b->name,
-                    b->emulated ? " (emulated)" : "", hs_profile_name((enum hs_profile)p), c->corunner, best, conf,
-                    bd.at1, bd.at1_lo, bd.at1_hi, c->k_max);
-            limit = bd.confident_k + 1 < limit ? bd.confident_k + 1 : limit;
-            any = 1;
-            if (h)
-                svg_plot(h, b, p, c, have_runs ? &runs : NULL, tolerance);
-        }
+        for (int p = 0; p < HS_PROFILE_N; p++)
+            for (unsigned ci = 0; ci < b->ncurves[p]; ci++) { /* every host load level measured */
+                const hs_interference *c = &b->curves[p][ci];
+                hc_boundary bd;
+                hc_boundary_of(c, tolerance, &bd);
+                char best[64], conf[64];
+                nodes_text(bd.best_k, bd.best_capped, c->k_max, best, sizeof best);
+                nodes_text(bd.confident_k, bd.confident_capped, c->k_max, conf, sizeof conf);
+                fprintf(out, "| %s%s | %s | %s | %s | %s | %s | %.3f [%.3f, %.3f] | 0..%u |\n", b->name,
+                        b->emulated ? " (emulated)" : "", hs_profile_name((enum hs_profile)p), c->corunner, c->host,
+                        best, conf, bd.at1, bd.at1_lo, bd.at1_hi, c->k_max);
+                if (c == idle_curve(b, p) || (!idle_curve(b, p) && ci == 0)) { /* the backend's limit */
+                    limit = bd.confident_k + 1 < limit ? bd.confident_k + 1 : limit;
+                    any = 1;
+                }
+                if (h)
+                    svg_plot(h, b, p, c, have_runs ? &runs : NULL, tolerance);
+            }
         if (b->noise_known && b->noise_sigma > tolerance)
-            fprintf(out, "| %s | (all) | none | jitter alone: runs vary by sigma = %.1f %% > %.0f %% | | | |\n", b->name,
+            fprintf(out, "| %s | (all) | none | any | jitter alone: runs vary by sigma = %.1f %% > %.0f %% | | | |\n", b->name,
                     100 * b->noise_sigma, 100 * tolerance);
         if (!any)
             continue;

@@ -144,7 +144,7 @@ int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, c
     uint32_t first, last;
     span(f->c, &alloc->r[0], &first, &last);
     j->backend = hs_perf_node_backend(f->perf, first);
-    j->profile = hs_perf_profile(f->perf, idx);
+    j->profile = hs_perf_profile(f->perf, &f->t->jobs[idx], idx);
     j->noise = hs_perf_noise(f->perf, j->backend, idx);
     j->go = now + hs_perf_launch(f->perf, j->backend, idx);
     j->last = now;

@@ -89,9 +89,11 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     hs_perf *perf = NULL;
     memset(&model, 0, sizeof model);
     if (cfg->model_path) { /* before any output exists: a bad model writes nothing */
-        hs_perf_config pc = {&model, cfg->backend, {0}, cfg->seed};
+        hs_profile_rule rules[HS_PERF_MAX_RULES];
+        hs_perf_config pc = {&model, cfg->backend, {0}, cfg->seed, rules, 0};
         memcpy(pc.share, cfg->profile_share, sizeof pc.share);
-        if (hs_model_load(&model, cfg->model_path, err) < 0)
+        if ((cfg->profile_rules && hs_profile_rules_parse(cfg->profile_rules, rules, &pc.nrules, err) < 0) ||
+            hs_model_load(&model, cfg->model_path, err) < 0)
             goto out;
         if (!(perf = hs_perf_new(&pc, &cluster, err))) {
             snprintf(err->source, sizeof err->source, "%s", cfg->model_path);

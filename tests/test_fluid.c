@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcsim/perf.h"
 #include "testlib.h"
 
 static void job(char *buf, size_t cap, int id, double submit, double run, int procs, double req)
@@ -170,6 +171,41 @@ START_TEST(backends_per_group)
 }
 END_TEST
 
+START_TEST(profiles_by_rule)
+{
+    /* memory-bound work runs 2x slower on x; job 2's application (7) is
+     * memory-bound by rule, job 1 is cpu (the default) */
+    const char *dir = tl_tmpdir("fluid-rules");
+    const char *m = tl_write(dir, "m.json",
+        "{\"format\": 1, \"provenance\": {\"source\": \"test\"}, \"backends\": [{\"name\": \"x\",\n"
+        " \"overhead\": {\"memory\": {\"median\": 2, \"ci\": [2, 2], \"n\": 1}}}]}\n");
+    const char *t = "1 0 -1 100 1 -1 -1 1 1000 -1 1 -1 -1 3 -1 -1 -1 -1\n"
+                    "2 0 -1 100 1 -1 -1 1 1000 -1 1 -1 -1 7 -1 -1 -1 -1\n";
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "fcfs";
+    cfg.nodes = 2;
+    cfg.cores_per_node = 1;
+    cfg.model_path = m;
+    cfg.backend = "x";
+    cfg.profile_rules = "app:7=memory";
+    tl_result r;
+    tl_replay("rules", t, &cfg, &r);
+    ck_assert_double_eq_tol(r.end[0], 100, 1e-9);
+    ck_assert_double_eq_tol(r.end[1], 200, 1e-9);
+    hs_profile_rule rules[HS_PERF_MAX_RULES];
+    unsigned n;
+    hs_error err;
+    ck_assert_int_eq(hs_profile_rules_parse("queue:2=io,user:15=latency", rules, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(rules[1].field, HS_SWF_USER);
+    ck_assert_int_eq(rules[1].profile, HS_PROFILE_LATENCY);
+    ck_assert_int_eq(hs_profile_rules_parse("app:7=gpu", rules, &n, &err), -1);
+    ck_assert_int_eq(hs_profile_rules_parse("group:1=cpu", rules, &n, &err), -1);
+    ck_assert_msg(strstr(err.text, "rule 1 is not FIELD:VALUE=PROFILE") != NULL, "%s", err.text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fluid");
@@ -180,6 +216,7 @@ int main(void)
     tcase_add_test(tc, launch_delay_and_time_limit);
     tcase_add_test(tc, bad_model_writes_nothing);
     tcase_add_test(tc, backends_per_group);
+    tcase_add_test(tc, profiles_by_rule);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }

@@ -1,7 +1,8 @@
 /* What a performance model (hpcsim/model.h) does to the jobs of a replay:
  * each node has a backend (the run's --backend, or its group's "backend"
- * in the cluster file); each job a profile (cpu, memory, io, latency),
- * drawn with the run's seed from the shares given; a job progresses at
+ * in the cluster file); each job a profile (cpu, memory, io, latency), by
+ * rules on its user, application or queue field, else drawn with the
+ * run's seed from the shares given; a job progresses at
  *   rate = 1 / (overhead(backend, profile) × slowdown(k) × noise)
  * native seconds of work per second, where k is the largest number of
  * other jobs sharing one of its nodes and slowdown(k) = 1 + a·k^b is the
@@ -17,14 +18,30 @@
 
 #include "hpcsim/cluster.h"
 #include "hpcsim/model.h"
+#include "hpcsim/trace.h"
 
 typedef struct hs_perf hs_perf;
+
+/* A job whose SWF field (user, application or queue) has this value gets
+ * this profile; the first matching rule wins, before any random draw. */
+typedef struct hs_profile_rule {
+    int field; /* HS_SWF_USER, HS_SWF_APP or HS_SWF_QUEUE */
+    double value;
+    enum hs_profile profile;
+} hs_profile_rule;
+
+#define HS_PERF_MAX_RULES 64
+
+/* "app:7=memory,queue:2=io,user:15=latency" into rules. */
+int hs_profile_rules_parse(const char *text, hs_profile_rule *rules, unsigned *n, hs_error *err);
 
 typedef struct hs_perf_config {
     const hs_model *model;
     const char *backend;               /* nodes whose group names none */
     double share[HS_PROFILE_N];        /* of jobs per profile; all 0 = every job cpu */
     uint64_t seed;
+    const hs_profile_rule *rules;      /* tried first, in order */
+    unsigned nrules;
 } hs_perf_config;
 
 /* Resolves every group's backend in the model; refuses a backend the
@@ -33,7 +50,7 @@ hs_perf *hs_perf_new(const hs_perf_config *cfg, const hs_cluster *c, hs_error *e
 void hs_perf_free(hs_perf *p);
 
 const hs_backend_model *hs_perf_node_backend(const hs_perf *p, uint32_t node);
-enum hs_profile hs_perf_profile(const hs_perf *p, uint32_t job);
+enum hs_profile hs_perf_profile(const hs_perf *p, const hs_job *job, uint32_t idx);
 double hs_perf_noise(const hs_perf *p, const hs_backend_model *b, uint32_t job);
 double hs_perf_launch(const hs_perf *p, const hs_backend_model *b, uint32_t job);
 /* overhead × slowdown(k): the factor on a job's run time. */

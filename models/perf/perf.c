@@ -1,6 +1,7 @@
 /* Applying a model to jobs (hpcsim/perf.h). */
 #include "hpcsim/perf.h"
 
+#define _POSIX_C_SOURCE 200809L
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 
 struct hs_perf {
     const hs_model *model;
+    hs_profile_rule rules[HS_PERF_MAX_RULES];
+    unsigned nrules;
     const hs_cluster *cluster;
     const hs_backend_model **group; /* per cluster group */
     double cum[HS_PROFILE_N];       /* cumulative shares */
@@ -27,6 +30,38 @@ static double uniform(const hs_perf *p, uint32_t job, enum draw what)
     return ((double)(z >> 11) + 0.5) / 9007199254740992.0; /* in (0, 1) */
 }
 
+int hs_profile_rules_parse(const char *text, hs_profile_rule *rules, unsigned *n, hs_error *err)
+{
+    static const struct {
+        const char *name;
+        int field;
+    } fields[] = {{"user", HS_SWF_USER}, {"app", HS_SWF_APP}, {"queue", HS_SWF_QUEUE}};
+    char buf[2048];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
+        return hs_error_set(err, "--profile-rules", 0, 0, "too long");
+    *n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':'), *eq = colon ? strchr(colon, '=') : NULL, *end = NULL;
+        hs_profile_rule r = {-1, 0, HS_PROFILE_CPU};
+        if (colon && eq) {
+            *colon = *eq = '\0';
+            for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+                if (strcmp(tok, fields[i].name) == 0)
+                    r.field = fields[i].field;
+            r.value = strtod(colon + 1, &end);
+        }
+        if (!colon || !eq || r.field < 0 || !end || *end || end == colon + 1 || hs_profile_parse(eq + 1, &r.profile) < 0)
+            return hs_error_set(err, "--profile-rules", 0, 0,
+                                "rule %u is not FIELD:VALUE=PROFILE (fields user, app, queue; profiles cpu, memory, "
+                                "io, latency)",
+                                *n + 1);
+        if (*n == HS_PERF_MAX_RULES)
+            return hs_error_set(err, "--profile-rules", 0, 0, "more than %d rules", HS_PERF_MAX_RULES);
+        rules[(*n)++] = r;
+    }
+    return 0;
+}
+
 hs_perf *hs_perf_new(const hs_perf_config *cfg, const hs_cluster *c, hs_error *err)
 {
     hs_perf *p = calloc(1, sizeof *p);
@@ -39,6 +74,9 @@ hs_perf *hs_perf_new(const hs_perf_config *cfg, const hs_cluster *c, hs_error *e
     }
     p->model = cfg->model;
     p->cluster = c;
+    p->nrules = cfg->nrules < HS_PERF_MAX_RULES ? cfg->nrules : HS_PERF_MAX_RULES;
+    if (p->nrules)
+        memcpy(p->rules, cfg->rules, p->nrules * sizeof *p->rules);
     p->seed = cfg->seed;
     for (uint32_t g = 0; g < c->ngroups; g++) {
         const char *name = c->groups[g].backend ? c->groups[g].backend : cfg->backend;
@@ -80,9 +118,12 @@ const hs_backend_model *hs_perf_node_backend(const hs_perf *p, uint32_t node)
     return p->group[0];
 }
 
-enum hs_profile hs_perf_profile(const hs_perf *p, uint32_t job)
+enum hs_profile hs_perf_profile(const hs_perf *p, const hs_job *job, uint32_t idx)
 {
-    double u = uniform(p, job, DRAW_PROFILE);
+    for (unsigned i = 0; i < p->nrules; i++)
+        if (job->swf.f[p->rules[i].field] == p->rules[i].value)
+            return p->rules[i].profile;
+    double u = uniform(p, idx, DRAW_PROFILE);
     for (int i = 0; i < HS_PROFILE_N; i++)
         if (u < p->cum[i])
             return (enum hs_profile)i;

@@ -36,6 +36,7 @@ static void run_usage(FILE *out)
           "  --backend NAME        the nodes' backend in the model (a cluster group's \"backend\" wins)\n"
           "  --profiles LIST       shares of jobs per profile, e.g. cpu=0.6,memory=0.3,io=0.1\n"
           "                        (drawn with --seed; default: every job cpu)\n"
+          "  --profile-rules LIST  profiles by SWF field first, e.g. app:7=memory,queue:2=io,user:15=latency\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
 }
@@ -71,7 +72,7 @@ int hs_cmd_run(int argc, char **argv)
         {"strict", no_argument, 0, 'S'},        {"no-kill", no_argument, 0, 'K'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
         {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
-        {"profiles", required_argument, 0, 'P'},
+        {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -90,6 +91,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'K': cfg.kill_at_req_time = false; break;
         case 'q': cfg.warn = NULL; break;
         case 'm': cfg.model_path = optarg; break;
+        case 'R': cfg.profile_rules = optarg; break;
         case 'b': cfg.backend = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
@@ -128,6 +130,13 @@ int hs_cmd_run(int argc, char **argv)
     if (!cfg.trace_path) {
         fprintf(stderr, "hpcsim run: --trace FILE is required\n");
         run_usage(stderr);
+        return 2;
+    }
+    int shares = 0;
+    for (int i = 0; i < 4; i++)
+        shares |= cfg.profile_share[i] > 0;
+    if (!cfg.model_path && (cfg.backend || cfg.profile_rules || shares)) {
+        fprintf(stderr, "hpcsim run: --backend, --profiles and --profile-rules need --model FILE\n");
         return 2;
     }
     if (cfg.cluster_path && (cfg.nodes || cfg.cores_per_node)) {
