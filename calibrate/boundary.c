@@ -218,11 +218,11 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
             best_overhead = over;
         }
     }
-    char rec[1024];
+    char rec[3072];
     if (best_name)
         snprintf(rec, sizeof rec,
                  "Recommendation: %s nodes, at most %u per host: then every profile's predicted slowdown stays "
-                 "within %.0f %% with 95 %% confidence (%s CPU overhead %.3f; nodes per host by backend: %s).%s",
+                 "within %.0f %% with 95 %% confidence (%s CPU overhead %.3f; nodes per host by backend: %.2000s).%s",
                  best_name, best_nodes, tolerance * 100, best_name, best_overhead, summary,
                  best_nodes == 1 ? " At 1, no co-location is safe on this host: emulate one node per host." : "");
     else
