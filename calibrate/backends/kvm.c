@@ -230,9 +230,17 @@ static virConnectPtr connection(hs_error *err)
 
 virConnectPtr hc_kvm_connection(void) { return kvm.conn; }
 
-static int guest_kernel_present(char *why, size_t cap)
+/* What a guest is made of is on this host: a kernel, a static busybox and
+ * a static benchmark binary. */
+static int guest_inputs_usable(char *why, size_t cap)
 {
     const char *bench = kvm.bench_bin[0] ? kvm.bench_bin : NULL;
+    char kernel[1024];
+    hs_error err;
+    if (hc_guest_kernel(kernel, sizeof kernel, &err) < 0) {
+        snprintf(why, cap, "%.200s", err.text);
+        return 0;
+    }
     if (!hc_elf_is_static("/bin/busybox")) {
         snprintf(why, cap, "/bin/busybox is not static: install busybox-static");
         return 0;
@@ -288,7 +296,7 @@ static int kvm_probe(char *why, size_t cap)
         snprintf(why, cap, "needs root (running as uid %d)", (int)geteuid());
         return 0;
     }
-    if (!guest_kernel_present(why, cap))
+    if (!guest_inputs_usable(why, cap))
         return 0;
     hs_error err;
     if (!connection(&err)) {
@@ -577,10 +585,8 @@ static int boot(hc_node *n, char *const argv[], double timeout, int until_ready,
     if (rc == 0)
         rc = hc_kvm_create(kvm.conn, xml, &dom, err);
     free(xml);
-    if (rc < 0) {
-        err->line = 0;
+    if (rc < 0)
         return -1;
-    }
     t->created = hc_kvm_now() - t0;
     /* read back while it runs; a guest already gone has nothing to show */
     if (hc_kvm_check_pins(dom, place, layout, err) < 0 && gone(dom) == 0) {

@@ -143,6 +143,12 @@ static int find_kernel(char *path, size_t cap, char *version, size_t vcap, hs_er
     return 0;
 }
 
+int hc_guest_kernel(char *path, size_t cap, hs_error *err)
+{
+    char version[256];
+    return find_kernel(path, cap, version, sizeof version, err);
+}
+
 typedef struct cpio {
     FILE *f;
     unsigned ino;

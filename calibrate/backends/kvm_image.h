@@ -33,6 +33,9 @@ const char *hc_guest_cache_dir(void);
 /* Finds the inputs, and builds the image unless the cache has it. */
 int hc_guest_image_get(const char *bench_bin, hc_guest_image *img, hs_error *err);
 
+/* The guest kernel this host would use, or an error saying what to install. */
+int hc_guest_kernel(char *path, size_t cap, hs_error *err);
+
 /* 1 when the ELF file at path has no program interpreter (is static). */
 int hc_elf_is_static(const char *path);
 
