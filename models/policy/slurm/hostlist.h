@@ -1,0 +1,23 @@
+/* Slurm host list expressions, as slurm.conf and scontrol write them:
+ * "n[001-128]", "n[1-3,7],login1", "rack[1-2]-n[01-04]" (several bracket
+ * groups multiply). Zero padding follows the first number of each range.
+ * Expansion keeps the written order, which is Slurm's node order. */
+#ifndef HPCSIM_SLURM_HOSTLIST_H
+#define HPCSIM_SLURM_HOSTLIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HS_HOSTLIST_MAX 10000000u
+
+typedef struct hs_hostlist {
+    char **names;
+    uint32_t n, cap;
+} hs_hostlist;
+
+/* Appends the names of expr to list; -1 with why (cap bytes) on a
+ * malformed expression (nothing appended then). */
+int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t cap);
+void hs_hostlist_free(hs_hostlist *list);
+
+#endif
