@@ -122,7 +122,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         goto out;
     if (cfg->progress)
         hs_progress_done(eng);
-    hs_run_facts facts = {cfg->trace_path, source,          policy->name, cfg->seed,
+    hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
                           cfg->kill_at_req_time, cfg->model_path, cfg->backend};
     if (hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
         goto out;
