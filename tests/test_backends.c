@@ -16,12 +16,6 @@
 #include "backends/backend.h"
 #include "testlib.h"
 
-static void last_cpu(char *out, size_t cap)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    snprintf(out, cap, "%ld", n > 1 ? n - 1 : 0);
-}
-
 static json_t *run_bench(const hc_backend_ops *b, hc_node *n, const char *mode)
 {
     char *argv[] = {HS_BENCH, (char *)mode, "seconds=0.2", NULL};
@@ -44,7 +38,7 @@ START_TEST(native_binds)
     ck_assert_int_eq(hc_state_open(&st, dir, &err), 0);
     hc_node n = {.numa = 0, .state = &st};
     snprintf(n.name, sizeof n.name, HC_NAME_PREFIX "test-native");
-    last_cpu(n.cpuset, sizeof n.cpuset);
+    tl_last_cpu(n.cpuset, sizeof n.cpuset);
     ck_assert_int_eq(hc_backend_native.prepare(&n, &err), 0);
     json_t *j = run_bench(&hc_backend_native, &n, "compute");
     ck_assert_str_eq(json_string_value(json_object_get(j, "cpus_allowed")), n.cpuset);
@@ -110,7 +104,7 @@ START_TEST(lxc_container_pinned)
     ck_assert_int_eq(hc_state_open(&st, dir, &err), 0);
     hc_node n = {.numa = 0, .state = &st, .mem_limit = 256ull << 20};
     snprintf(n.name, sizeof n.name, HC_NAME_PREFIX "test-lxc-%d", (int)getpid());
-    last_cpu(n.cpuset, sizeof n.cpuset);
+    tl_last_cpu(n.cpuset, sizeof n.cpuset);
     ck_assert_msg(hc_backend_lxc.prepare(&n, &err) == 0, "%s", err.text);
     struct lxc_container *c = n.priv;
     char allowed[256];

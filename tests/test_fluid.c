@@ -10,13 +10,6 @@
 #include "hpcsim/perf.h"
 #include "testlib.h"
 
-static void job(char *buf, size_t cap, int id, double submit, double run, int procs, double req)
-{
-    size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 -1 -1 -1 -1 -1 -1 -1\n", id, submit, run, procs,
-             procs, req);
-}
-
 /* A model whose backend x has the given cpu overhead, interference
  * 1 + a·k, and launch delay (0 = none). */
 static const char *model(const char *name, double overhead, double a, double launch)
@@ -48,7 +41,7 @@ static void run(const char *name, const char *swf, const char *model_path, tl_re
 START_TEST(alone_unchanged_or_stretched)
 {
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
     tl_result r;
     run("alone", t, model("plain.json", 1, 1, 0), &r);
     ck_assert_double_eq_tol(r.end[0], 100, 1e-9);
@@ -60,8 +53,8 @@ END_TEST
 START_TEST(two_sharing_a_node)
 {
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
-    job(t, sizeof t, 2, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 2, 0, 100, 1, 1000);
     tl_result r;
     run("together", t, model("m.json", 1, 1, 0), &r);
     ck_assert_double_eq_tol(r.end[0], 200, 1e-9); /* each at half speed throughout */
@@ -69,8 +62,8 @@ START_TEST(two_sharing_a_node)
     /* the second arrives at 50: job 1 has 50 left at half speed -> 150;
      * job 2 does 50 by 150, then 50 alone -> 200 */
     char u[512] = "";
-    job(u, sizeof u, 1, 0, 100, 1, 1000);
-    job(u, sizeof u, 2, 50, 100, 1, 1000);
+    tl_swf_job(u, sizeof u, 1, 0, 100, 1, 1000);
+    tl_swf_job(u, sizeof u, 2, 50, 100, 1, 1000);
     run("staggered", u, model("m.json", 1, 1, 0), &r);
     ck_assert_double_eq_tol(r.end[0], 150, 1e-9);
     ck_assert_double_eq_tol(r.end[1], 200, 1e-9);
@@ -82,8 +75,8 @@ START_TEST(third_job_comes_and_goes)
     /* job 1 alone 0..20 (20 done); job 2 (10 s of work) shares 20..40 at
      * half speed (job 1: 10 more); job 1 then has 70 left alone -> 110 */
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
-    job(t, sizeof t, 2, 20, 10, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 2, 20, 10, 1, 1000);
     tl_result r;
     run("comes-and-goes", t, model("m.json", 1, 1, 0), &r);
     ck_assert_double_eq_tol(r.end[1], 40, 1e-9);
@@ -96,13 +89,13 @@ START_TEST(launch_delay_and_time_limit)
     /* 5 s launch, then 100 s of work; a second job's limit (120 s) falls
      * before its stretched end (2 × 100 = 200): killed at 120 */
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
     tl_result r;
     run("launch", t, model("launch.json", 1, 1, 5), &r);
     ck_assert_double_eq_tol(r.end[0], 105, 1e-9);
     char u[512] = "";
-    job(u, sizeof u, 1, 0, 100, 1, 1000);
-    job(u, sizeof u, 2, 0, 100, 1, 120);
+    tl_swf_job(u, sizeof u, 1, 0, 100, 1, 1000);
+    tl_swf_job(u, sizeof u, 2, 0, 100, 1, 120);
     run("limit", u, model("m.json", 1, 1, 0), &r);
     ck_assert_double_eq_tol(r.end[1], 120, 1e-9);
     ck_assert_str_eq(r.state[1], "COMPLETED_WALLTIME_REACHED");
@@ -117,7 +110,7 @@ START_TEST(bad_model_writes_nothing)
     const char *dir = tl_tmpdir("fluid-bad");
     const char *bad = tl_write(dir, "bad.json", "{\"format\": 1, \"provenance\": {}, \"backends\": []}");
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
     const char *swf = tl_write(dir, "t.swf", t);
     char out[1200];
     snprintf(out, sizeof out, "%s/out", dir);
@@ -156,8 +149,8 @@ START_TEST(backends_per_group)
         "{\"allocation\": \"cores\", \"groups\": [{\"name\": \"a\", \"count\": 1, \"cores\": 1, \"backend\": \"x\"},\n"
         "  {\"name\": \"b\", \"count\": 1, \"cores\": 1, \"backend\": \"y\"}]}\n");
     char t[512] = "";
-    job(t, sizeof t, 1, 0, 100, 1, 1000);
-    job(t, sizeof t, 2, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 1, 1000);
+    tl_swf_job(t, sizeof t, 2, 0, 100, 1, 1000);
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "fcfs";

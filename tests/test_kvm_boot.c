@@ -29,17 +29,11 @@ static int skip_unless_root(void)
     return 1;
 }
 
-static void last_cpu(char *out, size_t cap)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    snprintf(out, cap, "%ld", n > 1 ? n - 1 : 0);
-}
-
 static void node_on(hc_node *n, hc_state *st, const char *tag)
 {
     memset(n, 0, sizeof *n);
     snprintf(n->name, sizeof n->name, HC_NAME_PREFIX "test-%s-%d", tag, (int)getpid());
-    last_cpu(n->cpuset, sizeof n->cpuset);
+    tl_last_cpu(n->cpuset, sizeof n->cpuset);
     n->numa = -1;
     n->state = st;
 }

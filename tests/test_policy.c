@@ -9,14 +9,6 @@
 
 #include "testlib.h"
 
-/* One SWF line: id submit run procs req (the rest unknown). */
-static void job(char *buf, size_t cap, int id, double submit, double run, int procs, double req)
-{
-    size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 -1 -1 -1 -1 -1 -1 -1\n", id, submit, run, procs,
-             procs, req);
-}
-
 static void cfg_nodes(hs_run_config *cfg, const char *policy, uint32_t nodes, uint32_t cores)
 {
     hs_run_config_default(cfg);
@@ -30,9 +22,9 @@ static void cfg_nodes(hs_run_config *cfg, const char *policy, uint32_t nodes, ui
 START_TEST(backfill_that_fits)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 100);
-    job(t, sizeof t, 2, 1, 50, 4, 50); /* head: needs all 4, reserved at 100 */
-    job(t, sizeof t, 3, 2, 50, 2, 50); /* ends at 52 <= 100 */
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 2, 1, 50, 4, 50); /* head: needs all 4, reserved at 100 */
+    tl_swf_job(t, sizeof t, 3, 2, 50, 2, 50); /* ends at 52 <= 100 */
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -52,9 +44,9 @@ END_TEST
 START_TEST(backfill_that_would_delay_head)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 100);
-    job(t, sizeof t, 2, 1, 50, 4, 50);
-    job(t, sizeof t, 3, 2, 200, 2, 200); /* would end at 202 > 100 */
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 2, 1, 50, 4, 50);
+    tl_swf_job(t, sizeof t, 3, 2, 200, 2, 200); /* would end at 202 > 100 */
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -68,10 +60,10 @@ END_TEST
 START_TEST(backfill_on_extra_units)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 100);
-    job(t, sizeof t, 2, 1, 50, 3, 50);      /* head: shadow 100, 4 free then, extra 1 */
-    job(t, sizeof t, 3, 2, 1000, 1, 1000);  /* uses the extra unit */
-    job(t, sizeof t, 4, 3, 1000, 1, 1000);  /* no extra left: waits */
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 2, 1, 50, 3, 50);      /* head: shadow 100, 4 free then, extra 1 */
+    tl_swf_job(t, sizeof t, 3, 2, 1000, 1, 1000);  /* uses the extra unit */
+    tl_swf_job(t, sizeof t, 4, 3, 1000, 1, 1000);  /* no extra left: waits */
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -88,8 +80,8 @@ END_TEST
 START_TEST(early_end_frees_head)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 10, 4, 100);
-    job(t, sizeof t, 2, 1, 10, 4, 10);
+    tl_swf_job(t, sizeof t, 1, 0, 10, 4, 100);
+    tl_swf_job(t, sizeof t, 2, 1, 10, 4, 10);
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -103,9 +95,9 @@ END_TEST
 START_TEST(ties_at_equal_times)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 10, 4, 10);
-    job(t, sizeof t, 2, 10, 10, 4, 10); /* arrives as job 1 ends: starts at once */
-    job(t, sizeof t, 3, 10, 10, 4, 10); /* same instant, after job 2 */
+    tl_swf_job(t, sizeof t, 1, 0, 10, 4, 10);
+    tl_swf_job(t, sizeof t, 2, 10, 10, 4, 10); /* arrives as job 1 ends: starts at once */
+    tl_swf_job(t, sizeof t, 3, 10, 10, 4, 10); /* same instant, after job 2 */
     hs_run_config cfg;
     tl_result r;
     for (int k = 0; k < 2; k++) {
@@ -122,8 +114,8 @@ END_TEST
 START_TEST(kill_at_requested_time)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 50);
-    job(t, sizeof t, 2, 1, 10, 4, 10);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 50);
+    tl_swf_job(t, sizeof t, 2, 1, 10, 4, 10);
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -147,9 +139,9 @@ END_TEST
 START_TEST(node_versus_core_allocation)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 100);
-    job(t, sizeof t, 2, 0, 100, 2, 100);
-    job(t, sizeof t, 3, 1, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 2, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 3, 1, 100, 2, 100);
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 2, 4);
@@ -166,7 +158,7 @@ START_TEST(node_versus_core_allocation)
     ck_assert_double_eq(r.start[2], 100);
     /* a 5-core job needs two whole nodes */
     char t2[256] = "";
-    job(t2, sizeof t2, 1, 0, 10, 5, 10);
+    tl_swf_job(t2, sizeof t2, 1, 0, 10, 5, 10);
     cfg_nodes(&cfg, "easy", 2, 4);
     cfg.alloc_mode = HS_ALLOC_NODES;
     tl_replay("alloc_nodes_round_up", t2, &cfg, &r);
@@ -179,9 +171,9 @@ END_TEST
 START_TEST(job_too_large_for_cluster)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 10, 2, 10);
-    job(t, sizeof t, 2, 1, 10, 5, 10);
-    job(t, sizeof t, 3, 2, 10, 4, 10);
+    tl_swf_job(t, sizeof t, 1, 0, 10, 2, 10);
+    tl_swf_job(t, sizeof t, 2, 1, 10, 5, 10);
+    tl_swf_job(t, sizeof t, 3, 2, 10, 4, 10);
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 4, 1);
@@ -197,11 +189,11 @@ END_TEST
 START_TEST(extra_counts_every_job_ending_at_shadow)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 2, 100);
-    job(t, sizeof t, 2, 0, 100, 2, 100);
-    job(t, sizeof t, 3, 1, 10, 2, 10);     /* ends at 11 */
-    job(t, sizeof t, 4, 2, 50, 4, 50);     /* head: shadow 100, 6 free then → extra 2 */
-    job(t, sizeof t, 5, 12, 1000, 2, 1000); /* after job 3 ends: 2 free, uses the extra */
+    tl_swf_job(t, sizeof t, 1, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 2, 0, 100, 2, 100);
+    tl_swf_job(t, sizeof t, 3, 1, 10, 2, 10);     /* ends at 11 */
+    tl_swf_job(t, sizeof t, 4, 2, 50, 4, 50);     /* head: shadow 100, 6 free then → extra 2 */
+    tl_swf_job(t, sizeof t, 5, 12, 1000, 2, 1000); /* after job 3 ends: 2 free, uses the extra */
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "easy", 6, 1);
@@ -216,9 +208,9 @@ END_TEST
 START_TEST(fcfs_blocks_and_zero_length_jobs)
 {
     char t[1024] = "";
-    job(t, sizeof t, 1, 0, 100, 3, 100);
-    job(t, sizeof t, 2, 1, 0, 4, 10);  /* zero-length head */
-    job(t, sizeof t, 3, 2, 5, 1, 5);
+    tl_swf_job(t, sizeof t, 1, 0, 100, 3, 100);
+    tl_swf_job(t, sizeof t, 2, 1, 0, 4, 10);  /* zero-length head */
+    tl_swf_job(t, sizeof t, 3, 2, 5, 1, 5);
     hs_run_config cfg;
     tl_result r;
     cfg_nodes(&cfg, "fcfs", 4, 1);
@@ -373,7 +365,7 @@ START_TEST(easy_matches_naive_reference)
             j[i].req = 10 * (1 + rand() % 20);
             j[i].run = rand() % 5 == 0 ? j[i].req + 30 : 1 + rand() % (int)j[i].req; /* some get killed */
             j[i].state = 0;
-            job(t, sizeof t, i + 1, j[i].submit, j[i].run, j[i].procs, j[i].req);
+            tl_swf_job(t, sizeof t, i + 1, j[i].submit, j[i].run, j[i].procs, j[i].req);
         }
         naive_easy(j, N, UNITS);
         hs_run_config cfg;

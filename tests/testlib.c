@@ -157,3 +157,16 @@ int tl_run_suite(Suite *s)
     srunner_free(sr);
     return failed ? 1 : 0;
 }
+
+void tl_swf_job(char *buf, size_t cap, int id, double submit, double run, int procs, double req)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 -1 -1 -1 -1 -1 -1 -1\n", id, submit, run, procs,
+             procs, req);
+}
+
+void tl_last_cpu(char *out, size_t cap)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(out, cap, "%ld", n > 1 ? n - 1 : 0);
+}

@@ -38,6 +38,12 @@ void tl_replay(const char *name, const char *swf_text, hs_run_config *cfg, tl_re
 /* True when ../shared/traces is there; otherwise prints why the caller skips. */
 bool tl_shared_traces(const char *who);
 
+/* Appends one SWF line to buf: id submit run procs req (the rest unknown). */
+void tl_swf_job(char *buf, size_t cap, int id, double submit, double run, int procs, double req);
+
+/* The highest online CPU, as a Linux CPU list ("1" on a 2-CPU host). */
+void tl_last_cpu(char *out, size_t cap);
+
 /* Runs a suite built by make(); returns the process exit status. */
 int tl_run_suite(Suite *s);
 
