@@ -66,6 +66,9 @@ int hc_launch_latency(const hc_backend_ops *b, hc_node *n, double *seconds, hs_e
  * or -1 with err set. */
 int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const char *what, hs_error *err);
 
+/* Seconds on CLOCK_MONOTONIC, for every timeout and latency of the backends. */
+double hc_now(void);
+
 /* Set by the SIGINT/SIGTERM handler: waits give up, the run tears down. */
 extern volatile int hc_stop_requested;
 

@@ -11,7 +11,7 @@
 
 #include "backend.h"
 
-static double now(void)
+double hc_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -34,7 +34,7 @@ const hc_backend_ops *hc_backend_find(const char *name)
 int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const char *what, hs_error *err)
 {
     size_t len = 0;
-    double deadline = now() + timeout;
+    double deadline = hc_now() + timeout;
     int open_fd = fd >= 0;
     for (;;) {
         int status;
@@ -43,7 +43,7 @@ int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const c
             out[len < cap ? len : cap - 1] = '\0';
             return status;
         }
-        double left = deadline - now();
+        double left = deadline - hc_now();
         if (left <= 0 || hc_stop_requested) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
@@ -108,11 +108,11 @@ int hc_launch_latency(const hc_backend_ops *b, hc_node *n, double *seconds, hs_e
 {
     char out[256];
     char *argv[] = {"/bin/true", NULL};
-    double t0 = now();
+    double t0 = hc_now();
     if (b->prepare(n, err) < 0)
         return -1;
     int rc = b->run(n, argv, 30, out, sizeof out, err);
     b->teardown(n);
-    *seconds = now() - t0;
+    *seconds = hc_now() - t0;
     return rc < 0 ? -1 : 0;
 }

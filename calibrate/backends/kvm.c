@@ -56,13 +56,6 @@ typedef struct kvm_node {
     char console[1100];
 } kvm_node;
 
-double hc_kvm_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void sleep_s(double s)
 {
     struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
@@ -408,7 +401,7 @@ static int watch(virDomainPtr dom, const char *console, double t0, double timeou
         if (console && t->ready < 0) {
             read_console(console, buf, &len, cap);
             if (strstr(buf, HC_GUEST_READY "\r") || strstr(buf, HC_GUEST_READY "\n")) {
-                t->ready = hc_kvm_now() - t0;
+                t->ready = hc_now() - t0;
                 if (until_ready)
                     return 0;
             }
@@ -417,14 +410,14 @@ static int watch(virDomainPtr dom, const char *console, double t0, double timeou
         if (g < 0)
             return hs_error_set(err, virDomainGetName(dom), 0, 0, "lost the domain: %s", last_error());
         if (g) {
-            t->shutoff = hc_kvm_now() - t0;
+            t->shutoff = hc_now() - t0;
             if (console)
                 read_console(console, buf, &len, cap);
             return 0;
         }
         if (hc_stop_requested)
             return hs_error_set(err, virDomainGetName(dom), 0, 0, "interrupted");
-        if (hc_kvm_now() - t0 > timeout)
+        if (hc_now() - t0 > timeout)
             return hs_error_set(err, virDomainGetName(dom), 0, 0, "no %s within %.0f s",
                                 until_ready ? "ready marker" : "power-off", timeout);
         sleep_s(0.002);
@@ -581,13 +574,13 @@ static int boot(hc_node *n, char *const argv[], double timeout, int until_ready,
     if (rc == 0 && (hc_state_note_file(n->state, k->console) < 0 || hc_state_note_domain(n->state, kvm.conn_uri, n->name) < 0))
         rc = hs_error_set(err, n->state->path, 0, 0, "cannot record domain %s", n->name);
     virDomainPtr dom = NULL;
-    double t0 = hc_kvm_now();
+    double t0 = hc_now();
     if (rc == 0)
         rc = hc_kvm_create(kvm.conn, xml, &dom, err);
     free(xml);
     if (rc < 0)
         return -1;
-    t->created = hc_kvm_now() - t0;
+    t->created = hc_now() - t0;
     /* read back while it runs; a guest already gone has nothing to show */
     if (hc_kvm_check_pins(dom, place, layout, err) < 0 && gone(dom) == 0) {
         hc_kvm_destroy(dom);
@@ -669,7 +662,7 @@ static int boots_under_kvm(char *why, size_t cap)
     int rc = mkdir("/run/hpcsim", 0755) < 0 && errno != EEXIST ? hs_error_set(&err, "/run/hpcsim", 0, 0, "cannot create")
                                                                 : hc_domain_xml(&spec, xml, sizeof xml, &err);
     unlink(console);
-    double t0 = hc_kvm_now();
+    double t0 = hc_now();
     if (rc == 0)
         rc = hc_kvm_create(kvm.conn, xml, &dom, &err);
     char *buf = rc == 0 ? malloc(CONSOLE_CAP) : NULL;

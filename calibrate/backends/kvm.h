@@ -50,7 +50,7 @@ int hc_kvm_create(virConnectPtr conn, const char *xml, virDomainPtr *dom, hs_err
 int hc_kvm_check_pins(virDomainPtr dom, const hc_node_place *place, enum hc_layout layout, hs_error *err);
 /* Waits until the domain is gone (shut off or destroyed), watching
  * `console` for the ready marker; destroys it after timeout seconds.
- * t0 is when creation was asked (CLOCK_MONOTONIC seconds). */
+ * t0 is when creation was asked (hc_now()). */
 int hc_kvm_wait(virDomainPtr dom, const char *console, double t0, double timeout, hc_boot_times *t, hs_error *err);
 /* Destroys a domain if it still runs; frees the handle. */
 void hc_kvm_destroy(virDomainPtr dom);
@@ -63,8 +63,5 @@ int hc_kvm_alive(const char *name);
 /* Kills the QEMU of any kvm boot test whose process died before it
  * could destroy it; returns how many. */
 int hc_kvm_sweep_tests(FILE *log);
-
-/* Seconds on CLOCK_MONOTONIC. */
-double hc_kvm_now(void);
 
 #endif
