@@ -67,13 +67,7 @@ static void svg_plot(FILE *h, const hs_backend_model *b, int p, const hs_interfe
     if (runs && runs->n) {
         k = malloc(runs->n * sizeof *k);
         y = malloc(runs->n * sizeof *y);
-        const char *bench = b->overhead[p].benchmark[0] ? b->overhead[p].benchmark : NULL;
-        for (unsigned i = 0; !bench && i < runs->n; i++) /* native has no overhead entry to name it */
-            if ((p == HS_PROFILE_CPU && !strcmp(runs->runs[i].bench, "compute")) ||
-                (p == HS_PROFILE_MEMORY && !strcmp(runs->runs[i].bench, "stream")) ||
-                (p == HS_PROFILE_IO && !strcmp(runs->runs[i].bench, "disk")) ||
-                (p == HS_PROFILE_LATENCY && !strcmp(runs->runs[i].bench, "pipe")))
-                bench = runs->runs[i].bench;
+        const char *bench = hc_bench_for_profile(runs, p); /* the one the curve was fitted on */
         if (k && y && bench)
             n = hc_curve_points(runs, b->name, b->layout, bench, c->corunner, c->host, k, y);
         if (n == 0) { /* a model name with the layout appended: try the bare backend */

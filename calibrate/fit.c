@@ -74,17 +74,25 @@ static void fit_a_only(const double *k, const double *y, const double *w, unsign
     out->chi2_dof = n > 1 ? chi2 / (n - 1) : 0;
 }
 
-int hc_fit_curve(const double *k, const double *y, const double *w, unsigned n, hs_interference *out, hs_error *err)
+/* How many different k the points have. */
+static unsigned distinct_k(const double *k, unsigned n)
 {
     unsigned distinct = 0;
-    double kmax = 0;
     for (unsigned i = 0; i < n; i++) {
         int seen = 0;
         for (unsigned j = 0; j < i; j++)
             seen |= k[j] == k[i];
         distinct += !seen;
-        kmax = k[i] > kmax ? k[i] : kmax;
     }
+    return distinct;
+}
+
+int hc_fit_curve(const double *k, const double *y, const double *w, unsigned n, hs_interference *out, hs_error *err)
+{
+    unsigned distinct = distinct_k(k, n);
+    double kmax = 0;
+    for (unsigned i = 0; i < n; i++)
+        kmax = k[i] > kmax ? k[i] : kmax;
     out->points = n;
     out->k_max = (unsigned)kmax;
     if (n == 0 || kmax <= 0)
@@ -173,8 +181,7 @@ static const hc_run *find_run(const hc_runs *all, const char *block, const char 
     return NULL;
 }
 
-/* Bench that stands for profile p in these runs (pipe before wakeup). */
-static const char *bench_for(const hc_runs *all, int p)
+const char *hc_bench_for_profile(const hc_runs *all, int p)
 {
     const char *best = NULL;
     for (unsigned i = 0; i < all->n; i++)
@@ -281,14 +288,8 @@ static void fit_curves(const hc_runs *all, const key *kk, const char *bench, int
         if (!report)
             continue;
         /* held out: the largest k, predicted from the others */
-        unsigned m = 0, at = 0, distinct = 0;
+        unsigned m = 0, at = 0, distinct = distinct_k(k, n);
         double *heldy = malloc(n * sizeof *heldy);
-        for (unsigned i = 0; i < n; i++) {
-            int seen = 0;
-            for (unsigned j = 0; j < i; j++)
-                seen |= k[j] == k[i];
-            distinct += !seen;
-        }
         for (unsigned i = 0; heldy && i < n; i++) { /* partition: k < k_max first */
             if (k[i] < cv->k_max) {
                 double tk = k[m], ty = y[m];
@@ -437,7 +438,7 @@ int hc_fit(const char *log_path, unsigned long long seed, hs_model *m, FILE *rep
         for (unsigned r = 0; r < all.n; r++)
             b->emulated |= key_index(&keys[i], 1, &all.runs[r]) == 0 && all.runs[r].emulated;
         for (int p = 0; p < HS_PROFILE_N; p++) {
-            const char *bench = bench_for(&all, p);
+            const char *bench = hc_bench_for_profile(&all, p);
             if (!bench)
                 continue;
             fit_overhead(&all, &keys[i], bench, seed + (unsigned long long)p, &b->overhead[p], report);

@@ -34,6 +34,10 @@ struct hc_runs;
 unsigned hc_curve_points(const struct hc_runs *all, const char *backend, const char *layout, const char *bench,
                          const char *kind, const char *host, double *k, double *y);
 
+/* The benchmark these runs measured for profile p (pipe before wakeup),
+ * the one fit uses for it; NULL when none. */
+const char *hc_bench_for_profile(const struct hc_runs *all, int p);
+
 /* Fits the model of the log's complete blocks; prints the held-out checks
  * to report (may be NULL). */
 int hc_fit(const char *log_path, unsigned long long seed, hs_model *m, FILE *report, hs_error *err);

@@ -125,6 +125,15 @@ START_TEST(hand_made_log_overhead_and_held_out)
     ck_assert_double_eq_tol(b2->curves[HS_PROFILE_CPU][0].b, c->b, 1e-8);
     ck_assert_int_eq(b2->curves[HS_PROFILE_CPU][0].b_fixed, c->b_fixed);
     ck_assert(strstr(back.provenance, "\"blocks\":12") != NULL);
+    /* the boundary page plots the measured points the provenance leads to */
+    char page[1300];
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    FILE *devnull = fopen("/dev/null", "w");
+    ck_assert_msg(hc_boundary_report(model, 0.05, page, devnull, &err) == 0, "%s", err.text);
+    fclose(devnull);
+    char *html = tl_read(page, NULL);
+    ck_assert_msg(strstr(html, "lxc, cpu profile, host idle") && strstr(html, "; 12 measured points;"), "%s", html);
+    free(html);
     hs_model_free(&back);
     hs_model_free(&m);
     free(text);
