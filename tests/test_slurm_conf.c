@@ -106,6 +106,12 @@ START_TEST(realistic_file)
     /* ignored, each once: ClusterName SlurmctldHost State NodeAddr Feature */
     ck_assert_uint_eq(c.nignored, 5);
     hs_slurm_conf_free(&c);
+    /* Slurm reads the whole file first: a partition may come before its nodes */
+    ck_assert_int_eq(hs_slurm_conf_parse(&c, "PartitionName=p Nodes=n[2-3]\nNodeName=n[1-3]\n", "f.conf", &err), 0);
+    ck_assert_uint_eq(c.parts[0].nnodes, 2);
+    ck_assert_uint_eq(c.parts[0].nodes[0], 1);
+    ck_assert_uint_eq(c.parts[0].nodes[1], 2);
+    hs_slurm_conf_free(&c);
 }
 END_TEST
 
@@ -116,7 +122,7 @@ START_TEST(malformed_files)
         long line;
     } cases[] = {
         {"NodeName=n[1-2] CPUs=x\n", "CPUs=x: expected a non-negative integer", 1},
-        {"NodeName=n1\nNodeName=n[0-1]\n", "node n1 is defined twice", 2},
+        {"NodeName=n1\nNodeName=n[0-1]\n", "node n1 is defined twice (first on line 1)", 2},
         {"NodeName=n1\nPartitionName=p Nodes=n[1-2]\n", "node n2 has no NodeName line", 2},
         {"NodeName=n1\nPartitionName=p\n", "no Nodes=", 2},
         {"NodeName=n1\n\nPartitionName=p Nodes=n1 MaxTime=soon\n", "MaxTime=soon: not a Slurm time", 3},

@@ -142,13 +142,8 @@ static int node_line(reader *r, char **keys, char **vals, int n)
         return hs_error_set(r->err, r->src, r->line, 0, "out of memory");
     }
     r->c->nodes = more;
-    for (uint32_t i = 0; i < hl.n; i++) {
-        for (uint32_t j = 0; j < r->c->nnodes; j++)
-            if (!strcmp(r->c->nodes[j].name, hl.names[i])) {
-                int rc = hs_error_set(r->err, r->src, r->line, 0, "node %s is defined twice", hl.names[i]);
-                hs_hostlist_free(&hl);
-                return rc;
-            }
+    nd.line = r->line;
+    for (uint32_t i = 0; i < hl.n; i++) { /* twice-defined names are caught once all are read */
         more[r->c->nnodes] = nd;
         more[r->c->nnodes++].name = hl.names[i];
         hl.names[i] = NULL;
@@ -214,36 +209,14 @@ static int partition_line(reader *r, char **keys, char **vals, int n)
     }
     if (!nodes)
         return hs_error_set(r->err, r->src, r->line, 0, "PartitionName=%s: no Nodes=", vals[0]);
-    hs_hostlist hl = {0};
-    char why[200];
-    if (!strcasecmp(nodes, "ALL")) {
-        for (uint32_t i = 0; i < r->c->nnodes; i++)
-            if (hs_hostlist_expand(&hl, r->c->nodes[i].name, why, sizeof why) < 0)
-                break;
-    } else if (hs_hostlist_expand(&hl, nodes, why, sizeof why) < 0) {
-        hs_hostlist_free(&hl);
-        return hs_error_set(r->err, r->src, r->line, 0, "Nodes=%s: %s", nodes, why);
-    }
-    p.nodes = malloc((hl.n ? hl.n : 1) * sizeof *p.nodes);
-    for (uint32_t i = 0; p.nodes && i < hl.n; i++) {
-        uint32_t j = 0;
-        while (j < r->c->nnodes && strcmp(r->c->nodes[j].name, hl.names[i]))
-            j++;
-        if (j == r->c->nnodes) {
-            int rc = hs_error_set(r->err, r->src, r->line, 0, "PartitionName=%s: node %s has no NodeName line",
-                                  vals[0], hl.names[i]);
-            free(p.nodes);
-            hs_hostlist_free(&hl);
-            return rc;
-        }
-        p.nodes[p.nnodes++] = j;
-    }
-    hs_hostlist_free(&hl);
-    hs_slurm_partition *more = p.nodes ? realloc(r->c->parts, (r->c->nparts + 1) * sizeof *more) : NULL;
-    if (!more || !(p.name = strdup(vals[0]))) {
-        free(p.nodes);
+    p.line = r->line;
+    p.nodes = NULL;
+    hs_slurm_partition *more = realloc(r->c->parts, (r->c->nparts + 1) * sizeof *more);
+    if (more)
+        r->c->parts = more;
+    if (!more || !(p.name = strdup(vals[0])) || !(p.nodes_expr = strdup(nodes))) {
         if (more)
-            r->c->parts = more;
+            free(p.name);
         return hs_error_set(r->err, r->src, r->line, 0, "out of memory");
     }
     r->c->parts = more;
@@ -304,6 +277,65 @@ static int logical_line(reader *r, char *text)
     return 0;
 }
 
+typedef struct name_index {
+    const char *name;
+    uint32_t node;
+} name_index;
+
+static int cmp_name_only(const void *a, const void *b)
+{
+    return strcmp(((const name_index *)a)->name, ((const name_index *)b)->name);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const name_index *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->node > y->node) - (x->node < y->node);
+}
+
+/* Catches names defined twice and gives each partition its node indexes. */
+static int resolve(hs_slurm_conf *c, const char *src, hs_error *err)
+{
+    name_index *ix = malloc((c->nnodes ? c->nnodes : 1) * sizeof *ix);
+    if (!ix)
+        return hs_error_set(err, src, 0, 0, "out of memory");
+    for (uint32_t i = 0; i < c->nnodes; i++)
+        ix[i] = (name_index){c->nodes[i].name, i};
+    qsort(ix, c->nnodes, sizeof *ix, cmp_name);
+    int rc = 0;
+    for (uint32_t i = 1; rc == 0 && i < c->nnodes; i++)
+        if (!strcmp(ix[i - 1].name, ix[i].name))
+            rc = hs_error_set(err, src, c->nodes[ix[i].node].line, 0, "node %s is defined twice (first on line %ld)",
+                              ix[i].name, c->nodes[ix[i - 1].node].line);
+    for (uint32_t p = 0; rc == 0 && p < c->nparts; p++) {
+        hs_slurm_partition *part = &c->parts[p];
+        hs_hostlist hl = {0};
+        char why[200];
+        int all = !strcasecmp(part->nodes_expr, "ALL");
+        if (!all && hs_hostlist_expand(&hl, part->nodes_expr, why, sizeof why) < 0) {
+            rc = hs_error_set(err, src, part->line, 0, "Nodes=%s: %s", part->nodes_expr, why);
+        } else {
+            uint32_t n = all ? c->nnodes : hl.n;
+            part->nodes = malloc((n ? n : 1) * sizeof *part->nodes);
+            if (!part->nodes)
+                rc = hs_error_set(err, src, part->line, 0, "out of memory");
+            for (uint32_t i = 0; rc == 0 && i < n; i++) {
+                name_index key = {all ? c->nodes[i].name : hl.names[i], 0};
+                name_index *at = all ? NULL : bsearch(&key, ix, c->nnodes, sizeof *ix, cmp_name_only);
+                if (!all && !at)
+                    rc = hs_error_set(err, src, part->line, 0, "PartitionName=%s: node %s has no NodeName line",
+                                      part->name, key.name);
+                else
+                    part->nodes[part->nnodes++] = all ? i : at->node;
+            }
+        }
+        hs_hostlist_free(&hl);
+    }
+    free(ix);
+    return rc;
+}
+
 int hs_slurm_conf_parse(hs_slurm_conf *c, const char *text, const char *source, hs_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -350,6 +382,10 @@ int hs_slurm_conf_parse(hs_slurm_conf *c, const char *text, const char *source, 
         hs_slurm_conf_free(c);
         return hs_error_set(err, source, 0, 0, "no NodeName line: the cluster comes from it");
     }
+    if (resolve(c, source, err) < 0) {
+        hs_slurm_conf_free(c);
+        return -1;
+    }
     return 0;
 }
 
@@ -393,6 +429,7 @@ void hs_slurm_conf_free(hs_slurm_conf *c)
     free(c->nodes);
     for (uint32_t i = 0; i < c->nparts; i++) {
         free(c->parts[i].name);
+        free(c->parts[i].nodes_expr);
         free(c->parts[i].nodes);
     }
     free(c->parts);

@@ -3,7 +3,9 @@
  * SchedulerParameters, the Priority* keys and SelectType*. Keys are
  * case-insensitive; '#' starts a comment; a line ending in '\' continues
  * on the next. Keys that do not affect scheduling are ignored and listed
- * once (ignored[]); a malformed line is an error naming file and line. */
+ * once (ignored[]); a malformed line is an error naming file and line.
+ * Partitions may name nodes defined further down; names are resolved
+ * through a sorted index, so a 100k-node file reads in linear-log time. */
 #ifndef HPCSIM_SLURM_CONF_H
 #define HPCSIM_SLURM_CONF_H
 
@@ -15,6 +17,7 @@
 
 typedef struct hs_slurm_node {
     char *name;
+    long line;            /* where it is defined */
     uint32_t cpus, sockets, cores_per_socket, threads_per_core;
     uint64_t real_memory; /* MB */
     uint32_t weight;
@@ -22,7 +25,10 @@ typedef struct hs_slurm_node {
 
 typedef struct hs_slurm_partition {
     char *name;
-    uint32_t *nodes; /* indexes into nodes[], in the order written */
+    char *nodes_expr; /* Nodes= as written */
+    long line;
+    uint32_t *nodes;  /* indexes into nodes[], in the order written; resolved
+                         once the whole file is read, as Slurm does */
     uint32_t nnodes;
     bool is_default;
     double max_time;        /* seconds; < 0 = INFINITE */
