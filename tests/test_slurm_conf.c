@@ -36,6 +36,13 @@ START_TEST(hostlists)
         ck_assert_uint_eq(l.n, 0);
         hs_hostlist_free(&l);
     }
+    /* a typo can ask for billions of hosts: refused at the cap, not by the OOM killer */
+    hs_hostlist l = {0};
+    char why[200];
+    ck_assert_int_eq(hs_hostlist_expand(&l, "n[1-999999999]", why, sizeof why), -1);
+    ck_assert_msg(strstr(why, "more than 1000000 hosts") != NULL, "%s", why);
+    ck_assert_uint_eq(l.n, 0);
+    hs_hostlist_free(&l);
 }
 END_TEST
 

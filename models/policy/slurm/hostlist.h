@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HS_HOSTLIST_MAX 10000000u
+#define HS_HOSTLIST_MAX 1000000u /* far above any real cluster, well within memory */
 
 typedef struct hs_hostlist {
     char **names;
