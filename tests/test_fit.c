@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "boundary.h"
 #include "fit.h"
@@ -197,6 +198,43 @@ START_TEST(boundary_report_and_page)
 }
 END_TEST
 
+/* Runs hpcsim-calibrate with args (a shell word list); returns its exit
+ * status and its stderr+stdout in out. */
+static int calibrate(const char *args, char *out, size_t cap)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", HS_CALIBRATE, args);
+    FILE *p = popen(cmd, "r");
+    size_t n = p ? fread(out, 1, cap - 1, p) : 0;
+    out[n] = '\0';
+    int st = p ? pclose(p) : -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(command_line_refusals)
+{
+    const char *dir = tl_tmpdir("fit-cli");
+    const char *bad = tl_write(dir, "bad.json", "{\"format\": 2}");
+    char out[4096], args[1400];
+    ck_assert_int_eq(calibrate("fit", out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "usage: hpcsim-calibrate fit") != NULL, "%s", out);
+    snprintf(args, sizeof args, "fit '%s/none.jsonl' -o '%s/m.json'", dir, dir);
+    ck_assert_int_eq(calibrate(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "none.jsonl: cannot read") != NULL, "%s", out);
+    snprintf(args, sizeof args, "report '%s' -o '%s/page.html'", bad, dir);
+    ck_assert_int_eq(calibrate(args, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "bad.json: format: expected 1, got another version") != NULL, "%s", out);
+    char page[1300];
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    ck_assert(!tl_exists(page));
+    snprintf(args, sizeof args, "report '%s' --tolerance five", bad);
+    ck_assert_int_eq(calibrate(args, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "--tolerance: 'five' is not a non-negative number") != NULL, "%s", out);
+    ck_assert_int_eq(calibrate("run --virt kvmm", out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "--virt: 'kvmm' is not kvm, qemu or auto") != NULL, "%s", out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fit");
@@ -207,6 +245,7 @@ int main(void)
     tcase_add_test(tc, hand_made_log_overhead_and_held_out);
     tcase_add_test(tc, boundary_of_known_curves);
     tcase_add_test(tc, boundary_report_and_page);
+    tcase_add_test(tc, command_line_refusals);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }
