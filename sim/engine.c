@@ -114,6 +114,8 @@ void hs_engine_free(hs_engine *e)
 
 double hs_engine_now(const hs_engine *e) { return e->now; }
 hs_cluster *hs_engine_cluster(const hs_engine *e) { return e->cluster; }
+const void *hs_engine_policy_config(const hs_engine *e) { return e->opt.policy_config; }
+
 hs_trace *hs_engine_trace(const hs_engine *e) { return e->trace; }
 uint64_t hs_engine_jobs_ended(const hs_engine *e) { return e->ended; }
 

@@ -10,6 +10,7 @@
 #include "hpcsim/output.h"
 #include "hpcsim/perf.h"
 #include "hpcsim/progress.h"
+#include "hpcsim/slurm.h"
 #include "hpcsim/trace.h"
 
 void hs_run_config_default(hs_run_config *cfg)
@@ -72,14 +73,35 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     const struct hs_policy_ops *policy = hs_policy_find(cfg->policy);
     if (!policy)
         return hs_error_set(err, "--policy", 0, 0, "unknown policy '%s' (hpcsim run --help lists them)", cfg->policy);
+    bool slurm = !strcmp(policy->name, "slurm");
+    if (slurm != (cfg->slurm_conf != NULL))
+        return hs_error_set(err, slurm ? "--policy slurm" : "--slurm-conf", 0, 0,
+                            slurm ? "needs --slurm-conf FILE (the cluster and the scheduler's parameters come from it)"
+                                  : "is only read by --policy slurm");
+    if (slurm && (cfg->cluster_path || cfg->nodes || cfg->cores_per_node || cfg->alloc_mode >= 0))
+        return hs_error_set(err, "--slurm-conf", 0, 0, "the cluster comes from slurm.conf: drop --cluster, --nodes, --cores-per-node and --alloc");
     hs_cluster cluster;
     char source[512];
-    if (make_cluster(cfg, &cluster, source, sizeof source, err) < 0)
+    hs_slurm_setup *setup = NULL;
+    if (slurm) {
+        if (!(setup = hs_slurm_setup_load(cfg->slurm_conf, cfg->warn, err)))
+            return -1;
+        snprintf(source, sizeof source, "%s", cfg->slurm_conf);
+        if (hs_slurm_setup_cluster(setup, &cluster, err) < 0) {
+            hs_slurm_setup_free(setup);
+            return -1;
+        }
+    } else if (make_cluster(cfg, &cluster, source, sizeof source, err) < 0)
         return -1;
     hs_trace trace;
-    hs_trace_options topt = {cfg->strict, cfg->warn, 20};
+    hs_trace_options topt = {cfg->strict, cfg->warn, 20, NULL, NULL};
+    if (setup) {
+        topt.accept = hs_slurm_setup_accept;
+        topt.accept_ctx = setup;
+    }
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
+        hs_slurm_setup_free(setup);
         return -1;
     }
     int rc = -1;
@@ -118,6 +140,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (cfg->progress)
         eopt.progress = hs_progress_tick;
     eopt.perf = perf;
+    eopt.policy_config = setup;
     if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
         goto out;
     if (cfg->progress)
@@ -139,5 +162,6 @@ out:
     hs_model_free(&model);
     hs_trace_free(&trace);
     hs_cluster_free(&cluster);
+    hs_slurm_setup_free(setup);
     return rc;
 }

@@ -32,6 +32,9 @@ typedef struct hs_engine_options {
      * re-planned whenever what shares their nodes changes. NULL = every
      * job runs exactly its trace run time. */
     const struct hs_perf *perf;
+    /* What the policy is configured with (the Slurm model's slurm.conf,
+     * hpcsim/slurm.h); NULL for policies that need none. */
+    const void *policy_config;
 } hs_engine_options;
 
 void hs_engine_options_default(hs_engine_options *o);
@@ -48,6 +51,7 @@ int hs_engine_run(hs_engine *eng, hs_error *err);
 double hs_engine_now(const hs_engine *eng);
 hs_cluster *hs_engine_cluster(const hs_engine *eng);
 hs_trace *hs_engine_trace(const hs_engine *eng);
+const void *hs_engine_policy_config(const hs_engine *eng);
 uint32_t hs_engine_job_index(const hs_engine *eng, const hs_job *job);
 /* Starts job now on alloc. Refused (-1, err set, nothing changed) when the
  * job is not queued, the size is wrong, or a unit is outside its partition

@@ -27,6 +27,7 @@ typedef struct hs_run_config {
     const char *backend;         /* nodes' backend in it, unless their group names one */
     double profile_share[4];     /* of jobs per profile (cpu, memory, io, latency); all 0 = all cpu */
     const char *profile_rules;   /* "app:7=memory,queue:2=io": tried before the shares; NULL = none */
+    const char *slurm_conf;      /* --policy slurm: the slurm.conf giving cluster and parameters */
 } hs_run_config;
 
 void hs_run_config_default(hs_run_config *cfg);

@@ -66,6 +66,10 @@ typedef struct hs_trace_options {
     bool strict;          /* stop at the first malformed line */
     FILE *warn;           /* where each skipped line is reported; NULL = silent */
     uint32_t warn_limit;  /* print at most this many (0 = all) */
+    /* A policy's own test of a job that fits the cluster (the Slurm model:
+     * its Slurm partition). Returns 0 to reject it, writing why. NULL = none. */
+    int (*accept)(void *ctx, const hs_job *job, char *why, size_t why_len);
+    void *accept_ctx;
 } hs_trace_options;
 
 /* Reads only the header comments (to size a cluster before loading). */

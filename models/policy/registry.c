@@ -5,10 +5,12 @@
 
 extern const struct hs_policy_ops hs_policy_fcfs;
 extern const struct hs_policy_ops hs_policy_easy;
+extern const struct hs_policy_ops hs_policy_slurm;
 
 static const struct hs_policy_ops *const registry[] = {
     &hs_policy_fcfs,
     &hs_policy_easy,
+    &hs_policy_slurm,
     NULL,
 };
 

@@ -37,6 +37,9 @@ static void run_usage(FILE *out)
           "  --profiles LIST       shares of jobs per profile, e.g. cpu=0.6,memory=0.3,io=0.1\n"
           "                        (drawn with --seed; default: every job cpu)\n"
           "  --profile-rules LIST  profiles by SWF field first, e.g. app:7=memory,queue:2=io,user:15=latency\n"
+          "  --slurm-conf FILE     with --policy slurm: the slurm.conf giving the cluster (NodeName,\n"
+          "                        PartitionName) and the scheduler (SchedulerParameters, Priority*,\n"
+          "                        SelectType*); SWF partition n goes to the n-th PartitionName\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
 }
@@ -73,6 +76,7 @@ int hs_cmd_run(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
         {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
+        {"slurm-conf", required_argument, 0, 'L'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -93,6 +97,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'm': cfg.model_path = optarg; break;
         case 'R': cfg.profile_rules = optarg; break;
         case 'b': cfg.backend = optarg; break;
+        case 'L': cfg.slurm_conf = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;

@@ -230,6 +230,12 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
             }
             j->partition = p;
             j->demand = (uint32_t)demand;
+            char why_not[160];
+            if (opt && opt->accept && !opt->accept(opt->accept_ctx, j, why_not, sizeof why_not)) {
+                if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id, "%s", why_not) < 0)
+                    goto nomem;
+                continue;
+            }
         }
         t->req_time_from_runtime += (uint32_t)filled;
         j->state = HS_JOB_SUBMITTED;

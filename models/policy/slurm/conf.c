@@ -59,7 +59,7 @@ static void note_ignored(hs_slurm_conf *c, const char *key)
     }
 }
 
-static int add_kv(hs_slurm_kv **arr, uint32_t *n, const char *key, const char *value)
+static int add_kv(hs_slurm_kv **arr, uint32_t *n, const char *key, const char *value, long line)
 {
     hs_slurm_kv *more = realloc(*arr, (*n + 1) * sizeof *more);
     if (!more)
@@ -67,6 +67,7 @@ static int add_kv(hs_slurm_kv **arr, uint32_t *n, const char *key, const char *v
     *arr = more;
     more[*n].key = strdup(key);
     more[*n].value = strdup(value);
+    more[*n].line = line;
     if (!more[*n].key || !more[*n].value) {
         free(more[*n].key);
         free(more[*n].value);
@@ -224,6 +225,13 @@ static int partition_line(reader *r, char **keys, char **vals, int n)
     return 0;
 }
 
+/* Global keys besides Priority*, SchedulerParameters and SelectType* that
+ * change what the scheduler does. */
+static const char *const scheduling_keys[] = {
+    "SchedulerType", "AccountingStorageType", "AccountingStorageEnforce", "FairShareDampeningFactor",
+    "TopologyPlugin", "KillWait", NULL,
+};
+
 static int global_key(reader *r, const char *k, const char *v)
 {
     if (!strcasecmp(k, "SchedulerParameters")) {
@@ -234,13 +242,16 @@ static int global_key(reader *r, const char *k, const char *v)
             char *eq = strchr(tok, '=');
             if (eq)
                 *eq = '\0';
-            rc = add_kv(&r->c->sched, &r->c->nsched, tok, eq ? eq + 1 : "");
+            rc = add_kv(&r->c->sched, &r->c->nsched, tok, eq ? eq + 1 : "", r->line);
         }
         free(copy);
         return rc < 0 ? hs_error_set(r->err, r->src, r->line, 0, "out of memory") : 0;
     }
     if (!strncasecmp(k, "Priority", 8))
-        return add_kv(&r->c->priority, &r->c->npriority, k, v) < 0 ? hs_error_set(r->err, r->src, r->line, 0, "out of memory") : 0;
+        return add_kv(&r->c->priority, &r->c->npriority, k, v, r->line) < 0 ? hs_error_set(r->err, r->src, r->line, 0, "out of memory") : 0;
+    for (const char *const *s = scheduling_keys; *s; s++)
+        if (!strcasecmp(k, *s))
+            return add_kv(&r->c->settings, &r->c->nsettings, k, v, r->line) < 0 ? hs_error_set(r->err, r->src, r->line, 0, "out of memory") : 0;
     if (!strcasecmp(k, "SelectType") || !strcasecmp(k, "SelectTypeParameters")) {
         char **slot = !strcasecmp(k, "SelectType") ? &r->c->select_type : &r->c->select_type_parameters;
         free(*slot);
@@ -443,6 +454,11 @@ void hs_slurm_conf_free(hs_slurm_conf *c)
         free(c->priority[i].value);
     }
     free(c->priority);
+    for (uint32_t i = 0; i < c->nsettings; i++) {
+        free(c->settings[i].key);
+        free(c->settings[i].value);
+    }
+    free(c->settings);
     free(c->select_type);
     free(c->select_type_parameters);
     for (uint32_t i = 0; i < c->nignored; i++)
@@ -457,4 +473,16 @@ const char *hs_slurm_sched_param(const hs_slurm_conf *c, const char *key)
         if (!strcasecmp(c->sched[i].key, key))
             return c->sched[i].value;
     return NULL;
+}
+
+const hs_slurm_kv *hs_slurm_setting(const hs_slurm_conf *c, const char *key)
+{
+    const hs_slurm_kv *found = NULL; /* the last one wins, as in Slurm */
+    for (uint32_t i = 0; i < c->nsettings; i++)
+        if (!strcasecmp(c->settings[i].key, key))
+            found = &c->settings[i];
+    for (uint32_t i = 0; i < c->npriority; i++)
+        if (!strcasecmp(c->priority[i].key, key))
+            found = &c->priority[i];
+    return found;
 }

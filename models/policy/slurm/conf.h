@@ -40,6 +40,7 @@ typedef struct hs_slurm_partition {
 
 typedef struct hs_slurm_kv {
     char *key, *value;
+    long line; /* where it was written */
 } hs_slurm_kv;
 
 typedef struct hs_slurm_conf {
@@ -51,6 +52,9 @@ typedef struct hs_slurm_conf {
     uint32_t nsched;
     hs_slurm_kv *priority; /* Priority* keys as written */
     uint32_t npriority;
+    hs_slurm_kv *settings; /* SchedulerType, AccountingStorage{Type,Enforce},
+                              FairShareDampeningFactor, TopologyPlugin, KillWait */
+    uint32_t nsettings;
     char *select_type, *select_type_parameters;
     char **ignored;        /* keys ignored, each once */
     uint32_t nignored;
@@ -62,6 +66,8 @@ void hs_slurm_conf_free(hs_slurm_conf *c);
 
 /* A scheduler parameter's value ("" for a flag like bf_continue), or NULL. */
 const char *hs_slurm_sched_param(const hs_slurm_conf *c, const char *key);
+/* A Priority* key or one of settings[] (the last one written), or NULL. */
+const hs_slurm_kv *hs_slurm_setting(const hs_slurm_conf *c, const char *key);
 /* Slurm time strings: "60" (minutes), "1:00:00", "2-12", "2-12:30:00",
  * "INFINITE"/"UNLIMITED" (-1). Returns -2 when malformed. */
 double hs_slurm_time(const char *text);

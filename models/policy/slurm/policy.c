@@ -1,0 +1,316 @@
+/* The Slurm model behind `--policy slurm` (issue 6): when each of Slurm's
+ * activities runs, and the state they share. Slurm's controller has
+ * three clocks, modelled here as timers that ask the engine for
+ * wake-ups (POLICY-SPEC.md B.2):
+ *  - the main scheduler: a pass (default_queue_depth jobs) on the first
+ *    whole second after a submission once batch_sched_delay has passed
+ *    since the previous pass, at once when a job ends (unless defer),
+ *    and over the whole queue every sched_interval;
+ *  - the backfill: a cycle every bf_interval, only when something changed
+ *    since the last one (otherwise on the first 1-second poll after a
+ *    change);
+ *  - the priority decay thread: every PriorityCalcPeriod, usage is decayed
+ *    and charged and pending jobs' priorities recomputed (only when age or
+ *    fair-share weigh anything; otherwise priorities never change).
+ * At one instant the order is: ticks, main pass, backfill. Timers stop
+ * when there is nothing to do, so a run ends with its last job; skipped
+ * ticks lose nothing, since decay over a gap is one factor. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+#define NEVER INFINITY
+
+static void slurm_destroy(void *state)
+{
+    sl_state *s = state;
+    if (!s)
+        return;
+    for (uint32_t i = 0; s->sj && i < hs_engine_trace(s->eng)->njobs; i++) {
+        free(s->sj[i].alloc_node);
+        free(s->sj[i].alloc_cpus);
+    }
+    for (uint32_t p = 0; s->parts && p < s->nparts; p++) {
+        free(s->parts[p].nodes);
+        free(s->parts[p].member);
+    }
+    for (uint32_t n = 0; s->node_parts && n < s->nnodes; n++)
+        free(s->node_parts[n]);
+    for (uint32_t r = 0; r < s->space_cap; r++)
+        free(s->space[r].avail);
+    free(s->space);
+    free(s->node_parts);
+    free(s->node_nparts);
+    free(s->parts);
+    free(s->sj);
+    free(s->node_cpus);
+    free(s->node_free);
+    free(s->node_weight);
+    free(s->node_core_base);
+    free(s->pending);
+    free(s->running);
+    free(s->order);
+    free(s->avail);
+    free(s->blocked);
+    free(s->pick_node);
+    free(s->pick_cpus);
+    free(s->saved);
+    free(s->saved_free);
+    free(s->touched);
+    free(s->user_cnt);
+    hs_intervals_free(&s->iv);
+    sl_assoc_free(&s->assoc);
+    free(s);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int make_parts(sl_state *s)
+{
+    const hs_slurm_conf *c = &s->setup->conf;
+    s->nparts = c->nparts;
+    if (!(s->parts = calloc(s->nparts, sizeof *s->parts)) || !(s->node_nparts = calloc(s->nnodes, sizeof *s->node_nparts)) ||
+        !(s->node_parts = calloc(s->nnodes, sizeof *s->node_parts)))
+        return -1;
+    for (uint32_t i = 0; i < s->nparts; i++) {
+        const hs_slurm_partition *cp = &c->parts[i];
+        sl_part *p = &s->parts[i];
+        if (!(p->member = calloc(s->nwords, sizeof *p->member)) || !(p->nodes = malloc((cp->nnodes ? cp->nnodes : 1) * sizeof *p->nodes)))
+            return -1;
+        memcpy(p->nodes, cp->nodes, cp->nnodes * sizeof *p->nodes);
+        qsort(p->nodes, cp->nnodes, sizeof *p->nodes, cmp_u32);
+        for (uint32_t k = 0; k < cp->nnodes; k++) {
+            uint32_t n = p->nodes[k];
+            if (sl_bit(p->member, n))
+                continue; /* named twice */
+            sl_bit_set(p->member, n);
+            p->nodes[p->nnodes++] = n;
+            p->cpus += s->node_cpus[n];
+            if (s->node_cpus[n] > p->max_node_cpus)
+                p->max_node_cpus = s->node_cpus[n];
+            uint32_t *more = realloc(s->node_parts[n], (s->node_nparts[n] + 1) * sizeof *more);
+            if (!more)
+                return -1;
+            s->node_parts[n] = more;
+            more[s->node_nparts[n]++] = i;
+        }
+        p->free_cpus = p->idle_cpus = p->cpus;
+        p->idle_nodes = p->nnodes;
+        p->tier = cp->priority_tier;
+        p->job_factor = cp->priority_job_factor;
+        if (p->job_factor > s->max_job_factor)
+            s->max_job_factor = p->job_factor;
+        p->max_time = cp->max_time;
+        p->exclusive = s->p.whole_nodes || !strcmp(cp->oversubscribe, "EXCLUSIVE");
+        p->up = cp->up;
+    }
+    return 0;
+}
+
+/* Users get dense numbers; each (account = SWF group, user) pair is an
+ * association under the root with one raw share, Slurm's default. */
+static int make_jobs(sl_state *s)
+{
+    hs_trace *t = hs_engine_trace(s->eng);
+    if (!(s->sj = calloc(t->njobs ? t->njobs : 1, sizeof *s->sj)) || sl_assoc_init(&s->assoc) < 0)
+        return -1;
+    uint32_t *uids = malloc((t->njobs ? t->njobs : 1) * sizeof *uids);
+    if (!uids)
+        return -1;
+    for (uint32_t j = 0; j < t->njobs; j++) {
+        double u = t->jobs[j].swf.f[HS_SWF_USER];
+        uids[j] = u < 0 ? UINT32_MAX : (uint32_t)u;
+    }
+    qsort(uids, t->njobs, sizeof *uids, cmp_u32);
+    uint32_t nu = 0;
+    for (uint32_t j = 0; j < t->njobs; j++)
+        if (j == 0 || uids[j] != uids[j - 1])
+            uids[nu++] = uids[j];
+    s->nusers = nu;
+    for (uint32_t j = 0; j < t->njobs; j++) {
+        const hs_job *hj = &t->jobs[j];
+        sl_job *job = &s->sj[j];
+        job->part = hs_slurm_route(s->setup, (long)hj->swf.f[HS_SWF_PARTITION]);
+        const sl_part *p = &s->parts[job->part];
+        job->cpus = (uint32_t)hj->procs;
+        job->min_nodes = (uint32_t)((hj->procs + p->max_node_cpus - 1) / p->max_node_cpus);
+        if (job->min_nodes == 0)
+            job->min_nodes = 1;
+        job->limit = hs_slurm_limit(s->setup, job->part, hj->req_time);
+        job->eligible = hj->submit;
+        double u = hj->swf.f[HS_SWF_USER], g = hj->swf.f[HS_SWF_GROUP];
+        uint32_t uid = u < 0 ? UINT32_MAX : (uint32_t)u;
+        uint32_t *pos = bsearch(&uid, uids, nu, sizeof *uids, cmp_u32);
+        job->user = (uint32_t)(pos - uids);
+        char acct[32], user[32];
+        snprintf(acct, sizeof acct, g < 0 ? "nogroup" : "g%.0f", g);
+        snprintf(user, sizeof user, u < 0 ? "nouser" : "u%.0f", u);
+        uint32_t a = sl_assoc_find(&s->assoc, 0, acct);
+        if (a == UINT32_MAX && (a = sl_assoc_add(&s->assoc, 0, acct, 1, false)) == UINT32_MAX)
+            goto fail;
+        uint32_t ua = sl_assoc_find(&s->assoc, a, user);
+        if (ua == UINT32_MAX && (ua = sl_assoc_add(&s->assoc, a, user, 1, true)) == UINT32_MAX)
+            goto fail;
+        job->assoc = ua;
+    }
+    free(uids);
+    if (s->p.fair_tree)
+        return sl_assoc_fair_tree(&s->assoc);
+    sl_assoc_classic(&s->assoc, s->p.dampening);
+    return 0;
+fail:
+    free(uids);
+    return -1;
+}
+
+static int slurm_create(hs_engine *eng, void **state, hs_error *err)
+{
+    const hs_slurm_setup *setup = hs_engine_policy_config(eng);
+    if (!setup)
+        return hs_error_set(err, "--policy slurm", 0, 0, "needs --slurm-conf FILE (the cluster and the scheduler's parameters come from it)");
+    const hs_cluster *c = hs_engine_cluster(eng);
+    if (c->nnodes != setup->conf.nnodes || c->mode != HS_ALLOC_CORES)
+        return hs_error_set(err, setup->source, 0, 0, "the cluster must be the one this slurm.conf describes (%u nodes, by cores)",
+                            setup->conf.nnodes);
+    sl_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    s->eng = eng;
+    s->jobs = hs_engine_trace(eng)->jobs;
+    s->setup = setup;
+    s->p = setup->params;
+    s->nnodes = c->nnodes;
+    s->nwords = (s->nnodes + 63) / 64;
+    uint32_t njobs = hs_engine_trace(eng)->njobs, n = s->nnodes;
+    if (!(s->node_cpus = malloc(n * sizeof *s->node_cpus)) || !(s->node_free = malloc(n * sizeof *s->node_free)) ||
+        !(s->node_weight = malloc(n * sizeof *s->node_weight)) || !(s->node_core_base = malloc((n + 1) * sizeof *s->node_core_base)) ||
+        !(s->avail = calloc(s->nwords, sizeof *s->avail)) || !(s->blocked = calloc(s->nwords, sizeof *s->blocked)) ||
+        !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
+        !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
+        !(s->touched = calloc(n, 1)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
+        !(s->running = malloc((njobs ? njobs : 1) * sizeof *s->running)) || !(s->order = malloc((njobs ? njobs : 1) * sizeof *s->order)))
+        goto nomem;
+    for (uint32_t i = 0; i < n; i++) {
+        s->node_cpus[i] = s->node_free[i] = setup->conf.nodes[i].cpus;
+        s->node_weight[i] = setup->conf.nodes[i].weight;
+        s->total_cpus += s->node_cpus[i];
+    }
+    memcpy(s->node_core_base, c->core_base, (n + 1) * sizeof *s->node_core_base);
+    if (make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
+        goto nomem;
+    s->space_free = -1;
+    s->main_due = s->bf_due = -1;
+    s->last_main = s->last_bf = -NEVER;
+    s->next_full = s->next_tick = s->next_wake = NEVER;
+    s->dynamic_priority = s->p.multifactor && (s->p.w_age || s->p.w_fairshare);
+    *state = s;
+    return 0;
+nomem:
+    slurm_destroy(s);
+    return hs_error_set(err, NULL, 0, 0, "out of memory");
+}
+
+/* The first time >= t on the controller's 1-second background loop. */
+static double next_second(double t) { return ceil(t); }
+
+static void request_main(sl_state *s)
+{
+    double now = hs_engine_now(s->eng);
+    double t = floor(now) + 1, after = s->last_main + s->p.batch_sched_delay;
+    if (after > t)
+        t = next_second(after);
+    if (s->main_due < 0 || t < s->main_due)
+        s->main_due = t;
+}
+
+static void slurm_submitted(void *state, hs_job *hj)
+{
+    sl_state *s = state;
+    uint32_t j = hs_engine_job_index(s->eng, hj);
+    sl_priority_job(s, j);
+    s->pending[s->npending++] = j;
+    s->pending_sorted = false;
+    s->changed = true;
+    request_main(s);
+}
+
+static void slurm_ended(void *state, hs_job *hj)
+{
+    sl_state *s = state;
+    uint32_t j = hs_engine_job_index(s->eng, hj);
+    sl_charge_end(s, j);
+    sl_release(s, j);
+    if (s->p.defer)
+        request_main(s);
+    else
+        s->main_due = hs_engine_now(s->eng); /* epilog complete: a pass at once */
+}
+
+static void slurm_wakeup(void *state) { (void)state; }
+
+static double next_multiple(double now, double period) { return (floor(now / period) + 1) * period; }
+
+static int slurm_schedule(void *state, hs_error *err)
+{
+    sl_state *s = state;
+    double now = hs_engine_now(s->eng);
+    if (s->next_wake <= now)
+        s->next_wake = NEVER;
+    if (s->next_tick <= now) {
+        sl_priority_tick(s);
+        s->next_tick = NEVER;
+    }
+    bool full = s->next_full <= now;
+    if (full || (s->main_due >= 0 && s->main_due <= now)) {
+        if (sl_main_pass(s, full, err) < 0)
+            return -1;
+        s->main_due = -1;
+        if (full)
+            s->next_full = NEVER;
+    }
+    if (s->p.backfill && s->bf_due >= 0 && s->bf_due <= now) {
+        if (sl_backfill(s, err) < 0)
+            return -1;
+        s->bf_due = -1;
+    }
+    /* Re-arm the timers that have something to do. */
+    if (s->p.backfill && s->changed && s->bf_due < 0) {
+        double base = s->last_bf + s->p.bf_interval;
+        s->bf_due = isinf(base) ? now : now <= base ? base : base + ceil(now - base);
+    }
+    if (s->npending && s->next_full == NEVER)
+        s->next_full = next_multiple(now, s->p.sched_interval > 0 ? s->p.sched_interval : 60);
+    if (s->dynamic_priority && (s->npending || s->nrunning) && s->next_tick == NEVER)
+        s->next_tick = next_multiple(now, s->p.calc_period);
+    double due = s->next_full;
+    if (s->main_due >= 0 && s->main_due < due)
+        due = s->main_due;
+    if (s->p.backfill && s->bf_due >= 0 && s->bf_due < due)
+        due = s->bf_due;
+    if (s->next_tick < due)
+        due = s->next_tick;
+    if (due < s->next_wake && due != NEVER) {
+        if (hs_engine_wakeup_at(s->eng, due, err) < 0)
+            return -1;
+        s->next_wake = due;
+    }
+    return 0;
+}
+
+const struct hs_policy_ops hs_policy_slurm = {
+    .name = "slurm",
+    .summary = "Slurm 22.05 from a slurm.conf (--slurm-conf): multifactor priority, main scheduler, backfill, cons_tres",
+    .create = slurm_create,
+    .destroy = slurm_destroy,
+    .job_submitted = slurm_submitted,
+    .job_ended = slurm_ended,
+    .wakeup = slurm_wakeup,
+    .schedule = slurm_schedule,
+};

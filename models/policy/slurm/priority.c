@@ -1,0 +1,99 @@
+/* priority/multifactor (POLICY-SPEC.md B.3). A job's priority is the sum
+ * of weight × factor over age, fair-share, job size and partition (QOS
+ * and association factors are 0: a trace names no QOS), at least 1,
+ * truncated to an unsigned 32-bit integer as Slurm does. It is set at
+ * submission and recomputed for pending jobs at each PriorityCalcPeriod
+ * tick, when usage is also decayed and charged; between ticks it does not
+ * move. With priority/basic every job has the same priority, so the
+ * queue is in submission order. */
+#include <math.h>
+
+#include "state.h"
+
+static double age_factor(const sl_state *s, const sl_job *j, double now)
+{
+    if (s->p.max_age <= 0 || j->eligible > now)
+        return 0;
+    double f = (now - j->eligible) / s->p.max_age;
+    return f > 1 ? 1 : f;
+}
+
+static double size_factor(const sl_state *s, const sl_job *j)
+{
+    double n = s->nnodes, c = (double)s->total_cpus, nodes = j->min_nodes, cpus = j->cpus, f;
+    if (s->p.small_relative_to_time) {
+        double x = nodes * c / n;
+        f = (x > cpus ? x : cpus) / (j->limit / 60.0) / c;
+        if (s->p.favor_small)
+            f = 1 - f;
+    } else if (s->p.favor_small)
+        f = ((n - nodes > 0 ? n - nodes : 0) / n + (c - cpus) / c) / 2;
+    else
+        f = (nodes / n + cpus / c) / 2;
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
+void sl_priority_job(sl_state *s, uint32_t j)
+{
+    sl_job *job = &s->sj[j];
+    if (!s->p.multifactor) {
+        job->prio = 1;
+        return;
+    }
+    double now = hs_engine_now(s->eng);
+    double prio = 0;
+    prio += s->p.w_age * age_factor(s, job, now);
+    prio += s->p.w_fairshare * s->assoc.a[job->assoc].fs;
+    prio += s->p.w_jobsize * size_factor(s, job);
+    if (s->max_job_factor)
+        prio += s->p.w_partition * ((double)s->parts[job->part].job_factor / s->max_job_factor);
+    if (prio < 1)
+        prio = 1;
+    job->prio = prio >= 4294967295.0 ? UINT32_MAX : (uint32_t)prio;
+}
+
+/* Usage of running job j from where it was last charged to now, with
+ * Slurm's per-second decay (d^Δ for the Δ seconds run). */
+static void charge(sl_state *s, uint32_t j, double now, double decay)
+{
+    sl_job *job = &s->sj[j];
+    double delta = now - job->charged_to;
+    if (delta <= 0)
+        return;
+    uint32_t cpus = 0;
+    for (uint32_t k = 0; k < job->nalloc; k++)
+        cpus += job->alloc_cpus[k];
+    sl_assoc_charge(&s->assoc, job->assoc, delta * (decay > 0 ? pow(decay, delta) : 1) * cpus);
+    job->charged_to = now;
+}
+
+static double decay_per_second(const sl_state *s)
+{
+    return s->p.decay_half_life > 0 ? 1 - 0.693 / s->p.decay_half_life : 0;
+}
+
+void sl_charge_end(sl_state *s, uint32_t j)
+{
+    if (s->p.charge_at_end && s->p.w_fairshare)
+        charge(s, j, hs_engine_now(s->eng), decay_per_second(s));
+}
+
+void sl_priority_tick(sl_state *s)
+{
+    double now = hs_engine_now(s->eng);
+    if (s->p.w_fairshare) {
+        double d = decay_per_second(s);
+        if (d > 0 && now > s->last_tick)
+            sl_assoc_decay(&s->assoc, pow(d, now - s->last_tick));
+        for (uint32_t r = 0; r < s->nrunning; r++)
+            charge(s, s->running[r], now, d);
+        if (s->p.fair_tree)
+            sl_assoc_fair_tree(&s->assoc);
+        else
+            sl_assoc_classic(&s->assoc, s->p.dampening);
+    }
+    s->last_tick = now;
+    for (uint32_t i = 0; i < s->npending; i++)
+        sl_priority_job(s, s->pending[i]);
+    s->pending_sorted = false;
+}

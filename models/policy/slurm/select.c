@@ -1,0 +1,224 @@
+/* Node selection of select/cons_tres (POLICY-SPEC.md B.6): CPUs are
+ * counted per node; a job takes CPUs on as many nodes as it needs
+ * (whole nodes when its partition is OverSubscribe=EXCLUSIVE or the
+ * cluster uses select/linear). Usable nodes are grouped into runs of
+ * consecutive indexes with the same weight. The lowest weight wins; among
+ * equal weights the first run that is sufficient for what remains with
+ * the fewest CPUs (tightest fit), else the largest run. In the chosen run
+ * a job needing at most one more node takes the single node with the
+ * fewest free CPUs that covers it; otherwise nodes are taken in index
+ * order. Partition aggregates (free CPUs, idle nodes) are kept as CPUs
+ * are taken and released, so the common "does it fit?" test is O(1). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+
+/* CPUs node n can give job j now. */
+static uint32_t offer(const sl_state *s, uint32_t n, bool whole)
+{
+    uint32_t f = s->node_free[n];
+    return whole ? (f == s->node_cpus[n] ? f : 0) : f;
+}
+
+void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
+{
+    uint32_t before = s->node_free[n], after = (uint32_t)((int64_t)before + cpus), total = s->node_cpus[n];
+    s->node_free[n] = after;
+    for (uint32_t k = 0; k < s->node_nparts[n]; k++) {
+        sl_part *p = &s->parts[s->node_parts[n][k]];
+        p->free_cpus = (uint64_t)((int64_t)p->free_cpus + cpus);
+        if (before == total && after != total) {
+            p->idle_nodes--;
+            p->idle_cpus -= total;
+        } else if (before != total && after == total) {
+            p->idle_nodes++;
+            p->idle_cpus += total;
+        }
+    }
+}
+
+bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail)
+{
+    const sl_job *job = &s->sj[j];
+    const sl_part *p = &s->parts[job->part];
+    bool whole = p->exclusive;
+    if (!avail)
+        return whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes
+                     : p->free_cpus >= job->cpus && p->nnodes >= job->min_nodes; /* nodes checked below if tight */
+    uint64_t cpus = 0;
+    uint32_t nodes = 0;
+    for (uint32_t i = 0; i < p->nnodes; i++) {
+        uint32_t n = p->nodes[i];
+        if (!sl_bit(avail, n))
+            continue;
+        uint32_t o = offer(s, n, whole);
+        cpus += o;
+        nodes += o > 0;
+        if (cpus >= job->cpus && nodes >= job->min_nodes)
+            return true;
+    }
+    return false;
+}
+
+typedef struct run {
+    uint32_t first, count; /* positions in the partition's node list */
+    uint64_t cpus;
+    uint32_t weight;
+    bool used;
+} run;
+
+static run *runs;
+static uint32_t runs_cap;
+
+bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
+{
+    const sl_job *job = &s->sj[j];
+    const sl_part *p = &s->parts[job->part];
+    bool whole = p->exclusive;
+    s->npick = 0;
+    if (!avail && !(whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes : p->free_cpus >= job->cpus))
+        return false;
+    /* Runs of usable nodes. */
+    uint32_t nruns = 0;
+    uint64_t total = 0;
+    uint32_t total_nodes = 0;
+    for (uint32_t i = 0; i < p->nnodes; i++) {
+        uint32_t n = p->nodes[i];
+        uint32_t o = (!avail || sl_bit(avail, n)) ? offer(s, n, whole) : 0;
+        if (!o)
+            continue;
+        total += o;
+        total_nodes++;
+        if (nruns && runs[nruns - 1].first + runs[nruns - 1].count == i && p->nodes[i - 1] + 1 == n &&
+            runs[nruns - 1].weight == s->node_weight[n]) {
+            runs[nruns - 1].count++;
+            runs[nruns - 1].cpus += o;
+            continue;
+        }
+        if (nruns == runs_cap) {
+            uint32_t cap = runs_cap ? 2 * runs_cap : 256;
+            run *more = realloc(runs, cap * sizeof *more);
+            if (!more)
+                return false;
+            runs = more;
+            runs_cap = cap;
+        }
+        runs[nruns++] = (run){i, 1, o, s->node_weight[n], false};
+    }
+    if (total < job->cpus || total_nodes < job->min_nodes)
+        return false;
+    int64_t rem_cpus = job->cpus;
+    int64_t rem_nodes = job->min_nodes ? job->min_nodes : 1;
+    while (rem_cpus > 0 || rem_nodes > 0) {
+        int64_t best = -1;
+        bool best_suff = false;
+        for (uint32_t r = 0; r < nruns; r++) {
+            if (runs[r].used)
+                continue;
+            bool suff = runs[r].cpus >= (uint64_t)(rem_cpus > 0 ? rem_cpus : 0) && runs[r].count >= rem_nodes;
+            if (best < 0) {
+                best = r, best_suff = suff;
+                continue;
+            }
+            const run *b = &runs[best];
+            bool take = runs[r].weight < b->weight ||
+                        (runs[r].weight == b->weight &&
+                         ((suff && !best_suff) || (suff && best_suff && runs[r].cpus < b->cpus) ||
+                          (!suff && !best_suff && runs[r].cpus > b->cpus)));
+            if (take)
+                best = r, best_suff = suff;
+        }
+        if (best < 0)
+            return false;
+        run *r = &runs[best];
+        r->used = true;
+        if (rem_nodes <= 1 && rem_cpus > 0) { /* best fit on one node */
+            uint32_t pick = UINT32_MAX, pick_o = 0;
+            for (uint32_t i = r->first; i < r->first + r->count; i++) {
+                uint32_t n = p->nodes[i], o = offer(s, n, whole);
+                if (o >= rem_cpus && (pick == UINT32_MAX || o < pick_o))
+                    pick = n, pick_o = o;
+            }
+            if (pick != UINT32_MAX) {
+                s->pick_node[s->npick] = pick;
+                s->pick_cpus[s->npick++] = whole ? pick_o : (uint32_t)rem_cpus;
+                return true;
+            }
+        }
+        for (uint32_t i = r->first; i < r->first + r->count && (rem_cpus > 0 || rem_nodes > 0); i++) {
+            uint32_t n = p->nodes[i], o = offer(s, n, whole);
+            uint32_t use = whole || (int64_t)o <= rem_cpus ? o : (uint32_t)rem_cpus;
+            if (use == 0)
+                use = 1; /* a node the job must span still runs one of its tasks */
+            s->pick_node[s->npick] = n;
+            s->pick_cpus[s->npick++] = use;
+            rem_cpus -= use;
+            rem_nodes--;
+        }
+    }
+    return true;
+}
+
+int sl_start(sl_state *s, uint32_t j, hs_error *err)
+{
+    sl_job *job = &s->sj[j];
+    const hs_cluster *c = hs_engine_cluster(s->eng);
+    hs_intervals_reset(&s->iv);
+    if (!(job->alloc_node = malloc(s->npick * sizeof *job->alloc_node)) ||
+        !(job->alloc_cpus = malloc(s->npick * sizeof *job->alloc_cpus)))
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    /* The engine's units are cores; each node gives its lowest free ones. */
+    uint32_t total = 0;
+    for (uint32_t k = 0; k < s->npick; k++) {
+        uint32_t n = s->pick_node[k], want = s->pick_cpus[k];
+        uint64_t core = s->node_core_base[n], end = s->node_core_base[n + 1];
+        while (want > 0) {
+            uint64_t first = hs_bitmap_next_set(&c->free, core, end);
+            if (first >= end)
+                return hs_error_set(err, NULL, 0, 0, "slurm model: node %u has fewer free cores than counted", n);
+            uint64_t last = hs_bitmap_next_clear(&c->free, first, end);
+            uint64_t take = last - first < want ? last - first : want;
+            if (hs_intervals_append(&s->iv, (uint32_t)first, (uint32_t)take) < 0)
+                return hs_error_set(err, NULL, 0, 0, "out of memory");
+            want -= (uint32_t)take;
+            core = first + take;
+        }
+        job->alloc_node[k] = n;
+        job->alloc_cpus[k] = s->pick_cpus[k];
+        total += s->pick_cpus[k];
+    }
+    job->nalloc = s->npick;
+    hs_job *hj = &s->jobs[j];
+    /* Whole-node jobs hold more cores than they asked for. */
+    uint32_t saved_demand = hj->demand;
+    hj->demand = total;
+    if (hs_engine_start_job(s->eng, hj, &s->iv, err) < 0) {
+        hj->demand = saved_demand;
+        return -1;
+    }
+    for (uint32_t k = 0; k < s->npick; k++)
+        sl_node_add(s, job->alloc_node[k], -(int64_t)job->alloc_cpus[k]);
+    job->expected_end = hs_engine_now(s->eng) + job->limit;
+    job->charged_to = hs_engine_now(s->eng);
+    job->run_slot = s->nrunning;
+    s->running[s->nrunning++] = j;
+    s->changed = true;
+    return 0;
+}
+
+void sl_release(sl_state *s, uint32_t j)
+{
+    sl_job *job = &s->sj[j];
+    for (uint32_t k = 0; k < job->nalloc; k++)
+        sl_node_add(s, job->alloc_node[k], (int64_t)job->alloc_cpus[k]);
+    free(job->alloc_node);
+    free(job->alloc_cpus);
+    job->alloc_node = job->alloc_cpus = NULL;
+    job->nalloc = 0;
+    uint32_t last = s->running[--s->nrunning];
+    s->running[job->run_slot] = last;
+    s->sj[last].run_slot = job->run_slot;
+    s->changed = true;
+}

@@ -1,0 +1,142 @@
+/* slurm.conf → what the engine and the Slurm policy run on. */
+#include "setup.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cluster_internal.h"
+
+#define YEAR (365.0 * 86400.0)
+
+hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, FILE *warn, hs_error *err)
+{
+    hs_slurm_setup *s = calloc(1, sizeof *s);
+    if (!s || !(s->source = strdup(conf_path))) {
+        free(s);
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (hs_slurm_conf_load(&s->conf, conf_path, err) < 0) {
+        free(s->source);
+        free(s);
+        return NULL;
+    }
+    if (s->conf.nnodes == 0 || s->conf.nparts == 0) {
+        hs_error_set(err, conf_path, 0, 0, "no %s: the model needs NodeName and PartitionName lines",
+                     s->conf.nnodes == 0 ? "NodeName" : "PartitionName");
+        goto fail;
+    }
+    for (uint32_t i = 0; i < s->conf.nparts; i++) {
+        const hs_slurm_partition *p = &s->conf.parts[i];
+        if (!strcasecmp(p->oversubscribe, "FORCE")) {
+            hs_error_set(err, conf_path, p->line, 0,
+                         "PartitionName=%s: OverSubscribe=FORCE (jobs sharing CPUs) is not modelled; use NO, YES or EXCLUSIVE", p->name);
+            goto fail;
+        }
+        if (p->is_default)
+            s->default_part = i;
+    }
+    if (!(s->part_cpus = calloc(s->conf.nparts, sizeof *s->part_cpus))) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (uint32_t i = 0; i < s->conf.nparts; i++)
+        for (uint32_t k = 0; k < s->conf.parts[i].nnodes; k++)
+            s->part_cpus[i] += s->conf.nodes[s->conf.parts[i].nodes[k]].cpus;
+    for (uint32_t i = 0; i < s->conf.nnodes; i++)
+        if (s->conf.nodes[i].cpus == 0) {
+            hs_error_set(err, conf_path, s->conf.nodes[i].line, 0, "NodeName=%s: no CPUs", s->conf.nodes[i].name);
+            goto fail;
+        }
+    if (hs_slurm_params_read(&s->params, &s->conf, conf_path, warn, err) < 0)
+        goto fail;
+    if (warn && s->conf.nignored) {
+        fprintf(warn, "%s: keys with no effect on scheduling, ignored:", conf_path);
+        for (uint32_t i = 0; i < s->conf.nignored; i++)
+            fprintf(warn, " %s", s->conf.ignored[i]);
+        fputc('\n', warn);
+    }
+    return s;
+fail:
+    hs_slurm_setup_free(s);
+    return NULL;
+}
+
+void hs_slurm_setup_free(hs_slurm_setup *s)
+{
+    if (!s)
+        return;
+    hs_slurm_conf_free(&s->conf);
+    free(s->part_cpus);
+    free(s->source);
+    free(s);
+}
+
+int hs_slurm_setup_cluster(const hs_slurm_setup *s, hs_cluster *c, hs_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->mode = HS_ALLOC_CORES;
+    const hs_slurm_conf *f = &s->conf;
+    /* Consecutive nodes of one size and memory form a group. */
+    uint32_t ngroups = 0;
+    for (uint32_t i = 0; i < f->nnodes; i++)
+        ngroups += i == 0 || f->nodes[i].cpus != f->nodes[i - 1].cpus || f->nodes[i].real_memory != f->nodes[i - 1].real_memory;
+    if (!(c->name = strdup(s->source)) || !(c->groups = calloc(ngroups, sizeof *c->groups)))
+        goto nomem;
+    for (uint32_t i = 0; i < f->nnodes; i++) {
+        if (i == 0 || f->nodes[i].cpus != f->nodes[i - 1].cpus || f->nodes[i].real_memory != f->nodes[i - 1].real_memory) {
+            hs_node_group *g = &c->groups[c->ngroups++];
+            if (!(g->name = strdup(f->nodes[i].name)))
+                goto nomem;
+            g->cores = f->nodes[i].cpus;
+            g->memory_mb = f->nodes[i].real_memory;
+        }
+        c->groups[c->ngroups - 1].count++;
+    }
+    if (hs_cluster_finish_layout(c, s->source, err) < 0) {
+        hs_cluster_free(c);
+        return -1;
+    }
+    return 0;
+nomem:
+    hs_cluster_free(c);
+    return hs_error_set(err, NULL, 0, 0, "out of memory");
+}
+
+uint32_t hs_slurm_route(const hs_slurm_setup *s, long swf_partition)
+{
+    if (swf_partition >= 1 && (unsigned long)swf_partition <= s->conf.nparts)
+        return (uint32_t)(swf_partition - 1);
+    return s->default_part;
+}
+
+double hs_slurm_limit(const hs_slurm_setup *s, uint32_t part, double req_time)
+{
+    double limit = ceil(req_time / 60.0) * 60.0;
+    if (limit < 60)
+        limit = 60;
+    double max = s->conf.parts[part].max_time;
+    if (max >= 0 && limit > max)
+        limit = max;
+    return limit > YEAR ? YEAR : limit;
+}
+
+int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_len)
+{
+    const hs_slurm_setup *s = setup;
+    uint32_t p = hs_slurm_route(s, (long)job->swf.f[HS_SWF_PARTITION]);
+    const hs_slurm_partition *part = &s->conf.parts[p];
+    uint64_t cpus = s->part_cpus[p];
+    if (job->procs > cpus) {
+        snprintf(why, why_len, "needs %llu CPUs, Slurm partition '%.64s' has %llu", (unsigned long long)job->procs,
+                 part->name, (unsigned long long)cpus);
+        return 0;
+    }
+    if (!part->up) {
+        snprintf(why, why_len, "Slurm partition '%.64s' is not State=UP", part->name);
+        return 0;
+    }
+    return 1;
+}

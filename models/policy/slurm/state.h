@@ -1,0 +1,130 @@
+/* The Slurm model's state, shared by its parts: the scheduling passes
+ * (main_sched.c, backfill.c), node selection (select.c), priorities
+ * (priority.c) and the policy seam (policy.c). One model run = one
+ * sl_state. Times are seconds of simulated time. */
+#ifndef HPCSIM_SLURM_STATE_H
+#define HPCSIM_SLURM_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "assoc.h"
+#include "hpcsim/engine.h"
+#include "params.h"
+#include "setup.h"
+
+typedef struct sl_part {
+    uint32_t *nodes;      /* sorted node indexes */
+    uint32_t nnodes;
+    uint64_t *member;     /* bitmap over nodes */
+    uint64_t cpus;
+    uint32_t max_node_cpus;
+    uint32_t tier, job_factor;
+    double max_time;      /* s; < 0 = INFINITE */
+    bool exclusive;       /* OverSubscribe=EXCLUSIVE, or select/linear */
+    bool up;
+    /* kept current as jobs start and end */
+    uint64_t free_cpus;   /* on its nodes */
+    uint32_t idle_nodes;  /* with every CPU free */
+    uint64_t idle_cpus;
+} sl_part;
+
+typedef struct sl_job {
+    uint32_t part, assoc;
+    uint32_t prio;
+    uint32_t cpus;        /* tasks of one CPU */
+    uint32_t min_nodes;
+    double limit;         /* planning time limit, s (whole minutes) */
+    double eligible;
+    double expected_end;  /* start + limit while running */
+    double charged_to;    /* usage charged up to this time */
+    uint32_t user;        /* dense user number (for bf_max_job_user) */
+    uint32_t nalloc;      /* nodes while running */
+    uint32_t *alloc_node, *alloc_cpus;
+    uint32_t run_slot;
+} sl_job;
+
+/* The backfill's node-space map: [begin, end) with the nodes no pending
+ * job has reserved then. */
+typedef struct sl_space {
+    double begin, end;
+    uint64_t *avail;
+    int32_t next;
+} sl_space;
+
+typedef struct sl_state {
+    hs_engine *eng;
+    hs_job *jobs;
+    const hs_slurm_setup *setup;
+    hs_slurm_params p;
+    uint32_t nnodes, nwords;
+    uint32_t *node_cpus, *node_free, *node_weight;
+    uint64_t *node_core_base;
+    uint32_t **node_parts;  /* partitions each node is in */
+    uint32_t *node_nparts;
+    sl_part *parts;
+    uint32_t nparts;
+    uint64_t total_cpus;
+    uint32_t max_job_factor;
+    sl_job *sj;
+    sl_assoc_tree assoc;
+    uint32_t nusers;
+    uint32_t *user_cnt;   /* backfill: jobs of each user tested in this cycle */
+    /* pending jobs in queue order (sorted lazily) */
+    uint32_t *pending;
+    uint32_t npending, pending_cap;
+    bool pending_sorted;
+    /* running jobs */
+    uint32_t *running;
+    uint32_t nrunning;
+    /* timers */
+    double last_main, main_due;   /* main_due < 0: no request */
+    double next_full;
+    double last_bf, bf_due;       /* bf_due < 0: waiting for a change */
+    bool changed;                 /* since the last backfill cycle */
+    double next_tick, last_tick;
+    double next_wake;
+    bool dynamic_priority;
+    /* scratch */
+    uint64_t *avail, *blocked;
+    uint32_t *pick_node, *pick_cpus, npick;
+    uint32_t *order;             /* running jobs by expected end */
+    uint32_t *saved;             /* will-run: nodes whose free count changed */
+    uint32_t *saved_free;
+    uint8_t *touched;
+    sl_space *space;
+    uint32_t nspace, space_cap;
+    int32_t space_free;
+    hs_intervals iv;
+    /* counters for the summary */
+    uint64_t main_starts, bf_starts, bf_cycles, main_passes;
+} sl_state;
+
+/* select.c */
+/* Can job j start on the nodes of `avail` given node_free[] now?
+ * Fills pick_node/pick_cpus/npick by Slurm's consecutive best fit. */
+bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail);
+/* Aggregate test only (same answer as sl_select, no choice). */
+bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail);
+int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
+void sl_release(sl_state *s, uint32_t j);
+void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
+
+/* priority.c */
+void sl_priority_job(sl_state *s, uint32_t j);
+void sl_priority_tick(sl_state *s);
+void sl_charge_end(sl_state *s, uint32_t j);
+
+/* queue (main_sched.c) */
+void sl_sort_pending(sl_state *s);
+void sl_remove_started(sl_state *s);
+int sl_main_pass(sl_state *s, bool full, hs_error *err);
+
+/* backfill.c */
+int sl_backfill(sl_state *s, hs_error *err);
+
+static inline bool sl_bit(const uint64_t *b, uint32_t i) { return b[i >> 6] >> (i & 63) & 1; }
+static inline void sl_bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
+static inline void sl_bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
+
+#endif
