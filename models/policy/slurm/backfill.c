@@ -28,6 +28,22 @@ static int cmp_end(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* A job the cycle started joins the running jobs the will-run walks. */
+static void add_to_order(sl_state *s, uint32_t j)
+{
+    uint32_t lo = 0, hi = s->norder;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (cmp_end(&s->order[mid], &j) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(s->order + lo + 1, s->order + lo, (s->norder - lo) * sizeof *s->order);
+    s->order[lo] = j;
+    s->norder++;
+}
+
 /* ---- node-space map ---- */
 
 static int32_t space_new(sl_state *s, double begin, double end, const uint64_t *avail)
@@ -167,9 +183,9 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     uint32_t nsaved = 0;
     double window = 30, last_end = 0;
     bool ok = false;
-    for (uint32_t i = 0; i < s->nrunning && !ok;) {
+    for (uint32_t i = 0; i < s->norder && !ok;) {
         double first_end = -1;
-        for (; i < s->nrunning; i++) {
+        for (; i < s->norder; i++) {
             const sl_job *r = &s->sj[s->order[i]];
             bool relevant = false;
             for (uint32_t k = 0; k < r->nalloc && !relevant; k++)
@@ -239,8 +255,9 @@ int sl_backfill(sl_state *s, hs_error *err)
         return 0;
     sl_sort_pending(s);
     memcpy(s->order, s->running, s->nrunning * sizeof *s->order);
+    s->norder = s->nrunning;
     end_state = s;
-    qsort(s->order, s->nrunning, sizeof *s->order, cmp_end);
+    qsort(s->order, s->norder, sizeof *s->order, cmp_end);
     /* The map starts as one record of every node over the window. */
     for (uint32_t r = 0; r < s->nspace; r++)
         s->space[r].next = r + 1 < s->nspace ? (int32_t)r + 1 : NIL;
@@ -322,6 +339,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             if (start <= now) {
                 if ((rc = sl_start(s, j, err)) < 0)
                     goto out;
+                add_to_order(s, j);
                 started++;
                 s->bf_starts++;
                 break;

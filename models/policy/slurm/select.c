@@ -169,7 +169,14 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
     if (!(job->alloc_node = malloc(s->npick * sizeof *job->alloc_node)) ||
         !(job->alloc_cpus = malloc(s->npick * sizeof *job->alloc_cpus)))
         return hs_error_set(err, NULL, 0, 0, "out of memory");
-    /* The engine's units are cores; each node gives its lowest free ones. */
+    /* The engine's units are cores, in node order; each node gives its
+     * lowest free ones. */
+    for (uint32_t k = 1; k < s->npick; k++) /* insertion sort: picks are few and nearly sorted */
+        for (uint32_t m = k; m > 0 && s->pick_node[m - 1] > s->pick_node[m]; m--) {
+            uint32_t tn = s->pick_node[m], tc = s->pick_cpus[m];
+            s->pick_node[m] = s->pick_node[m - 1], s->pick_cpus[m] = s->pick_cpus[m - 1];
+            s->pick_node[m - 1] = tn, s->pick_cpus[m - 1] = tc;
+        }
     uint32_t total = 0;
     for (uint32_t k = 0; k < s->npick; k++) {
         uint32_t n = s->pick_node[k], want = s->pick_cpus[k];

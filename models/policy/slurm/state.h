@@ -88,7 +88,8 @@ typedef struct sl_state {
     /* scratch */
     uint64_t *avail, *blocked;
     uint32_t *pick_node, *pick_cpus, npick;
-    uint32_t *order;             /* running jobs by expected end */
+    uint32_t *order;             /* backfill: running jobs by expected end */
+    uint32_t norder;
     uint32_t *saved;             /* will-run: nodes whose free count changed */
     uint32_t *saved_free;
     uint8_t *touched;

@@ -1,0 +1,16 @@
+#!/usr/bin/env python3
+"""Rewrites an SWF trace with the run times real Slurm measured (EndTime -
+StartTime of real.csv, 1 s resolution): a `sleep S` job occupies its nodes
+for S plus launch and epilog time, and the model should be given that.
+Usage: measured.py TRACE.swf real.csv > measured.swf"""
+import csv
+import sys
+
+real = {int(r["swf_id"]): float(r["end"]) - float(r["start"]) for r in csv.DictReader(open(sys.argv[2]))}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if line.startswith(";") or not f or int(f[0]) not in real:
+        sys.stdout.write(line)
+        continue
+    f[3] = f"{real[int(f[0])]:.0f}"
+    print(" ".join(f))

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Submits an SWF trace to a running Slurm in real time, one sbatch per job
+(`-n PROCS -t MINUTES --wrap "sleep RUNTIME"`, partition from SWF field 16
+as the n-th PartitionName of the user's slurm.conf), then waits until every
+job has finished. Usage: submit.py TRACE.swf PARTITIONS_FILE SCRATCH
+Writes SCRATCH/t0 (the wall-clock time of trace time 0) and
+SCRATCH/submitted.csv (swf_id,slurm_id,planned_submit,actual_submit)."""
+import math
+import subprocess
+import sys
+import time
+
+
+def read_swf(path):
+    jobs = []
+    for line in open(path):
+        line = line.strip()
+        if not line or line.startswith(";"):
+            continue
+        f = line.split()
+        jid, submit, run, alloc, req_procs, req_time, part = (int(f[0]), float(f[1]), float(f[3]), int(f[4]),
+                                                            int(f[7]), float(f[8]), int(f[15]))
+        procs = req_procs if req_procs > 0 else alloc
+        if procs <= 0 or run < 0:
+            continue
+        if req_time < 0:
+            req_time = run
+        jobs.append((submit, jid, procs, run, req_time, part))
+    jobs.sort()
+    return jobs
+
+
+def main():
+    trace, parts_file, scratch = sys.argv[1:4]
+    parts = [p.strip() for p in open(parts_file) if p.strip()]
+    jobs = read_swf(trace)
+    first = jobs[0][0]
+    t0 = time.time() + 3
+    open(f"{scratch}/t0", "w").write(f"{t0:.3f}\n")
+    out = open(f"{scratch}/submitted.csv", "w")
+    out.write("swf_id,slurm_id,planned_submit,actual_submit\n")
+    ids = []
+    for submit, jid, procs, run, req, part in jobs:
+        d = t0 + (submit - first) - time.time()
+        if d > 0:
+            time.sleep(d)
+        cmd = ["sbatch", "--parsable", "-J", str(jid), "-n", str(procs), "-t", str(max(1, math.ceil(req / 60))),
+               "-o", "/dev/null", "--chdir", scratch, "--wrap", f"sleep {run:g}"]
+        if 1 <= part <= len(parts):
+            cmd[1:1] = ["-p", parts[part - 1]]
+        actual = time.time() - t0
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:  # refused at submission (too large for its partition): the model rejects it too
+            print(f"submit: job {jid} refused: {res.stderr.strip()}", file=sys.stderr)
+            continue
+        sid = res.stdout.strip().split(";")[0]
+        ids.append(sid)
+        out.write(f"{jid},{sid},{submit - first:g},{actual:.3f}\n")
+        out.flush()
+    out.close()
+    while True:  # until no job of ours is queued or running
+        q = subprocess.run(["squeue", "-h", "-o", "%i"], capture_output=True, text=True).stdout.split()
+        if not set(q) & set(ids):
+            break
+        time.sleep(2)
+
+
+if __name__ == "__main__":
+    main()
