@@ -3,6 +3,7 @@
  * then simulate, streaming jobs.csv, and rename the outputs into place. */
 #include "hpcsim/run.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "hpcsim/engine.h"
@@ -83,6 +84,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     hs_cluster cluster;
     char source[512];
     hs_slurm_setup *setup = NULL;
+    FILE *slurm_log = NULL;
     if (slurm) {
         if (!(setup = hs_slurm_setup_load(cfg->slurm_conf, cfg->warn, err)))
             return -1;
@@ -91,6 +93,13 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
             hs_slurm_setup_free(setup);
             return -1;
         }
+        if (cfg->slurm_log && !(slurm_log = fopen(cfg->slurm_log, "w"))) {
+            hs_error_set(err, cfg->slurm_log, 0, 0, "cannot write: %s", strerror(errno));
+            hs_cluster_free(&cluster);
+            hs_slurm_setup_free(setup);
+            return -1;
+        }
+        hs_slurm_setup_set_log(setup, slurm_log);
     } else if (make_cluster(cfg, &cluster, source, sizeof source, err) < 0)
         return -1;
     hs_trace trace;
@@ -102,6 +111,8 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
         hs_slurm_setup_free(setup);
+        if (slurm_log)
+            fclose(slurm_log);
         return -1;
     }
     int rc = -1;
@@ -163,5 +174,7 @@ out:
     hs_trace_free(&trace);
     hs_cluster_free(&cluster);
     hs_slurm_setup_free(setup);
+    if (slurm_log && fclose(slurm_log) != 0 && rc == 0)
+        rc = hs_error_set(err, cfg->slurm_log, 0, 0, "write failed");
     return rc;
 }

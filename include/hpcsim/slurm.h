@@ -23,6 +23,14 @@ void hs_slurm_setup_free(hs_slurm_setup *s);
  * overlap; the model keeps them), allocation by cores. */
 int hs_slurm_setup_cluster(const hs_slurm_setup *s, hs_cluster *c, hs_error *err);
 
+/* Logs each scheduling decision to log (like Slurm's DebugFlags=Backfill):
+ *   T main: started job ID on NODES
+ *   T backfill: started job ID on NODES
+ *   T backfill: job ID to start at S, end at E (a reservation)
+ *   T backfill: tested N jobs
+ * times in trace seconds, ID the SWF job id. NULL = no log. */
+void hs_slurm_setup_set_log(hs_slurm_setup *s, FILE *log);
+
 /* For hs_trace_options.accept: refuses a job its Slurm partition can
  * never run, writing why. */
 int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_len);

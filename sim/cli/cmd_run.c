@@ -40,6 +40,7 @@ static void run_usage(FILE *out)
           "  --slurm-conf FILE     with --policy slurm: the slurm.conf giving the cluster (NodeName,\n"
           "                        PartitionName) and the scheduler (SchedulerParameters, Priority*,\n"
           "                        SelectType*); SWF partition n goes to the n-th PartitionName\n"
+          "  --slurm-log FILE      with --policy slurm: every start and backfill reservation, one per line\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
 }
@@ -76,7 +77,7 @@ int hs_cmd_run(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
         {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
-        {"slurm-conf", required_argument, 0, 'L'},
+        {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -98,6 +99,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'R': cfg.profile_rules = optarg; break;
         case 'b': cfg.backend = optarg; break;
         case 'L': cfg.slurm_conf = optarg; break;
+        case 'G': cfg.slurm_log = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;

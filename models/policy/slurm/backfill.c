@@ -10,6 +10,7 @@
  * bf_window_linear), and the job's start is the end of the last job of
  * the group after which it fits. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,6 +283,7 @@ int sl_backfill(sl_state *s, hs_error *err)
     if (s->p.bf_max_job_part && !part_cnt)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     int rc = 0;
+    s->in_backfill = true;
     for (uint32_t i = 0; i < s->npending; i++) {
         if (tested >= s->p.bf_max_job_test)
             break;
@@ -308,12 +310,13 @@ int sl_backfill(sl_state *s, hs_error *err)
                 const sl_space *rec = &s->space[r];
                 if (rec->end <= start_res)
                     continue;
-                if (rec->begin >= end_time)
+                /* the next point in time worth trying: where this record ends */
+                if (later == 0 && rec->next != NIL)
+                    later = rec->end;
+                if (rec->begin > end_time)
                     break;
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= rec->avail[w];
-                if (later == 0 && rec->next != NIL && rec->end < end_time)
-                    later = rec->end;
             }
             if (popcount_and(s, s->avail) < job->min_nodes) {
                 if (later > 0 && !no_reserve)
@@ -352,6 +355,9 @@ int sl_backfill(sl_state *s, hs_error *err)
                 break;
             if (nrecords >= s->p.bf_node_space_size)
                 goto out;
+            if (s->setup->log)
+                fprintf(s->setup->log, "%.0f backfill: job %.0f to start at %.0f, end at %.0f\n", now, s->jobs[j].swf.f[HS_SWF_JOB_ID],
+                        start, re);
             if (reserve(s, rb, re, &nrecords) < 0) {
                 rc = hs_error_set(err, NULL, 0, 0, "out of memory");
                 goto out;
@@ -360,6 +366,9 @@ int sl_backfill(sl_state *s, hs_error *err)
         }
     }
 out:
+    s->in_backfill = false;
+    if (s->setup->log)
+        fprintf(s->setup->log, "%.0f backfill: tested %u jobs\n", now, tested);
     free(part_cnt);
     if (started)
         sl_remove_started(s);

@@ -18,15 +18,15 @@ static double age_factor(const sl_state *s, const sl_job *j, double now)
     return f > 1 ? 1 : f;
 }
 
-static double size_factor(const sl_state *s, const sl_job *j)
+double sl_size_factor(const hs_slurm_params *p, double n, double c, double nodes, double cpus, double limit)
 {
-    double n = s->nnodes, c = (double)s->total_cpus, nodes = j->min_nodes, cpus = j->cpus, f;
-    if (s->p.small_relative_to_time) {
+    double f;
+    if (p->small_relative_to_time) {
         double x = nodes * c / n;
-        f = (x > cpus ? x : cpus) / (j->limit / 60.0) / c;
-        if (s->p.favor_small)
+        f = (x > cpus ? x : cpus) / (limit / 60.0) / c;
+        if (p->favor_small)
             f = 1 - f;
-    } else if (s->p.favor_small)
+    } else if (p->favor_small)
         f = ((n - nodes > 0 ? n - nodes : 0) / n + (c - cpus) / c) / 2;
     else
         f = (nodes / n + cpus / c) / 2;
@@ -44,12 +44,17 @@ void sl_priority_job(sl_state *s, uint32_t j)
     double prio = 0;
     prio += s->p.w_age * age_factor(s, job, now);
     prio += s->p.w_fairshare * s->assoc.a[job->assoc].fs;
-    prio += s->p.w_jobsize * size_factor(s, job);
+    prio += s->p.w_jobsize * sl_size_factor(&s->p, s->nnodes, (double)s->total_cpus, job->min_nodes, job->cpus, job->limit);
     if (s->max_job_factor)
         prio += s->p.w_partition * ((double)s->parts[job->part].job_factor / s->max_job_factor);
-    if (prio < 1)
-        prio = 1;
-    job->prio = prio >= 4294967295.0 ? UINT32_MAX : (uint32_t)prio;
+    job->prio = sl_priority_value(prio);
+}
+
+uint32_t sl_priority_value(double sum)
+{
+    if (sum < 1)
+        return 1; /* 0 means held */
+    return sum >= 4294967295.0 ? UINT32_MAX : (uint32_t)sum;
 }
 
 /* Usage of running job j from where it was last charged to now, with

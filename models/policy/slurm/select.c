@@ -9,6 +9,7 @@
  * fewest free CPUs that covers it; otherwise nodes are taken in index
  * order. Partition aggregates (free CPUs, idle nodes) are kept as CPUs
  * are taken and released, so the common "does it fit?" test is O(1). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,13 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
         sl_node_add(s, job->alloc_node[k], -(int64_t)job->alloc_cpus[k]);
     job->expected_end = hs_engine_now(s->eng) + job->limit;
     job->charged_to = hs_engine_now(s->eng);
+    if (s->setup->log) {
+        fprintf(s->setup->log, "%.0f %s: started job %.0f on", hs_engine_now(s->eng), s->in_backfill ? "backfill" : "main",
+                hj->swf.f[HS_SWF_JOB_ID]);
+        for (uint32_t k = 0; k < job->nalloc; k++)
+            fprintf(s->setup->log, "%s%s:%u", k ? "," : " ", s->setup->conf.nodes[job->alloc_node[k]].name, job->alloc_cpus[k]);
+        fputc('\n', s->setup->log);
+    }
     job->run_slot = s->nrunning;
     s->running[s->nrunning++] = j;
     s->changed = true;

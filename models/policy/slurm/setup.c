@@ -140,3 +140,5 @@ int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_
     }
     return 1;
 }
+
+void hs_slurm_setup_set_log(hs_slurm_setup *s, FILE *log) { s->log = log; }

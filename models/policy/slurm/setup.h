@@ -12,6 +12,7 @@ struct hs_slurm_setup {
     hs_slurm_params params;
     uint32_t default_part;
     uint64_t *part_cpus; /* per partition */
+    FILE *log;           /* decisions, when not NULL */
 };
 
 /* The Slurm partition of a job: SWF field 16 = n (n >= 1) names the n-th

@@ -98,6 +98,7 @@ typedef struct sl_state {
     int32_t space_free;
     hs_intervals iv;
     /* counters for the summary */
+    bool in_backfill;
     uint64_t main_starts, bf_starts, bf_cycles, main_passes;
 } sl_state;
 
@@ -112,6 +113,10 @@ void sl_release(sl_state *s, uint32_t j);
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
 
 /* priority.c */
+/* Job size factor (B.3): n nodes and c CPUs in the cluster. */
+double sl_size_factor(const hs_slurm_params *p, double n, double c, double nodes, double cpus, double limit);
+/* Sum of weighted factors → Slurm's priority (>= 1, truncated, capped). */
+uint32_t sl_priority_value(double sum);
 void sl_priority_job(sl_state *s, uint32_t j);
 void sl_priority_tick(sl_state *s);
 void sl_charge_end(sl_state *s, uint32_t j);
