@@ -169,14 +169,12 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     const sl_part *p = &s->parts[job->part];
     bool whole = p->exclusive;
     agg a = {0, 0};
-    for (uint32_t i = 0; i < p->nnodes; i++) {
-        uint32_t n = p->nodes[i];
-        if (sl_bit(avail, n)) {
-            uint32_t o = offer(s, n, whole);
-            a.cpus += o;
-            a.nodes += o > 0;
+    const uint64_t *usable = whole ? s->idle : s->has_free;
+    for (uint32_t w = 0; w < s->nwords; w++)
+        for (uint64_t bits = p->member[w] & avail[w] & usable[w]; bits; bits &= bits - 1) {
+            a.cpus += offer(s, w * 64 + (uint32_t)__builtin_ctzll(bits), whole);
+            a.nodes++;
         }
-    }
     if (agg_fits(job, &a)) {
         *when = now;
         return sl_select(s, j, avail);
@@ -206,7 +204,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 }
                 bool in = sl_bit(avail, n) && sl_bit(p->member, n);
                 uint32_t before = in ? offer(s, n, whole) : 0;
-                s->node_free[n] += r->alloc_cpus[k];
+                sl_set_free(s, n, s->node_free[n] + r->alloc_cpus[k]);
                 if (in) {
                     uint32_t after = offer(s, n, whole);
                     a.cpus += after - before;
@@ -214,6 +212,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 }
             }
             last_end = r->expected_end;
+            s->walk_steps++;
         }
         if (first_end < 0)
             break;
@@ -222,7 +221,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
             ok = sl_select(s, j, avail);
     }
     for (uint32_t k = 0; k < nsaved; k++) {
-        s->node_free[s->saved[k]] = s->saved_free[k];
+        sl_set_free(s, s->saved[k], s->saved_free[k]);
         s->touched[s->saved[k]] = 0;
     }
     if (!ok)
@@ -237,6 +236,23 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
 }
 
 /* ---- the cycle ---- */
+
+/* CPUs of the partition's nodes in avail, busy or not: a job larger than
+ * that cannot start there at any time, so the will-run walk is skipped. */
+static uint64_t capacity(const sl_state *s, uint32_t part, const uint64_t *avail)
+{
+    const sl_part *p = &s->parts[part];
+    uint64_t cpus = 0;
+    for (uint32_t w = 0; w < s->nwords; w++) {
+        uint64_t bits = p->member[w] & avail[w];
+        if (p->uniform_cpus)
+            cpus += (uint64_t)__builtin_popcountll(bits) * p->uniform_cpus;
+        else
+            for (; bits; bits &= bits - 1)
+                cpus += s->node_cpus[w * 64 + (uint32_t)__builtin_ctzll(bits)];
+    }
+    return cpus;
+}
 
 static uint32_t popcount_and(const sl_state *s, const uint64_t *a)
 {
@@ -318,7 +334,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= rec->avail[w];
             }
-            if (popcount_and(s, s->avail) < job->min_nodes) {
+            if (capacity(s, job->part, s->avail) < job->cpus || popcount_and(s, s->avail) < job->min_nodes) {
                 if (later > 0 && !no_reserve)
                     continue;
                 break;
@@ -326,6 +342,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             if (!counted) {
                 counted = true;
                 tested++;
+                s->bf_tested++;
             }
             double t;
             if (!will_run(s, j, s->avail, now, &t)) {

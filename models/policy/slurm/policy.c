@@ -29,6 +29,11 @@ static void slurm_destroy(void *state)
     sl_state *s = state;
     if (!s)
         return;
+    if (getenv("HPCSIM_SLURM_STATS"))
+        fprintf(stderr, "slurm: %llu main passes (%llu starts), %llu backfill cycles (%llu starts), %llu jobs tested, %llu walk steps, %llu selects\n",
+                (unsigned long long)s->main_passes, (unsigned long long)s->main_starts, (unsigned long long)s->bf_cycles,
+                (unsigned long long)s->bf_starts, (unsigned long long)s->bf_tested, (unsigned long long)s->walk_steps,
+                (unsigned long long)s->selects);
     for (uint32_t i = 0; s->sj && i < hs_engine_trace(s->eng)->njobs; i++) {
         free(s->sj[i].alloc_node);
         free(s->sj[i].alloc_cpus);
@@ -60,6 +65,8 @@ static void slurm_destroy(void *state)
     free(s->saved);
     free(s->saved_free);
     free(s->touched);
+    free(s->has_free);
+    free(s->idle);
     free(s->user_cnt);
     hs_intervals_free(&s->iv);
     sl_assoc_free(&s->assoc);
@@ -101,6 +108,10 @@ static int make_parts(sl_state *s)
             s->node_parts[n] = more;
             more[s->node_nparts[n]++] = i;
         }
+        p->uniform_cpus = p->nnodes ? s->node_cpus[p->nodes[0]] : 0;
+        for (uint32_t k = 0; k < p->nnodes; k++)
+            if (s->node_cpus[p->nodes[k]] != p->uniform_cpus)
+                p->uniform_cpus = 0;
         p->free_cpus = p->idle_cpus = p->cpus;
         p->idle_nodes = p->nnodes;
         p->tier = cp->priority_tier;
@@ -194,11 +205,13 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->avail = calloc(s->nwords, sizeof *s->avail)) || !(s->blocked = calloc(s->nwords, sizeof *s->blocked)) ||
         !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
         !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
-        !(s->touched = calloc(n, 1)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
+        !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
+        !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
         !(s->running = malloc((njobs ? njobs : 1) * sizeof *s->running)) || !(s->order = malloc((njobs ? njobs : 1) * sizeof *s->order)))
         goto nomem;
     for (uint32_t i = 0; i < n; i++) {
-        s->node_cpus[i] = s->node_free[i] = setup->conf.nodes[i].cpus;
+        s->node_cpus[i] = setup->conf.nodes[i].cpus;
+        sl_set_free(s, i, s->node_cpus[i]);
         s->node_weight[i] = setup->conf.nodes[i].weight;
         s->total_cpus += s->node_cpus[i];
     }

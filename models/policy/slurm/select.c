@@ -26,7 +26,7 @@ static uint32_t offer(const sl_state *s, uint32_t n, bool whole)
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
 {
     uint32_t before = s->node_free[n], after = (uint32_t)((int64_t)before + cpus), total = s->node_cpus[n];
-    s->node_free[n] = after;
+    sl_set_free(s, n, after);
     for (uint32_t k = 0; k < s->node_nparts[n]; k++) {
         sl_part *p = &s->parts[s->node_parts[n][k]];
         p->free_cpus = (uint64_t)((int64_t)p->free_cpus + cpus);
@@ -48,23 +48,22 @@ bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail)
     if (!avail)
         return whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes
                      : p->free_cpus >= job->cpus && p->nnodes >= job->min_nodes; /* nodes checked below if tight */
+    const uint64_t *usable = whole ? s->idle : s->has_free;
     uint64_t cpus = 0;
     uint32_t nodes = 0;
-    for (uint32_t i = 0; i < p->nnodes; i++) {
-        uint32_t n = p->nodes[i];
-        if (!sl_bit(avail, n))
-            continue;
-        uint32_t o = offer(s, n, whole);
-        cpus += o;
-        nodes += o > 0;
-        if (cpus >= job->cpus && nodes >= job->min_nodes)
-            return true;
-    }
+    for (uint32_t w = 0; w < s->nwords; w++)
+        for (uint64_t bits = p->member[w] & avail[w] & usable[w]; bits; bits &= bits - 1) {
+            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
+            cpus += offer(s, n, whole);
+            nodes++;
+            if (cpus >= job->cpus && nodes >= job->min_nodes)
+                return true;
+        }
     return false;
 }
 
 typedef struct run {
-    uint32_t first, count; /* positions in the partition's node list */
+    uint32_t first, count; /* node indexes first .. first+count-1, all usable */
     uint64_t cpus;
     uint32_t weight;
     bool used;
@@ -79,35 +78,37 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     const sl_part *p = &s->parts[job->part];
     bool whole = p->exclusive;
     s->npick = 0;
+    s->selects++;
     if (!avail && !(whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes : p->free_cpus >= job->cpus))
         return false;
     /* Runs of usable nodes. */
     uint32_t nruns = 0;
     uint64_t total = 0;
     uint32_t total_nodes = 0;
-    for (uint32_t i = 0; i < p->nnodes; i++) {
-        uint32_t n = p->nodes[i];
-        uint32_t o = (!avail || sl_bit(avail, n)) ? offer(s, n, whole) : 0;
-        if (!o)
-            continue;
-        total += o;
-        total_nodes++;
-        if (nruns && runs[nruns - 1].first + runs[nruns - 1].count == i && p->nodes[i - 1] + 1 == n &&
-            runs[nruns - 1].weight == s->node_weight[n]) {
-            runs[nruns - 1].count++;
-            runs[nruns - 1].cpus += o;
-            continue;
+    const uint64_t *usable = whole ? s->idle : s->has_free;
+    uint32_t last = UINT32_MAX;
+    for (uint32_t w = 0; w < s->nwords; w++)
+        for (uint64_t bits = p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
+            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = offer(s, n, whole);
+            total += o;
+            total_nodes++;
+            if (nruns && last + 1 == n && runs[nruns - 1].weight == s->node_weight[n]) {
+                runs[nruns - 1].count++;
+                runs[nruns - 1].cpus += o;
+                last = n;
+                continue;
+            }
+            last = n;
+            if (nruns == runs_cap) {
+                uint32_t cap = runs_cap ? 2 * runs_cap : 256;
+                run *more = realloc(runs, cap * sizeof *more);
+                if (!more)
+                    return false;
+                runs = more;
+                runs_cap = cap;
+            }
+            runs[nruns++] = (run){n, 1, o, s->node_weight[n], false};
         }
-        if (nruns == runs_cap) {
-            uint32_t cap = runs_cap ? 2 * runs_cap : 256;
-            run *more = realloc(runs, cap * sizeof *more);
-            if (!more)
-                return false;
-            runs = more;
-            runs_cap = cap;
-        }
-        runs[nruns++] = (run){i, 1, o, s->node_weight[n], false};
-    }
     if (total < job->cpus || total_nodes < job->min_nodes)
         return false;
     int64_t rem_cpus = job->cpus;
@@ -137,8 +138,8 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
         r->used = true;
         if (rem_nodes <= 1 && rem_cpus > 0) { /* best fit on one node */
             uint32_t pick = UINT32_MAX, pick_o = 0;
-            for (uint32_t i = r->first; i < r->first + r->count; i++) {
-                uint32_t n = p->nodes[i], o = offer(s, n, whole);
+            for (uint32_t n = r->first; n < r->first + r->count; n++) {
+                uint32_t o = offer(s, n, whole);
                 if (o >= rem_cpus && (pick == UINT32_MAX || o < pick_o))
                     pick = n, pick_o = o;
             }
@@ -148,8 +149,8 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
                 return true;
             }
         }
-        for (uint32_t i = r->first; i < r->first + r->count && (rem_cpus > 0 || rem_nodes > 0); i++) {
-            uint32_t n = p->nodes[i], o = offer(s, n, whole);
+        for (uint32_t n = r->first; n < r->first + r->count && (rem_cpus > 0 || rem_nodes > 0); n++) {
+            uint32_t o = offer(s, n, whole);
             uint32_t use = whole || (int64_t)o <= rem_cpus ? o : (uint32_t)rem_cpus;
             if (use == 0)
                 use = 1; /* a node the job must span still runs one of its tasks */

@@ -19,6 +19,7 @@ typedef struct sl_part {
     uint64_t *member;     /* bitmap over nodes */
     uint64_t cpus;
     uint32_t max_node_cpus;
+    uint32_t uniform_cpus; /* every node's CPUs, or 0 when they differ */
     uint32_t tier, job_factor;
     double max_time;      /* s; < 0 = INFINITE */
     bool exclusive;       /* OverSubscribe=EXCLUSIVE, or select/linear */
@@ -59,6 +60,7 @@ typedef struct sl_state {
     hs_slurm_params p;
     uint32_t nnodes, nwords;
     uint32_t *node_cpus, *node_free, *node_weight;
+    uint64_t *has_free, *idle; /* bitmaps: free > 0, free == cpus (kept by sl_set_free) */
     uint64_t *node_core_base;
     uint32_t **node_parts;  /* partitions each node is in */
     uint32_t *node_nparts;
@@ -99,7 +101,7 @@ typedef struct sl_state {
     hs_intervals iv;
     /* counters for the summary */
     bool in_backfill;
-    uint64_t main_starts, bf_starts, bf_cycles, main_passes;
+    uint64_t main_starts, bf_starts, bf_cycles, main_passes, bf_tested, walk_steps, selects;
 } sl_state;
 
 /* select.c */
@@ -111,6 +113,15 @@ bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail);
 int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
 void sl_release(sl_state *s, uint32_t j);
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
+/* Sets a node's free CPUs and its bits in has_free/idle (not the partition
+ * aggregates: the will-run test changes nodes for a moment and restores them). */
+static inline void sl_set_free(sl_state *s, uint32_t n, uint32_t f)
+{
+    s->node_free[n] = f;
+    uint64_t bit = 1ull << (n & 63);
+    s->has_free[n >> 6] = f ? s->has_free[n >> 6] | bit : s->has_free[n >> 6] & ~bit;
+    s->idle[n >> 6] = f == s->node_cpus[n] ? s->idle[n >> 6] | bit : s->idle[n >> 6] & ~bit;
+}
 
 /* priority.c */
 /* Job size factor (B.3): n nodes and c CPUs in the cluster. */
