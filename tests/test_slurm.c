@@ -477,6 +477,69 @@ START_TEST(cons_tres_best_fit)
 }
 END_TEST
 
+START_TEST(topology_tree)
+{
+    /* Two leaf switches of 4 one-CPU nodes under a top switch. Job 1 takes
+     * 2 nodes of s0; job 2 (3 nodes) fits in no free run of s0 but in s1
+     * alone: topology/tree puts it there (n5-n7); without a topology the
+     * consecutive best fit takes the run n3-n8 from its start (n3-n5). */
+    const char *dir = tl_tmpdir("slurm_topo_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 100, 2, 120, 1, -1);
+    job(swf, sizeof swf, 2, 0, 100, 3, 120, 1, -1);
+    const char *topo = tl_write(dir, "topology.conf",
+                                "# leaf switches, then the top\nSwitchName=s0 Nodes=n[1-4]\nSwitchName=s1 Nodes=n[5-8] LinkSpeed=100\n\n"
+                                "SwitchName=top Switches=s[0-1]\n");
+    (void)topo;
+    tl_result r;
+    replay("slurm_topo_on", conf(dir, 8, 1, "bf_interval=1", "TopologyPlugin=topology/tree"), swf, &r);
+    ck_assert_str_eq(r.alloc[0], "0-1");
+    ck_assert_str_eq(r.alloc[1], "4-6");
+    replay("slurm_topo_off", conf(dir, 8, 1, "bf_interval=1", ""), swf, &r);
+    ck_assert_str_eq(r.alloc[1], "2-4");
+    /* A job no single switch can hold waits although enough nodes are free. */
+    const char *split = tl_write(dir, "split.conf", "NodeName=n[1-8] CPUs=1\nPartitionName=p Nodes=ALL Default=YES\n"
+                                                    "SelectType=select/cons_tres\nTopologyPlugin=topology/tree\n");
+    tl_write(dir, "topology.conf", "SwitchName=s0 Nodes=n[1-4]\nSwitchName=s1 Nodes=n[5-8]\n");
+    char swf2[1024] = "";
+    job(swf2, sizeof swf2, 1, 0, 100, 2, 120, 1, -1);
+    job(swf2, sizeof swf2, 2, 0, 100, 3, 120, 1, -1);
+    job(swf2, sizeof swf2, 3, 0, 100, 3, 120, 1, -1);
+    replay("slurm_topo_split", split, swf2, &r);
+    ck_assert_str_eq(r.alloc[1], "4-6");
+    ck_assert_double_eq(r.start[2], 100); /* 2 free in s0, 1 in s1: no switch holds 3 */
+}
+END_TEST
+
+START_TEST(topology_errors)
+{
+    const char *dir = tl_tmpdir("slurm_topo_bad");
+    const char *c = tl_write(dir, "slurm.conf", "NodeName=n[1-4] CPUs=1\nPartitionName=p Nodes=ALL\nTopologyPlugin=topology/tree\n");
+    static const char *const bad[][2] = {
+        {"SwitchName=s0 Nodes=n[1-5]\n", "topology.conf:1: SwitchName=s0: node 'n5' is not in slurm.conf"},
+        {"SwitchName=s0 Nodes=n[1-2]\n\nSwitchName=top Switches=s9\n", "topology.conf:3: SwitchName=top: switch 's9' is not defined"},
+        {"SwitchName=a Switches=b\nSwitchName=b Switches=a\n", "form a loop"},
+        {"SwitchName=s0 Nodes=n1\nSwitchName=s0 Nodes=n2\n", "topology.conf:2: SwitchName=s0: defined twice (first on line 1)"},
+        {"SwitchName=s0\n", "topology.conf:1: SwitchName=s0: no Nodes= or Switches="},
+        {"SwitchName=s0 Nodes=n1 Color=red\n", "topology.conf:1: unknown key 'Color'"},
+        {"# nothing\n", "no SwitchName line"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tl_write(dir, "topology.conf", bad[i][0]);
+        hs_error err = {0};
+        ck_assert_ptr_null(hs_slurm_setup_load(c, NULL, NULL, &err));
+        const char *base = strrchr(err.source, '/');
+        char full[1024];
+        snprintf(full, sizeof full, "%s:%ld: %s", base ? base + 1 : err.source, err.line, err.text);
+        ck_assert_msg(strstr(full, bad[i][1]) != NULL, "'%s' does not say '%s'", full, bad[i][1]);
+    }
+    remove(tl_write(dir, "topology.conf", ""));
+    hs_error err = {0};
+    ck_assert_ptr_null(hs_slurm_setup_load(c, NULL, NULL, &err)); /* topology/tree and no topology.conf */
+    ck_assert_ptr_nonnull(strstr(err.text, "cannot read"));
+}
+END_TEST
+
 /* ---- a recorded real-Slurm run ---- */
 
 START_TEST(oracle_fixture_16x1)
@@ -520,7 +583,7 @@ static void refused(const char *text, const char *want)
     const char *dir = tl_tmpdir("slurm_params_bad");
     const char *path = tl_write(dir, "bad.conf", text);
     hs_error err = {0};
-    hs_slurm_setup *s = hs_slurm_setup_load(path, NULL, &err);
+    hs_slurm_setup *s = hs_slurm_setup_load(path, NULL, NULL, &err);
     ck_assert_ptr_null(s);
     const char *base = strrchr(err.source, '/');
     char full[1024];
@@ -533,7 +596,7 @@ START_TEST(params_defaults_and_errors)
     const char *dir = tl_tmpdir("slurm_params");
     const char *path = tl_write(dir, "ok.conf", "NodeName=n[1-2] CPUs=4\nPartitionName=p Nodes=ALL\n");
     hs_error err = {0};
-    hs_slurm_setup *s = hs_slurm_setup_load(path, NULL, &err);
+    hs_slurm_setup *s = hs_slurm_setup_load(path, NULL, NULL, &err);
     ck_assert_msg(s != NULL, "%s", err.text);
     const hs_slurm_params *p = &((struct hs_slurm_setup *)s)->params;
     ck_assert(p->backfill && p->whole_nodes && !p->multifactor && p->fair_tree); /* 22.05: select/linear, priority/basic */
@@ -609,6 +672,8 @@ static Suite *make(void)
     tcase_add_test(t, bf_max_job_user_and_part);
     tcase_add_test(t, main_scheduler_blocks_partitions);
     tcase_add_test(t, cons_tres_best_fit);
+    tcase_add_test(t, topology_tree);
+    tcase_add_test(t, topology_errors);
     tcase_add_test(t, oracle_fixture_16x1);
     tcase_add_test(t, params_defaults_and_errors);
     tcase_add_test(t, cli_slurm);

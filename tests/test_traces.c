@@ -3,7 +3,9 @@
  * schedule checker. One trace per process (argv[1] names it), so ctest
  * runs them side by side; without an argument, all of them. The cluster
  * of each is its header's, or, where the header cannot give one, the
- * machine's processors as single-core nodes (noted per line). */
+ * machine's processors as single-core nodes (noted per line). With a
+ * second argument, a slurm.conf of tests/fixtures/slurm/, the replay runs
+ * through the Slurm model on the cluster that file describes. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,7 @@ static const real_trace traces[] = {
 enum { NTRACES = sizeof traces / sizeof traces[0] };
 
 static int selected = -1;
+static const char *slurm_conf; /* fixture name, or NULL */
 
 START_TEST(parse_and_replay)
 {
@@ -59,7 +62,12 @@ START_TEST(parse_and_replay)
     cfg.trace_path = path;
     cfg.nodes = rt->nodes;
     cfg.cores_per_node = rt->cores;
-    if (rt->cluster) {
+    if (slurm_conf) {
+        snprintf(cluster, sizeof cluster, "%s/slurm/%s", HS_FIXTURES, slurm_conf);
+        cfg.policy = "slurm";
+        cfg.slurm_conf = cluster;
+        cfg.nodes = cfg.cores_per_node = 0;
+    } else if (rt->cluster) {
         snprintf(cluster, sizeof cluster, "%s/%s", HS_FIXTURES, rt->cluster);
         cfg.cluster_path = cluster;
     }
@@ -73,8 +81,8 @@ START_TEST(parse_and_replay)
                   err.text);
     ck_assert_uint_eq(m.completed + m.killed + m.rejected + m.skipped, rt->lines);
     ck_assert_uint_eq(rep.jobs, m.completed + m.killed);
-    printf("%s: %llu completed, %llu killed, %llu rejected, %llu skipped; utilization %.3f, mean wait %.0f s\n",
-           rt->file, (unsigned long long)m.completed, (unsigned long long)m.killed, (unsigned long long)m.rejected,
+    printf("%s%s%s: %llu completed, %llu killed, %llu rejected, %llu skipped; utilization %.3f, mean wait %.0f s\n",
+           rt->file, slurm_conf ? " with the Slurm model of " : "", slurm_conf ? slurm_conf : "", (unsigned long long)m.completed, (unsigned long long)m.killed, (unsigned long long)m.rejected,
            (unsigned long long)m.skipped, m.utilization, m.wait_mean);
     char cmd[1300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", out); /* large: do not keep */
@@ -94,6 +102,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "no trace named %s\n", argv[1]);
             return 2;
         }
+        if (argc > 2)
+            slurm_conf = argv[2];
     }
     Suite *s = suite_create("traces");
     TCase *tc = tcase_create("traces");

@@ -28,6 +28,7 @@ typedef struct hs_run_config {
     double profile_share[4];     /* of jobs per profile (cpu, memory, io, latency); all 0 = all cpu */
     const char *profile_rules;   /* "app:7=memory,queue:2=io": tried before the shares; NULL = none */
     const char *slurm_conf;      /* --policy slurm: the slurm.conf giving cluster and parameters */
+    const char *topology_conf;   /* its topology.conf; NULL = beside slurm.conf if it says topology/tree */
     const char *slurm_log;       /* its scheduling decisions, one per line (hpcsim/slurm.h); NULL = none */
 } hs_run_config;
 

@@ -1,4 +1,4 @@
-/* The Slurm model's inputs: a real slurm.conf (and, later, topology.conf),
+/* The Slurm model's inputs: a real slurm.conf (and its topology.conf),
  * read once, giving both the cluster and the scheduler's parameters.
  * `hpcsim run --policy slurm --slurm-conf FILE` is built on this. */
 #ifndef HPCSIM_SLURM_H
@@ -14,8 +14,11 @@
 typedef struct hs_slurm_setup hs_slurm_setup;
 
 /* Reads and checks slurm.conf; notes (ignored keys, weights Slurm drops)
- * go to warn when not NULL. NULL on error, with err naming file and line. */
-hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, FILE *warn, hs_error *err);
+ * go to warn when not NULL. NULL on error, with err naming file and line.
+ * topology_path: a topology.conf (switch-aware selection, topology/tree);
+ * NULL = the topology.conf beside slurm.conf when it says
+ * TopologyPlugin=topology/tree, as Slurm reads it, else none. */
+hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_path, FILE *warn, hs_error *err);
 void hs_slurm_setup_free(hs_slurm_setup *s);
 
 /* The cluster the file describes: a group per run of consecutive nodes of

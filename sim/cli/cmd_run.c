@@ -40,6 +40,8 @@ static void run_usage(FILE *out)
           "  --slurm-conf FILE     with --policy slurm: the slurm.conf giving the cluster (NodeName,\n"
           "                        PartitionName) and the scheduler (SchedulerParameters, Priority*,\n"
           "                        SelectType*); SWF partition n goes to the n-th PartitionName\n"
+          "  --topology-conf FILE  with --slurm-conf: switches for topology/tree (default: topology.conf\n"
+          "                        beside slurm.conf when it sets TopologyPlugin=topology/tree)\n"
           "  --slurm-log FILE      with --policy slurm: every start and backfill reservation, one per line\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
@@ -78,6 +80,7 @@ int hs_cmd_run(int argc, char **argv)
         {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
         {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
+        {"topology-conf", required_argument, 0, 'T'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -100,6 +103,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'b': cfg.backend = optarg; break;
         case 'L': cfg.slurm_conf = optarg; break;
         case 'G': cfg.slurm_log = optarg; break;
+        case 'T': cfg.topology_conf = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;

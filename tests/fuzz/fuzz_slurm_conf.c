@@ -1,11 +1,13 @@
-/* Fuzz target for the slurm.conf reader: any bytes either fail with a
- * message naming the source, or give nodes and partitions whose indexes
- * hold. */
+/* Fuzz target for the slurm.conf reader and the scheduler parameters
+ * read from it: any bytes either fail with a message naming the source,
+ * or give nodes and partitions whose indexes hold and parameters inside
+ * Slurm's ranges (or a message naming the source). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (uint32_t i = 0; i < c.parts[p].nnodes; i++)
                 if (c.parts[p].nodes[i] >= c.nnodes)
                     abort();
+        hs_slurm_params prm;
+        if (hs_slurm_params_read(&prm, &c, "fuzz.conf", NULL, &err) < 0) {
+            if (err.text[0] == '\0' || strcmp(err.source, "fuzz.conf") != 0)
+                abort();
+        } else if (prm.bf_resolution < 1 || prm.bf_resolution > 3600 || prm.bf_max_job_test < 1 || prm.calc_period <= 0 ||
+                   prm.dampening < 1 || (prm.multifactor && !prm.slurmdbd && (prm.w_age || prm.w_fairshare)))
+            abort();
         hs_slurm_conf_free(&c);
     }
     free(text);

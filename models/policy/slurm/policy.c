@@ -66,6 +66,9 @@ static void slurm_destroy(void *state)
     free(s->saved_free);
     free(s->touched);
     free(s->has_free);
+    free(s->topo_avail);
+    free(s->sw_nodes);
+    free(s->sw_cpus);
     free(s->idle);
     free(s->user_cnt);
     hs_intervals_free(&s->iv);
@@ -206,7 +209,8 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
         !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
         !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
-        !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
+        !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
+        !(s->sw_nodes = calloc(setup->topo.n + 1, sizeof *s->sw_nodes)) || !(s->sw_cpus = calloc(setup->topo.n + 1, sizeof *s->sw_cpus)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
         !(s->running = malloc((njobs ? njobs : 1) * sizeof *s->running)) || !(s->order = malloc((njobs ? njobs : 1) * sizeof *s->order)))
         goto nomem;
     for (uint32_t i = 0; i < n; i++) {

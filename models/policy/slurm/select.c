@@ -72,6 +72,80 @@ typedef struct run {
 static run *runs;
 static uint32_t runs_cap;
 
+/* topology/tree (POLICY-SPEC.md B.6, item 5): the job goes under the
+ * lowest-level switch whose usable nodes can hold it, the one with the
+ * fewest such nodes on a tie (best fit); below a higher switch, leaf
+ * switches are added one at a time: the tightest leaf that covers what
+ * remains, else the largest. The nodes of the chosen leaves are then
+ * chosen as without topology. Returns the narrowed candidate set, or NULL
+ * when no switch can hold the job now. */
+static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *avail, bool whole)
+{
+    const sl_topology *t = &s->setup->topo;
+    const sl_job *job = &s->sj[j];
+    const sl_part *p = &s->parts[job->part];
+    const uint64_t *usable = whole ? s->idle : s->has_free;
+    memset(s->sw_nodes, 0, t->n * sizeof *s->sw_nodes);
+    memset(s->sw_cpus, 0, t->n * sizeof *s->sw_cpus);
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->sw[i].level != 0)
+            continue;
+        for (uint32_t w = 0; w < s->nwords; w++)
+            for (uint64_t bits = t->sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
+                uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
+                s->sw_nodes[i]++;
+                s->sw_cpus[i] += offer(s, n, whole);
+            }
+        for (uint32_t a = t->sw[i].parent; a != UINT32_MAX; a = t->sw[a].parent) {
+            s->sw_nodes[a] += s->sw_nodes[i];
+            s->sw_cpus[a] += s->sw_cpus[i];
+        }
+    }
+    uint32_t best = UINT32_MAX;
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (s->sw_cpus[i] < job->cpus || s->sw_nodes[i] < job->min_nodes)
+            continue;
+        if (best == UINT32_MAX || t->sw[i].level < t->sw[best].level ||
+            (t->sw[i].level == t->sw[best].level && s->sw_nodes[i] < s->sw_nodes[best]))
+            best = i;
+    }
+    if (best == UINT32_MAX)
+        return NULL;
+    memset(s->topo_avail, 0, s->nwords * sizeof *s->topo_avail);
+    uint64_t need_cpus = job->cpus;
+    uint32_t need_nodes = job->min_nodes;
+    /* leaves below best, taken greedily (best is itself a leaf at level 0) */
+    for (;;) {
+        uint32_t pick = UINT32_MAX;
+        bool pick_covers = false;
+        for (uint32_t i = 0; i < t->n; i++) {
+            if (t->sw[i].level != 0 || s->sw_nodes[i] == 0)
+                continue;
+            uint32_t a = i;
+            while (a != best && a != UINT32_MAX)
+                a = t->sw[a].parent;
+            if (a != best)
+                continue;
+            bool covers = s->sw_cpus[i] >= need_cpus && s->sw_nodes[i] >= need_nodes;
+            if (pick == UINT32_MAX || (covers && !pick_covers) ||
+                (covers && pick_covers && s->sw_nodes[i] < s->sw_nodes[pick]) ||
+                (!covers && !pick_covers && s->sw_cpus[i] > s->sw_cpus[pick]))
+                pick = i, pick_covers = covers;
+        }
+        if (pick == UINT32_MAX)
+            return NULL;
+        for (uint32_t w = 0; w < s->nwords; w++)
+            s->topo_avail[w] |= t->sw[pick].nodes[w] & (avail ? avail[w] : ~0ull);
+        if (pick_covers)
+            return s->topo_avail;
+        need_cpus = need_cpus > s->sw_cpus[pick] ? need_cpus - s->sw_cpus[pick] : 0;
+        need_nodes = need_nodes > s->sw_nodes[pick] ? need_nodes - s->sw_nodes[pick] : 0;
+        s->sw_nodes[pick] = 0; /* used */
+        if (need_cpus == 0 && need_nodes == 0)
+            return s->topo_avail;
+    }
+}
+
 bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
 {
     const sl_job *job = &s->sj[j];
@@ -80,6 +154,8 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     s->npick = 0;
     s->selects++;
     if (!avail && !(whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes : p->free_cpus >= job->cpus))
+        return false;
+    if (s->setup->topo.n && !(avail = topology_narrow(s, j, avail, whole)))
         return false;
     /* Runs of usable nodes. */
     uint32_t nruns = 0;

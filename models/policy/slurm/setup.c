@@ -10,7 +10,7 @@
 
 #define YEAR (365.0 * 86400.0)
 
-hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, FILE *warn, hs_error *err)
+hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_path, FILE *warn, hs_error *err)
 {
     hs_slurm_setup *s = calloc(1, sizeof *s);
     if (!s || !(s->source = strdup(conf_path))) {
@@ -52,6 +52,18 @@ hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, FILE *warn, hs_error 
         }
     if (hs_slurm_params_read(&s->params, &s->conf, conf_path, warn, err) < 0)
         goto fail;
+    char beside[4096];
+    if (!topology_path && s->params.topology_tree) {
+        const char *slash = strrchr(conf_path, '/');
+        int dir = slash ? (int)(slash - conf_path + 1) : 0;
+        if (snprintf(beside, sizeof beside, "%.*stopology.conf", dir, conf_path) >= (int)sizeof beside) {
+            hs_error_set(err, conf_path, 0, 0, "path too long");
+            goto fail;
+        }
+        topology_path = beside;
+    }
+    if (topology_path && sl_topology_load(&s->topo, topology_path, &s->conf, err) < 0)
+        goto fail;
     if (warn && s->conf.nignored) {
         fprintf(warn, "%s: keys with no effect on scheduling, ignored:", conf_path);
         for (uint32_t i = 0; i < s->conf.nignored; i++)
@@ -68,6 +80,7 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
 {
     if (!s)
         return;
+    sl_topology_free(&s->topo);
     hs_slurm_conf_free(&s->conf);
     free(s->part_cpus);
     free(s->source);

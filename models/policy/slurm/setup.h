@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "hpcsim/slurm.h"
 #include "params.h"
+#include "topology.h"
 
 struct hs_slurm_setup {
     char *source;
@@ -13,6 +14,7 @@ struct hs_slurm_setup {
     uint32_t default_part;
     uint64_t *part_cpus; /* per partition */
     FILE *log;           /* decisions, when not NULL */
+    sl_topology topo;    /* topology/tree switches; topo.n == 0 without */
 };
 
 /* The Slurm partition of a job: SWF field 16 = n (n >= 1) names the n-th

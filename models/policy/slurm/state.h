@@ -88,7 +88,9 @@ typedef struct sl_state {
     double next_wake;
     bool dynamic_priority;
     /* scratch */
-    uint64_t *avail, *blocked;
+    uint64_t *avail, *blocked, *topo_avail;
+    uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
+    uint64_t *sw_cpus;
     uint32_t *pick_node, *pick_cpus, npick;
     uint32_t *order;             /* backfill: running jobs by expected end */
     uint32_t norder;
