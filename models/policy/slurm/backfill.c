@@ -16,8 +16,6 @@
 
 #include "state.h"
 
-#define NIL (-1)
-
 static const sl_state *end_state;
 
 static int cmp_end(const void *x, const void *y)
@@ -43,107 +41,6 @@ static void add_to_order(sl_state *s, uint32_t j)
     memmove(s->order + lo + 1, s->order + lo, (s->norder - lo) * sizeof *s->order);
     s->order[lo] = j;
     s->norder++;
-}
-
-/* ---- node-space map ---- */
-
-static int32_t space_new(sl_state *s, double begin, double end, const uint64_t *avail)
-{
-    int32_t r;
-    if (s->space_free != NIL) {
-        r = s->space_free;
-        s->space_free = s->space[r].next;
-    } else {
-        if (s->nspace == s->space_cap) {
-            uint32_t cap = s->space_cap ? 2 * s->space_cap : 64;
-            sl_space *more = realloc(s->space, cap * sizeof *more);
-            if (!more)
-                return NIL;
-            memset(more + s->space_cap, 0, (cap - s->space_cap) * sizeof *more);
-            s->space = more;
-            s->space_cap = cap;
-        }
-        r = (int32_t)s->nspace++;
-        if (!s->space[r].avail && !(s->space[r].avail = malloc(s->nwords * sizeof(uint64_t))))
-            return NIL;
-    }
-    s->space[r].begin = begin;
-    s->space[r].end = end;
-    s->space[r].next = NIL;
-    memcpy(s->space[r].avail, avail, s->nwords * sizeof(uint64_t));
-    return r;
-}
-
-/* Splits the record holding time t so that a record begins at t. */
-static int split_at(sl_state *s, double t)
-{
-    for (int32_t r = 0; r != NIL; r = s->space[r].next) {
-        sl_space *rec = &s->space[r];
-        if (rec->begin < t && t < rec->end) {
-            int32_t n = space_new(s, t, rec->end, rec->avail);
-            if (n == NIL)
-                return -1;
-            rec = &s->space[r]; /* space_new may move the array */
-            s->space[n].next = rec->next;
-            rec->next = n;
-            rec->end = t;
-            return 0;
-        }
-    }
-    return 0;
-}
-
-static bool same_avail(const sl_state *s, const sl_space *a, const sl_space *b)
-{
-    return !memcmp(a->avail, b->avail, s->nwords * sizeof(uint64_t));
-}
-
-/* Takes the picked nodes out of every record inside [begin, end). */
-static int reserve(sl_state *s, double begin, double end, uint32_t *nrecords)
-{
-    if (split_at(s, begin) < 0 || split_at(s, end) < 0)
-        return -1;
-    for (int32_t r = 0; r != NIL; r = s->space[r].next) {
-        sl_space *rec = &s->space[r];
-        if (rec->begin >= end)
-            break;
-        if (rec->end <= begin)
-            continue;
-        for (uint32_t k = 0; k < s->npick; k++)
-            sl_bit_clear(rec->avail, s->pick_node[k]);
-    }
-    /* One merge of neighbours with equal nodes, as Slurm does per insert. */
-    for (int32_t r = 0; r != NIL && s->space[r].next != NIL; r = s->space[r].next) {
-        int32_t n = s->space[r].next;
-        if (same_avail(s, &s->space[r], &s->space[n])) {
-            s->space[r].end = s->space[n].end;
-            s->space[r].next = s->space[n].next;
-            s->space[n].next = s->space_free;
-            s->space_free = n;
-            break;
-        }
-    }
-    uint32_t count = 0;
-    for (int32_t r = 0; r != NIL; r = s->space[r].next)
-        count++;
-    *nrecords = count;
-    return 0;
-}
-
-/* Do the picked nodes stay unreserved throughout [begin, end)? */
-static bool picks_free(const sl_state *s, double begin, double end)
-{
-    for (int32_t r = 0; r != NIL; r = s->space[r].next) {
-        const sl_space *rec = &s->space[r];
-        if (rec->begin >= end)
-            break;
-        if (rec->end <= begin)
-            continue;
-        for (uint32_t k = 0; k < s->npick; k++)
-            if (!sl_bit(rec->avail, s->pick_node[k]))
-                return false;
-    }
-    return true;
 }
 
 /* ---- will-run ---- */
@@ -179,6 +76,12 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         *when = now;
         return sl_select(s, j, avail);
     }
+    /* Walk the running jobs by end time, giving their CPUs back to a copy
+     * of node_free (saved/touched undo it); the has_free/idle bitmaps are
+     * brought up to date only before a selection. */
+    uint64_t *in = s->walk_in;
+    for (uint32_t w = 0; w < s->nwords; w++)
+        in[w] = avail[w] & p->member[w];
     uint32_t nsaved = 0;
     double window = 30, last_end = 0;
     bool ok = false;
@@ -188,7 +91,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
             const sl_job *r = &s->sj[s->order[i]];
             bool relevant = false;
             for (uint32_t k = 0; k < r->nalloc && !relevant; k++)
-                relevant = sl_bit(avail, r->alloc_node[k]) && sl_bit(p->member, r->alloc_node[k]);
+                relevant = sl_bit(in, r->alloc_node[k]);
             if (!relevant)
                 continue;
             if (first_end < 0)
@@ -202,13 +105,14 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                     s->saved[nsaved] = n;
                     s->saved_free[nsaved++] = s->node_free[n];
                 }
-                bool in = sl_bit(avail, n) && sl_bit(p->member, n);
-                uint32_t before = in ? offer(s, n, whole) : 0;
-                sl_set_free(s, n, s->node_free[n] + r->alloc_cpus[k]);
-                if (in) {
-                    uint32_t after = offer(s, n, whole);
-                    a.cpus += after - before;
-                    a.nodes += (after > 0) - (before > 0);
+                uint32_t before = s->node_free[n], after = before + r->alloc_cpus[k];
+                s->node_free[n] = after;
+                if (sl_bit(in, n)) {
+                    uint32_t total = s->node_cpus[n];
+                    uint32_t ob = whole ? (before == total ? before : 0) : before;
+                    uint32_t oa = whole ? (after == total ? after : 0) : after;
+                    a.cpus += oa - ob;
+                    a.nodes += (oa > 0) - (ob > 0);
                 }
             }
             last_end = r->expected_end;
@@ -217,8 +121,11 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         if (first_end < 0)
             break;
         window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
-        if (agg_fits(job, &a))
+        if (agg_fits(job, &a)) {
+            for (uint32_t k = 0; k < nsaved; k++)
+                sl_set_free(s, s->saved[k], s->node_free[s->saved[k]]);
             ok = sl_select(s, j, avail);
+        }
     }
     for (uint32_t k = 0; k < nsaved; k++) {
         sl_set_free(s, s->saved[k], s->saved_free[k]);
@@ -276,23 +183,12 @@ int sl_backfill(sl_state *s, hs_error *err)
     end_state = s;
     qsort(s->order, s->norder, sizeof *s->order, cmp_end);
     /* The map starts as one record of every node over the window. */
-    for (uint32_t r = 0; r < s->nspace; r++)
-        s->space[r].next = r + 1 < s->nspace ? (int32_t)r + 1 : NIL;
-    s->space_free = s->nspace > 1 ? 1 : NIL;
-    if (s->nspace > 0)
-        s->space[s->nspace - 1].next = NIL;
     memset(s->avail, 0xff, s->nwords * sizeof *s->avail);
     if (s->nnodes & 63)
         s->avail[s->nwords - 1] = (1ull << (s->nnodes & 63)) - 1;
-    double win_end = floor((now + s->p.bf_window) / R) * R;
-    if (s->nspace == 0) {
-        if (space_new(s, floor(now / R) * R, win_end, s->avail) != 0)
-            return hs_error_set(err, NULL, 0, 0, "out of memory");
-    } else {
-        s->space[0] = (sl_space){floor(now / R) * R, win_end, s->space[0].avail, NIL};
-        memcpy(s->space[0].avail, s->avail, s->nwords * sizeof *s->avail);
-    }
-    uint32_t nrecords = 1, tested = 0, started = 0;
+    if (sl_space_reset(&s->space, floor(now / R) * R, floor((now + s->p.bf_window) / R) * R, s->avail) < 0)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    uint32_t tested = 0, started = 0;
     if (s->p.bf_max_job_user)
         memset(s->user_cnt, 0, s->nusers * sizeof *s->user_cnt);
     uint32_t *part_cnt = s->p.bf_max_job_part ? calloc(s->nparts, sizeof *part_cnt) : NULL;
@@ -322,12 +218,10 @@ int sl_backfill(sl_state *s, hs_error *err)
             double start_res = later, end_time = (start_res > now ? start_res : now) + tl;
             later = 0;
             memcpy(s->avail, p->member, s->nwords * sizeof *s->avail);
-            for (int32_t r = 0; r != NIL; r = s->space[r].next) {
-                const sl_space *rec = &s->space[r];
-                if (rec->end <= start_res)
-                    continue;
+            for (uint32_t r = sl_space_find(&s->space, start_res); r < s->space.n; r++) {
+                const sl_space_rec *rec = &s->space.r[r];
                 /* the next point in time worth trying: where this record ends */
-                if (later == 0 && rec->next != NIL)
+                if (later == 0 && r + 1 < s->space.n)
                     later = rec->end;
                 if (rec->begin > end_time)
                     break;
@@ -352,7 +246,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             }
             double start = t > start_res ? t : start_res;
             double rb = floor(start / R) * R, re = floor((start + tl + R - 1) / R) * R;
-            if (start > now && !picks_free(s, rb, re)) {
+            if (start > now && !sl_space_nodes_free(&s->space, rb, re, s->pick_node, s->npick)) {
                 later = start == start_res ? start + R : start;
                 continue;
             }
@@ -370,12 +264,12 @@ int sl_backfill(sl_state *s, hs_error *err)
                 continue;
             if (start > now + s->p.bf_window)
                 break;
-            if (nrecords >= s->p.bf_node_space_size)
+            if (s->space.n >= s->p.bf_node_space_size)
                 goto out;
             if (s->setup->log)
                 fprintf(s->setup->log, "%.0f backfill: job %.0f to start at %.0f, end at %.0f\n", now, s->jobs[j].swf.f[HS_SWF_JOB_ID],
                         start, re);
-            if (reserve(s, rb, re, &nrecords) < 0) {
+            if (sl_space_reserve(&s->space, rb, re, s->pick_node, s->npick) < 0) {
                 rc = hs_error_set(err, NULL, 0, 0, "out of memory");
                 goto out;
             }

@@ -44,9 +44,7 @@ static void slurm_destroy(void *state)
     }
     for (uint32_t n = 0; s->node_parts && n < s->nnodes; n++)
         free(s->node_parts[n]);
-    for (uint32_t r = 0; r < s->space_cap; r++)
-        free(s->space[r].avail);
-    free(s->space);
+    sl_space_free(&s->space);
     free(s->node_parts);
     free(s->node_nparts);
     free(s->parts);
@@ -67,6 +65,7 @@ static void slurm_destroy(void *state)
     free(s->touched);
     free(s->has_free);
     free(s->topo_avail);
+    free(s->walk_in);
     free(s->sw_nodes);
     free(s->sw_cpus);
     free(s->idle);
@@ -210,6 +209,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
         !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
+        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) ||
         !(s->sw_nodes = calloc(setup->topo.n + 1, sizeof *s->sw_nodes)) || !(s->sw_cpus = calloc(setup->topo.n + 1, sizeof *s->sw_cpus)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
         !(s->running = malloc((njobs ? njobs : 1) * sizeof *s->running)) || !(s->order = malloc((njobs ? njobs : 1) * sizeof *s->order)))
         goto nomem;
@@ -222,7 +222,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
     memcpy(s->node_core_base, c->core_base, (n + 1) * sizeof *s->node_core_base);
     if (make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
         goto nomem;
-    s->space_free = -1;
+    sl_space_init(&s->space, s->nwords);
     s->main_due = s->bf_due = -1;
     s->last_main = s->last_bf = -NEVER;
     s->next_full = s->next_tick = s->next_wake = NEVER;

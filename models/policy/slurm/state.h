@@ -12,6 +12,7 @@
 #include "hpcsim/engine.h"
 #include "params.h"
 #include "setup.h"
+#include "space.h"
 
 typedef struct sl_part {
     uint32_t *nodes;      /* sorted node indexes */
@@ -44,14 +45,6 @@ typedef struct sl_job {
     uint32_t *alloc_node, *alloc_cpus;
     uint32_t run_slot;
 } sl_job;
-
-/* The backfill's node-space map: [begin, end) with the nodes no pending
- * job has reserved then. */
-typedef struct sl_space {
-    double begin, end;
-    uint64_t *avail;
-    int32_t next;
-} sl_space;
 
 typedef struct sl_state {
     hs_engine *eng;
@@ -88,7 +81,7 @@ typedef struct sl_state {
     double next_wake;
     bool dynamic_priority;
     /* scratch */
-    uint64_t *avail, *blocked, *topo_avail;
+    uint64_t *avail, *blocked, *topo_avail, *walk_in;
     uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
     uint64_t *sw_cpus;
     uint32_t *pick_node, *pick_cpus, npick;
@@ -97,9 +90,7 @@ typedef struct sl_state {
     uint32_t *saved;             /* will-run: nodes whose free count changed */
     uint32_t *saved_free;
     uint8_t *touched;
-    sl_space *space;
-    uint32_t nspace, space_cap;
-    int32_t space_free;
+    sl_space_map space;          /* backfill */
     hs_intervals iv;
     /* counters for the summary */
     bool in_backfill;

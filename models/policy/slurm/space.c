@@ -1,0 +1,148 @@
+/* Node-space map (space.h). */
+#include "space.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sl_space_init(sl_space_map *m, uint32_t nwords)
+{
+    memset(m, 0, sizeof *m);
+    m->nwords = nwords;
+}
+
+void sl_space_free(sl_space_map *m)
+{
+    for (uint32_t i = 0; i < m->n; i++)
+        free(m->r[i].avail);
+    for (uint32_t i = 0; i < m->npool; i++)
+        free(m->pool[i]);
+    free(m->r);
+    free(m->pool);
+    memset(m, 0, sizeof *m);
+}
+
+static uint64_t hash_of(const uint64_t *w, uint32_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * 0x100000001b3ull + (h >> 29);
+    return h;
+}
+
+static void drop_bitmap(sl_space_map *m, uint64_t *b)
+{
+    if (m->npool == m->pool_cap) {
+        uint32_t cap = m->pool_cap ? 2 * m->pool_cap : 64;
+        uint64_t **more = realloc(m->pool, cap * sizeof *more);
+        if (!more) {
+            free(b);
+            return;
+        }
+        m->pool = more;
+        m->pool_cap = cap;
+    }
+    m->pool[m->npool++] = b;
+}
+
+static uint64_t *new_bitmap(sl_space_map *m)
+{
+    return m->npool ? m->pool[--m->npool] : malloc(m->nwords * sizeof(uint64_t));
+}
+
+/* Inserts a copy of record i right after it (same nodes). */
+static int duplicate(sl_space_map *m, uint32_t i)
+{
+    if (m->n == m->cap) {
+        uint32_t cap = m->cap ? 2 * m->cap : 64;
+        sl_space_rec *more = realloc(m->r, cap * sizeof *more);
+        if (!more)
+            return -1;
+        m->r = more;
+        m->cap = cap;
+    }
+    uint64_t *b = new_bitmap(m);
+    if (!b)
+        return -1;
+    memmove(&m->r[i + 2], &m->r[i + 1], (m->n - i - 1) * sizeof *m->r);
+    m->r[i + 1] = m->r[i];
+    m->r[i + 1].avail = b;
+    memcpy(b, m->r[i].avail, m->nwords * sizeof *b);
+    m->n++;
+    return 0;
+}
+
+int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *all)
+{
+    for (uint32_t i = 1; i < m->n; i++)
+        drop_bitmap(m, m->r[i].avail);
+    if (m->n == 0) {
+        if (!(m->r = m->cap ? m->r : malloc(64 * sizeof *m->r)))
+            return -1;
+        if (!m->cap)
+            m->cap = 64;
+        if (!(m->r[0].avail = new_bitmap(m)))
+            return -1;
+    }
+    m->n = 1;
+    m->r[0].begin = begin;
+    m->r[0].end = end;
+    memcpy(m->r[0].avail, all, m->nwords * sizeof(uint64_t));
+    m->r[0].hash = hash_of(all, m->nwords);
+    return 0;
+}
+
+uint32_t sl_space_find(const sl_space_map *m, double t)
+{
+    uint32_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (m->r[mid].end > t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+bool sl_space_nodes_free(const sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n)
+{
+    for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++)
+        for (uint32_t k = 0; k < n; k++)
+            if (!(m->r[i].avail[nodes[k] >> 6] >> (nodes[k] & 63) & 1))
+                return false;
+    return true;
+}
+
+/* Makes a record begin at t, when t falls strictly inside one. */
+static int split_at(sl_space_map *m, double t)
+{
+    uint32_t i = sl_space_find(m, t);
+    if (i == m->n || !(m->r[i].begin < t))
+        return 0;
+    if (duplicate(m, i) < 0)
+        return -1;
+    m->r[i].end = t;
+    m->r[i + 1].begin = t;
+    return 0;
+}
+
+int sl_space_reserve(sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n)
+{
+    if (split_at(m, begin) < 0 || split_at(m, end) < 0)
+        return -1;
+    for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++) {
+        for (uint32_t k = 0; k < n; k++)
+            m->r[i].avail[nodes[k] >> 6] &= ~(1ull << (nodes[k] & 63));
+        m->r[i].hash = hash_of(m->r[i].avail, m->nwords);
+    }
+    for (uint32_t i = 0; i + 1 < m->n; i++)
+        if (m->r[i].hash == m->r[i + 1].hash &&
+            !memcmp(m->r[i].avail, m->r[i + 1].avail, m->nwords * sizeof(uint64_t))) {
+            m->r[i].end = m->r[i + 1].end;
+            drop_bitmap(m, m->r[i + 1].avail);
+            memmove(&m->r[i + 1], &m->r[i + 2], (m->n - i - 2) * sizeof *m->r);
+            m->n--;
+            break;
+        }
+    return 0;
+}
