@@ -81,8 +81,10 @@ static int switch_line(sl_topology *t, char *text, const char *src, long line, c
         return 0;
     hs_hostlist hl = {0};
     char why[200];
-    if (hs_hostlist_expand(&hl, list, why, sizeof why) < 0)
+    if (hs_hostlist_expand(&hl, list, why, sizeof why) < 0) {
+        hs_hostlist_free(&hl);
         return hs_error_set(err, src, line, 0, "Nodes=%.64s: %s", list, why);
+    }
     for (uint32_t i = 0; i < hl.n; i++) {
         uint32_t n = lookup(nodes, nnodes, hl.names[i]);
         if (n == UINT32_MAX) {
@@ -104,8 +106,10 @@ static int resolve(sl_topology *t, const char *src, hs_error *err)
             continue;
         hs_hostlist hl = {0};
         char why[200];
-        if (hs_hostlist_expand(&hl, t->sw[i].children, why, sizeof why) < 0)
+        if (hs_hostlist_expand(&hl, t->sw[i].children, why, sizeof why) < 0) {
+            hs_hostlist_free(&hl);
             return hs_error_set(err, src, t->sw[i].line, 0, "Switches=%.64s: %s", t->sw[i].children, why);
+        }
         for (uint32_t k = 0; k < hl.n; k++) {
             uint32_t c = UINT32_MAX;
             for (uint32_t j = 0; j < t->n; j++)
