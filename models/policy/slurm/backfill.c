@@ -6,9 +6,10 @@
  * rounded down, end rounded up to bf_resolution) if it lies inside
  * bf_window, so later jobs cannot delay it. Running jobs are not in the
  * map: the will-run test walks them by end time (start + limit) in groups
- * whose window starts at 30 s and doubles (or grows by
- * bf_window_linear), and the job's start is the end of the last job of
- * the group after which it fits. */
+ * cut at a barrier: first the first end rounded up to a multiple of 30 s
+ * plus 30 s, then moved by a window that doubles from 30 s (or grows by
+ * bf_window_linear) until the next job ends inside; the job's start is the end of the last job of the
+ * group after which it fits. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +84,10 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     for (uint32_t w = 0; w < s->nwords; w++)
         in[w] = avail[w] & p->member[w];
     uint32_t nsaved = 0;
-    double window = 30, last_end = 0;
+    double window = 30, last_end = 0, barrier = -1;
     bool ok = false;
     for (uint32_t i = 0; i < s->norder && !ok;) {
-        double first_end = -1;
+        bool removed = false;
         for (; i < s->norder; i++) {
             const sl_job *r = &s->sj[s->order[i]];
             bool relevant = false;
@@ -94,9 +95,9 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 relevant = sl_bit(in, r->alloc_node[k]);
             if (!relevant)
                 continue;
-            if (first_end < 0)
-                first_end = r->expected_end;
-            else if (r->expected_end > first_end + window)
+            if (barrier < 0) /* the first end rounded up to 30 s, plus 30 s */
+                barrier = ceil(r->expected_end / window) * window + window;
+            if (removed && r->expected_end > barrier)
                 break;
             for (uint32_t k = 0; k < r->nalloc; k++) {
                 uint32_t n = r->alloc_node[k];
@@ -116,16 +117,24 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 }
             }
             last_end = r->expected_end;
+            removed = true;
             s->walk_steps++;
         }
-        if (first_end < 0)
+        if (!removed)
             break;
-        window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
         if (agg_fits(job, &a)) {
             for (uint32_t k = 0; k < nsaved; k++)
                 sl_set_free(s, s->saved[k], s->node_free[s->saved[k]]);
             ok = sl_select(s, j, avail);
         }
+        if (ok || i >= s->norder)
+            break;
+        /* The window doubles (or grows by bf_window_linear); the barrier
+         * moves by it until the next job ends inside. */
+        window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
+        do
+            barrier += s->p.bf_window_linear > 0 ? s->p.bf_window_linear : window;
+        while (s->sj[s->order[i]].expected_end > barrier);
     }
     for (uint32_t k = 0; k < nsaved; k++) {
         sl_set_free(s, s->saved[k], s->saved_free[k]);
