@@ -44,6 +44,11 @@ static void add_to_order(sl_state *s, uint32_t j)
     s->norder++;
 }
 
+/* Slurm rounds on the wall clock (epoch seconds): trace time t is
+ * epoch + t, the trace's UnixStartTime (0 when its header has none). */
+static double round_down(const sl_state *s, double t, double step) { return floor((t + s->epoch) / step) * step - s->epoch; }
+static double round_up(const sl_state *s, double t, double step) { return ceil((t + s->epoch) / step) * step - s->epoch; }
+
 /* ---- will-run ---- */
 
 typedef struct agg {
@@ -96,7 +101,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
             if (!relevant)
                 continue;
             if (barrier < 0) /* the first end rounded up to 30 s, plus 30 s */
-                barrier = ceil(r->expected_end / window) * window + window;
+                barrier = round_up(s, r->expected_end, window) + window;
             if (removed && r->expected_end > barrier)
                 break;
             for (uint32_t k = 0; k < r->nalloc; k++) {
@@ -195,7 +200,7 @@ int sl_backfill(sl_state *s, hs_error *err)
     memset(s->avail, 0xff, s->nwords * sizeof *s->avail);
     if (s->nnodes & 63)
         s->avail[s->nwords - 1] = (1ull << (s->nnodes & 63)) - 1;
-    if (sl_space_reset(&s->space, floor(now / R) * R, floor((now + s->p.bf_window) / R) * R, s->avail) < 0)
+    if (sl_space_reset(&s->space, round_down(s, now, R), round_down(s, now + s->p.bf_window, R), s->avail) < 0)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     uint32_t tested = 0, started = 0;
     if (s->p.bf_max_job_user)
@@ -254,7 +259,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 break;
             }
             double start = t > start_res ? t : start_res;
-            double rb = floor(start / R) * R, re = floor((start + tl + R - 1) / R) * R;
+            double rb = round_down(s, start, R), re = round_down(s, start + tl + R - 1, R);
             if (start > now && !sl_space_nodes_free(&s->space, rb, re, s->pick_node, s->npick)) {
                 later = start == start_res ? start + R : start;
                 continue;

@@ -199,6 +199,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
     s->jobs = hs_engine_trace(eng)->jobs;
     s->setup = setup;
     s->p = setup->params;
+    s->epoch = hs_engine_trace(eng)->header.unix_start_time > 0 ? (double)hs_engine_trace(eng)->header.unix_start_time : 0;
     s->nnodes = c->nnodes;
     s->nwords = (s->nnodes + 63) / 64;
     uint32_t njobs = hs_engine_trace(eng)->njobs, n = s->nnodes;

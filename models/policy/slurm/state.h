@@ -51,6 +51,7 @@ typedef struct sl_state {
     hs_job *jobs;
     const hs_slurm_setup *setup;
     hs_slurm_params p;
+    double epoch;         /* the trace's UnixStartTime, for Slurm's wall-clock rounding */
     uint32_t nnodes, nwords;
     uint32_t *node_cpus, *node_free, *node_weight;
     uint64_t *has_free, *idle; /* bitmaps: free > 0, free == cpus (kept by sl_set_free) */
