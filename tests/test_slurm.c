@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "assoc.h"
+#include "assoc_file.h"
 #include "params.h"
 #include "state.h"
 #include "testlib.h"
@@ -163,6 +164,65 @@ START_TEST(fairshare_orders_the_queue)
     replay("slurm_fs_off", conf(dir, 4, 1, "bf_interval=1,sched_interval=1", "PriorityType=priority/multifactor"), swf, &r);
     ck_assert_double_eq(r.start[2], 210);
     ck_assert_double_eq(r.start[3], 220);
+}
+END_TEST
+
+START_TEST(association_file)
+{
+    /* sacctmgr -nP show assoc format=account,user,fairshare,parentname, as
+     * a site prints it: root, accounts with their parents, users. */
+    const char *text = "root|||\nroot|root|1|\nphysics||90|root\nbio||10|root\nphysics|1|1|\nbio|2|1|\n"
+                       "bio|u3|parent|\nphysics|3|5|\nbio|alice|1|\n";
+    sl_assoc_file f;
+    hs_error err = {0};
+    ck_assert_msg(sl_assoc_file_parse(&f, text, "assoc.txt", &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(f.tree.n, 9); /* root + 2 accounts + 6 users */
+    ck_assert_uint_eq(f.tree.nusers, 6);
+    uint32_t u1 = sl_assoc_file_user(&f, 1), u3 = sl_assoc_file_user(&f, 3);
+    ck_assert_str_eq(f.tree.a[f.tree.a[u1].parent].name, "physics");
+    ck_assert_str_eq(f.tree.a[f.tree.a[u3].parent].name, "bio"); /* its first line: the default account */
+    ck_assert_uint_eq(sl_assoc_file_user(&f, 4), UINT32_MAX);
+    ck_assert_double_eq_tol(sl_assoc_norm_shares(&f.tree, u1), 90.0 / 101 / 6, 1e-12); /* root/root has a share too */
+    sl_assoc_file_free(&f);
+    static const char *const bad[][2] = {
+        {"root|||\nphys||1|nowhere\n", "assoc.txt:2: account 'phys': parent account 'nowhere' is not defined above"},
+        {"root|||\nphys||x|root\n", "assoc.txt:2: field 3 (Share): 'x' is not an integer"},
+        {"root|||\nphys|1|1\n", "assoc.txt:2: expected Account|User|Share|ParentName (4 fields), got 3"},
+        {"root|||\nbio|7|1|\n", "assoc.txt:2: user '7': account 'bio' is not defined above"},
+        {"root|||\nphys||1|root\nphys||1|root\n", "assoc.txt:3: account 'phys' is defined twice"},
+        {"root|||\n", "no user association"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(sl_assoc_file_parse(&f, bad[i][0], "assoc.txt", &err), -1);
+        char full[1024];
+        snprintf(full, sizeof full, "%s:%ld: %s", err.source, err.line, err.text);
+        ck_assert_msg(strstr(full, bad[i][1]) != NULL, "'%s' does not say '%s'", full, bad[i][1]);
+    }
+
+    /* In a replay: user 1 has used more than user 2, so by equal shares
+     * user 2's job goes first; the file gives user 1's account 90 shares
+     * against 10, and then user 1's job goes first. */
+    const char *dir = tl_tmpdir("slurm_assocfile_conf");
+    char swf[2048] = "";
+    job(swf, sizeof swf, 1, 0, 150, 4, 180, 1, -1);
+    job(swf, sizeof swf, 2, 0, 100, 4, 120, 2, -1);
+    job(swf, sizeof swf, 3, 260, 100, 4, 120, 3, -1); /* blocker */
+    job(swf, sizeof swf, 4, 270, 10, 4, 60, 2, -1);
+    job(swf, sizeof swf, 5, 271, 10, 4, 60, 1, -1);
+    const char *prio = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
+                       "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
+    const char *c = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", prio);
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "slurm";
+    cfg.slurm_conf = c;
+    cfg.slurm_assoc = tl_write(dir, "assoc.txt", "root|||\nphysics||90|root\nbio||10|root\nphysics|1|1|\nbio|2|1|\nbio|3|1|\n");
+    tl_result r;
+    tl_replay("slurm_assocfile_on", swf, &cfg, &r);
+    ck_assert_double_lt(r.start[4], r.start[3]);
+    replay("slurm_assocfile_off", c, swf, &r);
+    ck_assert_double_lt(r.start[3], r.start[4]);
+    ck_assert_double_eq(r.start[2], 260);
 }
 END_TEST
 
@@ -736,6 +796,7 @@ static Suite *make(void)
     tcase_add_test(t, classic_fairshare_test24_1);
     tcase_add_test(t, fair_tree_order);
     tcase_add_test(t, fairshare_orders_the_queue);
+    tcase_add_test(t, association_file);
     tcase_add_test(t, priority_arithmetic);
     tcase_add_test(t, job_size_priority_orders_the_queue);
     tcase_add_test(t, backfill_1);

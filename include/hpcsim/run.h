@@ -29,6 +29,7 @@ typedef struct hs_run_config {
     const char *profile_rules;   /* "app:7=memory,queue:2=io": tried before the shares; NULL = none */
     const char *slurm_conf;      /* --policy slurm: the slurm.conf giving cluster and parameters */
     const char *topology_conf;   /* its topology.conf; NULL = beside slurm.conf if it says topology/tree */
+    const char *slurm_assoc;     /* its associations (hpcsim/slurm.h); NULL = from SWF groups and users */
     const char *slurm_log;       /* its scheduling decisions, one per line (hpcsim/slurm.h); NULL = none */
 } hs_run_config;
 

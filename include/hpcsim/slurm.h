@@ -26,6 +26,14 @@ void hs_slurm_setup_free(hs_slurm_setup *s);
  * overlap; the model keeps them), allocation by cores. */
 int hs_slurm_setup_cluster(const hs_slurm_setup *s, hs_cluster *c, hs_error *err);
 
+/* Reads an association file (the output of `sacctmgr -nP show
+ * associations format=account,user,fairshare,parentname`): the account
+ * tree and raw shares fair-share uses. A trace's user N is the user "N" or
+ * "uN" there; users not in the file get account "g<SWF group>" under root.
+ * Without one, every (SWF group, user) pair is an association with one
+ * share. Errors name the file and line. */
+int hs_slurm_setup_load_assoc(hs_slurm_setup *s, const char *path, hs_error *err);
+
 /* Logs each scheduling decision to log (like Slurm's DebugFlags=Backfill):
  *   T main: started job ID on NODES
  *   T backfill: started job ID on NODES

@@ -42,6 +42,8 @@ static void run_usage(FILE *out)
           "                        SelectType*); SWF partition n goes to the n-th PartitionName\n"
           "  --topology-conf FILE  with --slurm-conf: switches for topology/tree (default: topology.conf\n"
           "                        beside slurm.conf when it sets TopologyPlugin=topology/tree)\n"
+          "  --slurm-assoc FILE    with --slurm-conf: the site's associations, as printed by\n"
+          "                        sacctmgr -nP show assoc format=account,user,fairshare,parentname\n"
           "  --slurm-log FILE      with --policy slurm: every start and backfill reservation, one per line\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
@@ -80,7 +82,7 @@ int hs_cmd_run(int argc, char **argv)
         {"model", required_argument, 0, 'm'},   {"backend", required_argument, 0, 'b'},
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
         {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
-        {"topology-conf", required_argument, 0, 'T'},
+        {"topology-conf", required_argument, 0, 'T'}, {"slurm-assoc", required_argument, 0, 'A'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -104,6 +106,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'L': cfg.slurm_conf = optarg; break;
         case 'G': cfg.slurm_log = optarg; break;
         case 'T': cfg.topology_conf = optarg; break;
+        case 'A': cfg.slurm_assoc = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;

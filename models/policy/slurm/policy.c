@@ -127,12 +127,16 @@ static int make_parts(sl_state *s)
     return 0;
 }
 
-/* Users get dense numbers; each (account = SWF group, user) pair is an
- * association under the root with one raw share, Slurm's default. */
+/* Users get dense numbers. Associations come from the site's file
+ * (hs_slurm_setup_load_assoc) where it names the user; otherwise each
+ * (account = SWF group, user) pair is one under the root with one raw
+ * share, Slurm's default. */
 static int make_jobs(sl_state *s)
 {
     hs_trace *t = hs_engine_trace(s->eng);
-    if (!(s->sj = calloc(t->njobs ? t->njobs : 1, sizeof *s->sj)) || sl_assoc_init(&s->assoc) < 0)
+    if (!(s->sj = calloc(t->njobs ? t->njobs : 1, sizeof *s->sj)))
+        return -1;
+    if (s->setup->assoc.tree.n ? sl_assoc_copy(&s->assoc, &s->setup->assoc.tree) < 0 : sl_assoc_init(&s->assoc) < 0)
         return -1;
     uint32_t *uids = malloc((t->njobs ? t->njobs : 1) * sizeof *uids);
     if (!uids)
@@ -162,6 +166,8 @@ static int make_jobs(sl_state *s)
         uint32_t uid = u < 0 ? UINT32_MAX : (uint32_t)u;
         uint32_t *pos = bsearch(&uid, uids, nu, sizeof *uids, cmp_u32);
         job->user = (uint32_t)(pos - uids);
+        if (s->setup->assoc.tree.n && (job->assoc = sl_assoc_file_user(&s->setup->assoc, u < 0 ? -1 : (long)u)) != UINT32_MAX)
+            continue; /* the site's own association */
         char acct[32], user[32];
         snprintf(acct, sizeof acct, g < 0 ? "nogroup" : "g%.0f", g);
         snprintf(user, sizeof user, u < 0 ? "nouser" : "u%.0f", u);

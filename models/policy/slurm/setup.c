@@ -81,6 +81,7 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
     if (!s)
         return;
     sl_topology_free(&s->topo);
+    sl_assoc_file_free(&s->assoc);
     hs_slurm_conf_free(&s->conf);
     free(s->part_cpus);
     free(s->source);
@@ -155,3 +156,9 @@ int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_
 }
 
 void hs_slurm_setup_set_log(hs_slurm_setup *s, FILE *log) { s->log = log; }
+
+int hs_slurm_setup_load_assoc(hs_slurm_setup *s, const char *path, hs_error *err)
+{
+    sl_assoc_file_free(&s->assoc);
+    return sl_assoc_file_load(&s->assoc, path, err);
+}
