@@ -1,5 +1,6 @@
 /* Association files (assoc_file.h). */
 #include "assoc_file.h"
+#include "text_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -181,28 +182,11 @@ uint32_t sl_assoc_file_user(const sl_assoc_file *f, long uid)
 
 int sl_assoc_file_load(sl_assoc_file *f, const char *path, hs_error *err)
 {
-    FILE *in = fopen(path, "rb");
-    if (!in)
-        return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    for (size_t got; text && (got = fread(text + len, 1, cap - len - 1, in)) > 0;) {
-        len += got;
-        if (len + 1 == cap) {
-            char *more = cap < (256u << 20) ? realloc(text, cap *= 2) : NULL;
-            if (!more) {
-                free(text);
-                text = NULL;
-            } else
-                text = more;
-        }
-    }
-    fclose(in);
+    memset(f, 0, sizeof *f);
+    char *text = sl_read_text_file(path, err);
     if (!text)
-        return hs_error_set(err, path, 0, 0, "out of memory, or larger than 256 MiB");
-    text[len] = '\0';
-    int rc = memchr(text, '\0', len) ? hs_error_set(err, path, 0, 0, "not a text file (NUL byte)")
-                                     : sl_assoc_file_parse(f, text, path, err);
+        return -1;
+    int rc = sl_assoc_file_parse(f, text, path, err);
     free(text);
     return rc;
 }

@@ -61,12 +61,6 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
-static uint32_t offer(const sl_state *s, uint32_t n, bool whole)
-{
-    uint32_t f = s->node_free[n];
-    return whole ? (f == s->node_cpus[n] ? f : 0) : f;
-}
-
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -78,7 +72,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     const uint64_t *usable = whole ? s->idle : s->has_free;
     for (uint32_t w = 0; w < s->nwords; w++)
         for (uint64_t bits = p->member[w] & avail[w] & usable[w]; bits; bits &= bits - 1) {
-            a.cpus += offer(s, w * 64 + (uint32_t)__builtin_ctzll(bits), whole);
+            a.cpus += sl_offer(s, w * 64 + (uint32_t)__builtin_ctzll(bits), whole);
             a.nodes++;
         }
     if (agg_fits(job, &a)) {
@@ -178,7 +172,7 @@ static uint64_t capacity(const sl_state *s, uint32_t part, const uint64_t *avail
     return cpus;
 }
 
-static uint32_t popcount_and(const sl_state *s, const uint64_t *a)
+static uint32_t popcount(const sl_state *s, const uint64_t *a)
 {
     uint32_t c = 0;
     for (uint32_t w = 0; w < s->nwords; w++)
@@ -245,7 +239,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= rec->avail[w];
             }
-            if (capacity(s, job->part, s->avail) < job->cpus || popcount_and(s, s->avail) < job->min_nodes) {
+            if (capacity(s, job->part, s->avail) < job->cpus || popcount(s, s->avail) < job->min_nodes) {
                 if (later > 0 && !no_reserve)
                     continue;
                 break;

@@ -1,6 +1,7 @@
 /* slurm.conf reader (conf.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "conf.h"
+#include "text_file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -402,33 +403,11 @@ int hs_slurm_conf_parse(hs_slurm_conf *c, const char *text, const char *source, 
 
 int hs_slurm_conf_load(hs_slurm_conf *c, const char *path, hs_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0, r;
-    char buf[65536];
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (len + r + 1 > cap) {
-            char *more = realloc(text, cap = 2 * (len + r + 1));
-            if (!more) {
-                free(text);
-                fclose(f);
-                return hs_error_set(err, path, 0, 0, "out of memory");
-            }
-            text = more;
-        }
-        memcpy(text + len, buf, r);
-        len += r;
-    }
-    fclose(f);
-    if (memchr(text ? text : "", '\0', len)) {
-        free(text);
-        return hs_error_set(err, path, 0, 0, "contains a NUL byte: not a text file");
-    }
-    if (text)
-        text[len] = '\0';
-    int rc = hs_slurm_conf_parse(c, text ? text : "", path, err);
+    memset(c, 0, sizeof *c);
+    char *text = sl_read_text_file(path, err);
+    if (!text)
+        return -1;
+    int rc = hs_slurm_conf_parse(c, text, path, err);
     free(text);
     return rc;
 }

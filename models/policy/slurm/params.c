@@ -44,10 +44,10 @@ static bool sched_flag(const hs_slurm_conf *c, const char *key) { return hs_slur
 static const char *const modelled_sched[] = {
     "sched_interval", "batch_sched_delay", "default_queue_depth", "partition_job_depth",
     "sched_max_job_start", "defer", "bf_interval", "bf_resolution", "bf_window", "bf_max_job_test",
-    "bf_max_job_start", "bf_max_job_user", "bf_max_job_part", "bf_node_space_size", "bf_continue",
-    "bf_min_age_reserve", "bf_min_prio_reserve", "bf_window_linear", "bf_busy_nodes", "pack_serial_at_end",
+    "bf_max_job_start", "bf_max_job_user", "bf_max_job_part", "bf_node_space_size",
+    "bf_min_age_reserve", "bf_min_prio_reserve", "bf_window_linear",
     /* no effect in a model whose passes take no time */
-    "max_sched_time", "sched_min_interval", "bf_max_time", "bf_yield_interval", "bf_yield_sleep", "max_rpc_cnt",
+    "max_sched_time", "sched_min_interval", "bf_max_time", "bf_yield_interval", "bf_yield_sleep", "max_rpc_cnt", "bf_continue",
     NULL,
 };
 
@@ -154,7 +154,6 @@ static int read_sched(reader *r, hs_slurm_params *p)
     if (sched_int(r, "bf_max_job_part", 0, 10000000, 0, &x) < 0)
         return -1;
     p->bf_max_job_part = (uint32_t)x;
-    p->bf_continue = sched_flag(c, "bf_continue");
     if (sched_int(r, "bf_min_age_reserve", 0, 30 * 86400, 0, &x) < 0)
         return -1;
     p->bf_min_age_reserve = (double)x;
@@ -164,7 +163,6 @@ static int read_sched(reader *r, hs_slurm_params *p)
     if (sched_int(r, "bf_window_linear", 0, 86400, 0, &x) < 0)
         return -1;
     p->bf_window_linear = (double)x;
-    p->bf_busy_nodes = sched_flag(c, "bf_busy_nodes");
     if (r->warn)
         for (uint32_t i = 0; i < c->nsched; i++)
             if (!listed(modelled_sched, c->sched[i].key))
@@ -229,7 +227,9 @@ static int read_select(reader *r, hs_slurm_params *p)
     else if (strcasecmp(type, "select/cons_tres") && strcasecmp(type, "select/cons_res"))
         return hs_error_set(r->err, r->src, 0, 0, "SelectType=%s: this model knows select/cons_tres, select/cons_res and select/linear", type);
     const char *sp = c->select_type_parameters ? c->select_type_parameters : "";
-    p->lln = has_word(sp, "CR_LLN");
+    if (r->warn && (has_word(sp, "CR_LLN") || has_word(sp, "CR_Pack_Nodes")))
+        fprintf(r->warn, "%s: note: SelectTypeParameters %.64s: CR_LLN and CR_Pack_Nodes are not modelled; nodes are chosen by "
+                         "consecutive best fit\n", r->src, sp);
     const char *topo = value_of(c, "TopologyPlugin", "topology/none");
     if (!strcasecmp(topo, "topology/tree"))
         p->topology_tree = true;
@@ -237,7 +237,6 @@ static int read_select(reader *r, hs_slurm_params *p)
         const hs_slurm_kv *kv = hs_slurm_setting(c, "TopologyPlugin");
         return hs_error_set(r->err, r->src, kv->line, 0, "TopologyPlugin=%s: this model knows topology/tree and topology/none", topo);
     }
-    p->pack_serial_at_end = sched_flag(c, "pack_serial_at_end");
     const hs_slurm_kv *kw = hs_slurm_setting(c, "KillWait");
     long k = 30;
     if (kw && int_value(r, "KillWait", kw->value, kw->line, 0, 65533, &k) < 0)

@@ -29,11 +29,9 @@ typedef struct hs_slurm_params {
     uint32_t bf_max_job_start;  /* 0 = no limit */
     uint32_t bf_max_job_user, bf_max_job_part; /* 0 = no limit */
     uint32_t bf_node_space_size; /* = bf_max_job_test */
-    bool bf_continue;
     double bf_min_age_reserve;  /* s */
     uint32_t bf_min_prio_reserve;
     double bf_window_linear;    /* s; 0 = the will-run window doubles */
-    bool bf_busy_nodes;
     /* priority/multifactor (priority/basic when false) */
     bool multifactor;
     uint32_t w_age, w_fairshare, w_jobsize, w_partition, w_qos, w_assoc;
@@ -48,8 +46,6 @@ typedef struct hs_slurm_params {
     bool charge_at_end;         /* AccountingStorageEnforce has limits or safe */
     /* selection */
     bool whole_nodes;           /* select/linear: whole nodes only */
-    bool lln;                   /* CR_LLN */
-    bool pack_serial_at_end;
     bool topology_tree;         /* TopologyPlugin=topology/tree */
     double kill_wait;           /* s (30) */
 } hs_slurm_params;

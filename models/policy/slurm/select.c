@@ -16,13 +16,6 @@
 #include "state.h"
 
 
-/* CPUs node n can give job j now. */
-static uint32_t offer(const sl_state *s, uint32_t n, bool whole)
-{
-    uint32_t f = s->node_free[n];
-    return whole ? (f == s->node_cpus[n] ? f : 0) : f;
-}
-
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
 {
     uint32_t before = s->node_free[n], after = (uint32_t)((int64_t)before + cpus), total = s->node_cpus[n];
@@ -38,28 +31,6 @@ void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
             p->idle_cpus += total;
         }
     }
-}
-
-bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail)
-{
-    const sl_job *job = &s->sj[j];
-    const sl_part *p = &s->parts[job->part];
-    bool whole = p->exclusive;
-    if (!avail)
-        return whole ? p->idle_cpus >= job->cpus && p->idle_nodes >= job->min_nodes
-                     : p->free_cpus >= job->cpus && p->nnodes >= job->min_nodes; /* nodes checked below if tight */
-    const uint64_t *usable = whole ? s->idle : s->has_free;
-    uint64_t cpus = 0;
-    uint32_t nodes = 0;
-    for (uint32_t w = 0; w < s->nwords; w++)
-        for (uint64_t bits = p->member[w] & avail[w] & usable[w]; bits; bits &= bits - 1) {
-            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
-            cpus += offer(s, n, whole);
-            nodes++;
-            if (cpus >= job->cpus && nodes >= job->min_nodes)
-                return true;
-        }
-    return false;
 }
 
 typedef struct run {
@@ -94,7 +65,7 @@ static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *
             for (uint64_t bits = t->sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
                 uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
                 s->sw_nodes[i]++;
-                s->sw_cpus[i] += offer(s, n, whole);
+                s->sw_cpus[i] += sl_offer(s, n, whole);
             }
         for (uint32_t a = t->sw[i].parent; a != UINT32_MAX; a = t->sw[a].parent) {
             s->sw_nodes[a] += s->sw_nodes[i];
@@ -165,7 +136,7 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     uint32_t last = UINT32_MAX;
     for (uint32_t w = 0; w < s->nwords; w++)
         for (uint64_t bits = p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
-            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = offer(s, n, whole);
+            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = sl_offer(s, n, whole);
             total += o;
             total_nodes++;
             if (nruns && last + 1 == n && runs[nruns - 1].weight == s->node_weight[n]) {
@@ -215,7 +186,7 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
         if (rem_nodes <= 1 && rem_cpus > 0) { /* best fit on one node */
             uint32_t pick = UINT32_MAX, pick_o = 0;
             for (uint32_t n = r->first; n < r->first + r->count; n++) {
-                uint32_t o = offer(s, n, whole);
+                uint32_t o = sl_offer(s, n, whole);
                 if (o >= rem_cpus && (pick == UINT32_MAX || o < pick_o))
                     pick = n, pick_o = o;
             }
@@ -226,7 +197,7 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
             }
         }
         for (uint32_t n = r->first; n < r->first + r->count && (rem_cpus > 0 || rem_nodes > 0); n++) {
-            uint32_t o = offer(s, n, whole);
+            uint32_t o = sl_offer(s, n, whole);
             uint32_t use = whole || (int64_t)o <= rem_cpus ? o : (uint32_t)rem_cpus;
             if (use == 0)
                 use = 1; /* a node the job must span still runs one of its tasks */

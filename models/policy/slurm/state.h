@@ -102,8 +102,6 @@ typedef struct sl_state {
 /* Can job j start on the nodes of `avail` given node_free[] now?
  * Fills pick_node/pick_cpus/npick by Slurm's consecutive best fit. */
 bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail);
-/* Aggregate test only (same answer as sl_select, no choice). */
-bool sl_fits(const sl_state *s, uint32_t j, const uint64_t *avail);
 int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
 void sl_release(sl_state *s, uint32_t j);
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
@@ -133,6 +131,14 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err);
 
 /* backfill.c */
 int sl_backfill(sl_state *s, hs_error *err);
+
+/* CPUs node n can give a job now: all free ones, or, for a whole-node
+ * job, all or none. */
+static inline uint32_t sl_offer(const sl_state *s, uint32_t n, bool whole)
+{
+    uint32_t f = s->node_free[n];
+    return whole ? (f == s->node_cpus[n] ? f : 0) : f;
+}
 
 static inline bool sl_bit(const uint64_t *b, uint32_t i) { return b[i >> 6] >> (i & 63) & 1; }
 static inline void sl_bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "hostlist.h"
+#include "text_file.h"
 
 void sl_topology_free(sl_topology *t)
 {
@@ -186,28 +187,11 @@ int sl_topology_parse(sl_topology *t, const char *text, const char *source, cons
 
 int sl_topology_load(sl_topology *t, const char *path, const hs_slurm_conf *conf, hs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    for (size_t got; text && (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap) {
-            char *more = cap < (64u << 20) ? realloc(text, cap *= 2) : NULL;
-            if (!more) {
-                free(text);
-                text = NULL;
-            } else
-                text = more;
-        }
-    }
-    fclose(f);
+    memset(t, 0, sizeof *t);
+    char *text = sl_read_text_file(path, err);
     if (!text)
-        return hs_error_set(err, path, 0, 0, "out of memory, or larger than 64 MiB");
-    text[len] = '\0';
-    int rc = memchr(text, '\0', len) ? hs_error_set(err, path, 0, 0, "not a text file (NUL byte)")
-                                     : sl_topology_parse(t, text, path, conf, err);
+        return -1;
+    int rc = sl_topology_parse(t, text, path, conf, err);
     free(text);
     return rc;
 }
