@@ -64,6 +64,22 @@ hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_
     }
     if (topology_path && sl_topology_load(&s->topo, topology_path, &s->conf, err) < 0)
         goto fail;
+    if (s->topo.n) { /* a job no switch can hold would wait for ever: refused instead */
+        if (!(s->part_switch_cpus = calloc(s->conf.nparts, sizeof *s->part_switch_cpus))) {
+            hs_error_set(err, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        for (uint32_t i = 0; i < s->conf.nparts; i++)
+            for (uint32_t w = 0; w < s->topo.n; w++) {
+                uint64_t cpus = 0;
+                for (uint32_t k = 0; k < s->conf.parts[i].nnodes; k++) {
+                    uint32_t n = s->conf.parts[i].nodes[k];
+                    cpus += (s->topo.sw[w].nodes[n >> 6] >> (n & 63) & 1) ? s->conf.nodes[n].cpus : 0;
+                }
+                if (cpus > s->part_switch_cpus[i])
+                    s->part_switch_cpus[i] = cpus;
+            }
+    }
     if (warn && s->conf.nignored) {
         fprintf(warn, "%s: keys with no effect on scheduling, ignored:", conf_path);
         for (uint32_t i = 0; i < s->conf.nignored; i++)
@@ -84,6 +100,7 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
     sl_assoc_file_free(&s->assoc);
     hs_slurm_conf_free(&s->conf);
     free(s->part_cpus);
+    free(s->part_switch_cpus);
     free(s->source);
     free(s);
 }
@@ -146,6 +163,11 @@ int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_
     if (job->procs > cpus) {
         snprintf(why, why_len, "needs %llu CPUs, Slurm partition '%.64s' has %llu", (unsigned long long)job->procs,
                  part->name, (unsigned long long)cpus);
+        return 0;
+    }
+    if (s->part_switch_cpus && job->procs > s->part_switch_cpus[p]) {
+        snprintf(why, why_len, "needs %llu CPUs, no switch of topology.conf holds more than %llu of partition '%.64s'",
+                 (unsigned long long)job->procs, (unsigned long long)s->part_switch_cpus[p], part->name);
         return 0;
     }
     if (!part->up) {

@@ -14,6 +14,7 @@ struct hs_slurm_setup {
     hs_slurm_params params;
     uint32_t default_part;
     uint64_t *part_cpus; /* per partition */
+    uint64_t *part_switch_cpus; /* per partition: most CPUs of it under one switch (with a topology) */
     FILE *log;           /* decisions, when not NULL */
     sl_topology topo;    /* topology/tree switches; topo.n == 0 without */
     sl_assoc_file assoc; /* a site's associations; assoc.tree.n == 0 without */
