@@ -93,14 +93,15 @@ typedef struct sl_state {
     uint8_t *touched;
     sl_space_map space;          /* backfill */
     hs_intervals iv;
-    /* counters for the summary */
-    bool in_backfill;
+    bool in_backfill;            /* for --slurm-log: who starts a job */
+    /* counters HPCSIM_SLURM_STATS prints at the end */
     uint64_t main_starts, bf_starts, bf_cycles, main_passes, bf_tested, walk_steps, selects;
 } sl_state;
 
 /* select.c */
-/* Can job j start on the nodes of `avail` given node_free[] now?
- * Fills pick_node/pick_cpus/npick by Slurm's consecutive best fit. */
+/* Can job j start on the nodes of `avail` (NULL: all of its partition's)
+ * given node_free[] now? Fills pick_node/pick_cpus/npick by Slurm's
+ * consecutive best fit (under a switch, with a topology). */
 bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail);
 int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
 void sl_release(sl_state *s, uint32_t j);
