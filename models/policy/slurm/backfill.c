@@ -202,9 +202,9 @@ int sl_backfill(sl_state *s, hs_error *err)
     uint32_t tested = 0, started = 0;
     if (s->p.bf_max_job_user)
         memset(s->user_cnt, 0, s->nusers * sizeof *s->user_cnt);
-    uint32_t *part_cnt = s->p.bf_max_job_part ? calloc(s->nparts, sizeof *part_cnt) : NULL;
-    if (s->p.bf_max_job_part && !part_cnt)
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    uint32_t *part_cnt = s->p.bf_max_job_part ? s->part_cnt : NULL;
+    if (part_cnt)
+        memset(part_cnt, 0, s->nparts * sizeof *part_cnt);
     int rc = 0;
     s->in_backfill = true;
     for (uint32_t i = 0; i < s->npending; i++) {
@@ -295,7 +295,6 @@ out:
     s->in_backfill = false;
     if (s->setup->log)
         fprintf(s->setup->log, "%.0f backfill: tested %u jobs\n", now, tested);
-    free(part_cnt);
     if (started)
         sl_remove_started(s);
     return rc;

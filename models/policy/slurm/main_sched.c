@@ -37,6 +37,27 @@ void sl_sort_pending(sl_state *s)
     s->pending_sorted = true;
 }
 
+void sl_queue_add(sl_state *s, uint32_t j)
+{
+    if (!s->pending_sorted) {
+        s->pending[s->npending++] = j;
+        return;
+    }
+    /* Keep the order: after every job that sorts before j. */
+    sort_state = s;
+    uint32_t lo = 0, hi = s->npending;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (cmp_queue(&s->pending[mid], &j) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(s->pending + lo + 1, s->pending + lo, (s->npending - lo) * sizeof *s->pending);
+    s->pending[lo] = j;
+    s->npending++;
+}
+
 void sl_remove_started(sl_state *s)
 {
     uint32_t k = 0;
@@ -65,12 +86,11 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err)
         return 0;
     sl_sort_pending(s);
     double now = hs_engine_now(s->eng);
-    bool *failed = calloc(s->nparts, sizeof *failed);
-    uint32_t *depth = s->p.partition_job_depth ? calloc(s->nparts, sizeof *depth) : NULL;
-    if (!failed || (s->p.partition_job_depth && !depth)) {
-        free(failed);
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
-    }
+    bool *failed = s->part_failed;
+    uint32_t *depth = s->p.partition_job_depth ? s->part_depth : NULL;
+    memset(failed, 0, s->nparts * sizeof *failed);
+    if (depth)
+        memset(depth, 0, s->nparts * sizeof *depth);
     memset(s->blocked, 0, s->nwords * sizeof *s->blocked);
     bool any_blocked = false;
     uint32_t nfailed = 0, started = 0, examined = 0;
@@ -87,16 +107,7 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err)
             continue;
         if (failed[job->part] || job->eligible > now)
             continue;
-        bool ok;
-        if (!any_blocked)
-            ok = sl_select(s, j, NULL);
-        else {
-            /* avail = not blocked */
-            for (uint32_t w = 0; w < s->nwords; w++)
-                s->avail[w] = ~s->blocked[w];
-            ok = sl_select(s, j, s->avail);
-        }
-        if (ok) {
+        if (sl_select(s, j, any_blocked ? s->avail : NULL)) {
             if ((rc = sl_start(s, j, err)) < 0)
                 break;
             started++;
@@ -108,8 +119,10 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err)
         failed[job->part] = true;
         nfailed++;
         const sl_part *p = &s->parts[job->part];
-        for (uint32_t w = 0; w < s->nwords; w++)
+        for (uint32_t w = 0; w < s->nwords; w++) {
             s->blocked[w] |= p->member[w];
+            s->avail[w] = ~s->blocked[w]; /* what later jobs of this pass may use */
+        }
         any_blocked = true;
         /* Partitions whose nodes are now all blocked are failed too. */
         for (uint32_t q = 0; q < s->nparts; q++) {
@@ -122,8 +135,6 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err)
                 failed[q] = true, nfailed++;
         }
     }
-    free(failed);
-    free(depth);
     if (started)
         sl_remove_started(s);
     return rc;

@@ -66,6 +66,9 @@ static void slurm_destroy(void *state)
     free(s->has_free);
     free(s->topo_avail);
     free(s->walk_in);
+    free(s->part_failed);
+    free(s->part_depth);
+    free(s->part_cnt);
     free(s->sw_nodes);
     free(s->sw_cpus);
     free(s->idle);
@@ -217,6 +220,9 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
         !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) ||
+        !(s->part_failed = calloc(setup->conf.nparts, sizeof *s->part_failed)) ||
+        !(s->part_depth = calloc(setup->conf.nparts, sizeof *s->part_depth)) ||
+        !(s->part_cnt = calloc(setup->conf.nparts, sizeof *s->part_cnt)) ||
         !(s->sw_nodes = calloc(setup->topo.n + 1, sizeof *s->sw_nodes)) || !(s->sw_cpus = calloc(setup->topo.n + 1, sizeof *s->sw_cpus)) || !(s->pending = malloc((njobs ? njobs : 1) * sizeof *s->pending)) ||
         !(s->running = malloc((njobs ? njobs : 1) * sizeof *s->running)) || !(s->order = malloc((njobs ? njobs : 1) * sizeof *s->order)))
         goto nomem;
@@ -259,8 +265,7 @@ static void slurm_submitted(void *state, hs_job *hj)
     sl_state *s = state;
     uint32_t j = hs_engine_job_index(s->eng, hj);
     sl_priority_job(s, j);
-    s->pending[s->npending++] = j;
-    s->pending_sorted = false;
+    sl_queue_add(s, j);
     s->changed = true;
     request_main(s);
 }

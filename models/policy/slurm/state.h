@@ -83,6 +83,8 @@ typedef struct sl_state {
     bool dynamic_priority;
     /* scratch */
     uint64_t *avail, *blocked, *topo_avail, *walk_in;
+    bool *part_failed;           /* main pass: partitions blocked in this pass */
+    uint32_t *part_depth, *part_cnt; /* per partition: jobs seen in this pass / cycle */
     uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
     uint64_t *sw_cpus;
     uint32_t *pick_node, *pick_cpus, npick;
@@ -127,6 +129,8 @@ void sl_charge_end(sl_state *s, uint32_t j);
 
 /* queue (main_sched.c) */
 void sl_sort_pending(sl_state *s);
+/* Queues a submitted job, in order when the queue is sorted. */
+void sl_queue_add(sl_state *s, uint32_t j);
 void sl_remove_started(sl_state *s);
 int sl_main_pass(sl_state *s, bool full, hs_error *err);
 
