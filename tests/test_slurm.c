@@ -52,6 +52,16 @@ static void replay(const char *name, const char *conf_path, const char *swf, tl_
     tl_replay(name, swf, &cfg, r);
 }
 
+/* Asserts that err, written as "file:line: text" with the file's base
+ * name (as the CLI prints it), contains want. */
+static void says(const hs_error *err, const char *want)
+{
+    const char *base = strrchr(err->source, '/');
+    char full[1024];
+    snprintf(full, sizeof full, "%s:%ld: %s", base ? base + 1 : err->source, err->line, err->text);
+    ck_assert_msg(strstr(full, want) != NULL, "'%s' does not say '%s'", full, want);
+}
+
 /* ---- fair-share ---- */
 
 START_TEST(classic_fairshare_test24_1)
@@ -194,9 +204,7 @@ START_TEST(association_file)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_int_eq(sl_assoc_file_parse(&f, bad[i][0], "assoc.txt", &err), -1);
-        char full[1024];
-        snprintf(full, sizeof full, "%s:%ld: %s", err.source, err.line, err.text);
-        ck_assert_msg(strstr(full, bad[i][1]) != NULL, "'%s' does not say '%s'", full, bad[i][1]);
+        says(&err, bad[i][1]);
     }
 
     /* In a replay: user 1 has used more than user 2, so by equal shares
@@ -520,6 +528,31 @@ START_TEST(main_scheduler_blocks_partitions)
 }
 END_TEST
 
+START_TEST(main_pass_limits)
+{
+    /* Four one-node jobs on four idle nodes, no backfill. A pass after a
+     * submission looks at default_queue_depth jobs; only the full pass
+     * every sched_interval looks further. sched_max_job_start caps starts
+     * per pass, whatever the depth. */
+    const char *dir = tl_tmpdir("slurm_depth_conf");
+    char swf[1024] = "";
+    for (int i = 1; i <= 4; i++)
+        job(swf, sizeof swf, i, 0, 500, 1, 600, 1, -1);
+    tl_result r;
+    replay("slurm_depth_default", conf(dir, 4, 1, "bf_interval=-1,sched_interval=60", ""), swf, &r);
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq(r.start[i], 1);
+    replay("slurm_depth_2", conf(dir, 4, 1, "bf_interval=-1,sched_interval=60,default_queue_depth=2", ""), swf, &r);
+    ck_assert_double_eq(r.start[0], 1);
+    ck_assert_double_eq(r.start[1], 1);
+    ck_assert_double_eq(r.start[2], 60); /* the next full pass */
+    ck_assert_double_eq(r.start[3], 60);
+    replay("slurm_maxstart_1", conf(dir, 4, 1, "bf_interval=-1,sched_interval=1,sched_max_job_start=1", ""), swf, &r);
+    for (int i = 0; i < 4; i++)
+        ck_assert_double_eq(r.start[i], 1 + i); /* one per pass, a full pass each second */
+}
+END_TEST
+
 START_TEST(cons_tres_best_fit)
 {
     /* SLURM-ORACLE.md 5.4 on 16 nodes × 32 cores, all idle: -n40 gets
@@ -591,10 +624,7 @@ START_TEST(topology_errors)
         tl_write(dir, "topology.conf", bad[i][0]);
         hs_error err = {0};
         ck_assert_ptr_null(hs_slurm_setup_load(c, NULL, NULL, &err));
-        const char *base = strrchr(err.source, '/');
-        char full[1024];
-        snprintf(full, sizeof full, "%s:%ld: %s", base ? base + 1 : err.source, err.line, err.text);
-        ck_assert_msg(strstr(full, bad[i][1]) != NULL, "'%s' does not say '%s'", full, bad[i][1]);
+        says(&err, bad[i][1]);
     }
     remove(tl_write(dir, "topology.conf", ""));
     hs_error err = {0};
@@ -727,10 +757,7 @@ static void refused(const char *text, const char *want)
     hs_error err = {0};
     hs_slurm_setup *s = hs_slurm_setup_load(path, NULL, NULL, &err);
     ck_assert_ptr_null(s);
-    const char *base = strrchr(err.source, '/');
-    char full[1024];
-    snprintf(full, sizeof full, "%s:%ld: %s", base ? base + 1 : err.source, err.line, err.text);
-    ck_assert_msg(strstr(full, want) != NULL, "'%s' does not say '%s'", full, want);
+    says(&err, want);
 }
 
 START_TEST(params_defaults_and_errors)
@@ -814,6 +841,7 @@ static Suite *make(void)
     tcase_add_test(t, bf_resolution_rounds);
     tcase_add_test(t, bf_max_job_user_and_part);
     tcase_add_test(t, main_scheduler_blocks_partitions);
+    tcase_add_test(t, main_pass_limits);
     tcase_add_test(t, cons_tres_best_fit);
     tcase_add_test(t, topology_tree);
     tcase_add_test(t, topology_errors);
