@@ -21,31 +21,42 @@
 
 #include "state.h"
 
-static const sl_state *end_state;
+/* ---- running jobs by expected end (start + limit), then job index ----
+ * Kept sorted as jobs start and end, so a cycle need not sort them. */
 
-static int cmp_end(const void *x, const void *y)
+static bool ends_before(const sl_state *s, uint32_t a, uint32_t b)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    double ea = end_state->sj[a].expected_end, eb = end_state->sj[b].expected_end;
-    if (ea != eb)
-        return ea < eb ? -1 : 1;
-    return (a > b) - (a < b);
+    double ea = s->sj[a].expected_end, eb = s->sj[b].expected_end;
+    return ea != eb ? ea < eb : a < b;
 }
 
-/* A job the cycle started joins the running jobs the will-run walks. */
-static void add_to_order(sl_state *s, uint32_t j)
+/* Position of the first running job that does not end before j. */
+static uint32_t order_find(const sl_state *s, uint32_t j)
 {
     uint32_t lo = 0, hi = s->norder;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (cmp_end(&s->order[mid], &j) < 0)
+        if (ends_before(s, s->order[mid], j))
             lo = mid + 1;
         else
             hi = mid;
     }
-    memmove(s->order + lo + 1, s->order + lo, (s->norder - lo) * sizeof *s->order);
-    s->order[lo] = j;
+    return lo;
+}
+
+void sl_order_add(sl_state *s, uint32_t j)
+{
+    uint32_t at = order_find(s, j);
+    memmove(s->order + at + 1, s->order + at, (s->norder - at) * sizeof *s->order);
+    s->order[at] = j;
     s->norder++;
+}
+
+void sl_order_remove(sl_state *s, uint32_t j)
+{
+    uint32_t at = order_find(s, j);
+    memmove(s->order + at, s->order + at + 1, (s->norder - at - 1) * sizeof *s->order);
+    s->norder--;
 }
 
 /* Slurm rounds on the wall clock (epoch seconds): trace time t is
@@ -172,6 +183,55 @@ static uint64_t capacity(const sl_state *s, uint32_t part, const uint64_t *avail
     return cpus;
 }
 
+/* ---- the cycle's tail ----
+ * A cycle changes nothing but the jobs it starts: its reservations are
+ * dropped at its end. So once no job left in the queue can start now, the
+ * rest of the cycle is skipped, with no effect on the schedule (only the
+ * tested count differs, so the shortcut is off with --slurm-log).
+ * A job can start now only if its partition's nodes free of reservations
+ * over [now, now + limit] (res_first: the earliest reservation on each
+ * node that ends after now) offer its CPUs and nodes. Reservations and
+ * starts only take resources away during a cycle, so a job that fails
+ * this once fails it for the rest of the cycle, and a probe that walks
+ * down the queue visits each job at most once per cycle. */
+
+static bool may_start_now(const sl_state *s, uint32_t j, double now)
+{
+    const sl_job *job = &s->sj[j];
+    if (job->eligible > now || s->jobs[j].state != HS_JOB_QUEUED)
+        return false;
+    const sl_part *p = &s->parts[job->part];
+    bool whole = p->exclusive;
+    const uint64_t *usable = whole ? s->idle : s->has_free;
+    double until = now + job->limit;
+    agg a = {0, 0};
+    for (uint32_t w = 0; w < s->nwords; w++)
+        for (uint64_t bits = p->member[w] & usable[w]; bits; bits &= bits - 1) {
+            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
+            if (s->res_first[n] > until) {
+                a.cpus += sl_offer(s, n, whole);
+                a.nodes++;
+                if (agg_fits(job, &a))
+                    return true;
+            }
+        }
+    return false;
+}
+
+/* Notes a reservation [begin, end) on the picked nodes in res_first. */
+static void note_reservation(sl_state *s, double begin, double end, double now)
+{
+    if (end <= now || begin >= s->space.r[s->space.n - 1].end) /* outside the map's records */
+        return;
+    for (uint32_t k = 0; k < s->npick; k++) {
+        uint32_t n = s->pick_node[k];
+        if (s->res_first[n] == INFINITY)
+            s->res_touched[s->nres_touched++] = n;
+        if (begin < s->res_first[n])
+            s->res_first[n] = begin;
+    }
+}
+
 static uint32_t popcount(const sl_state *s, const uint64_t *a)
 {
     uint32_t c = 0;
@@ -189,10 +249,6 @@ int sl_backfill(sl_state *s, hs_error *err)
     if (s->npending == 0)
         return 0;
     sl_sort_pending(s);
-    memcpy(s->order, s->running, s->nrunning * sizeof *s->order);
-    s->norder = s->nrunning;
-    end_state = s;
-    qsort(s->order, s->norder, sizeof *s->order, cmp_end);
     /* The map starts as one record of every node over the window. */
     memset(s->avail, 0xff, s->nwords * sizeof *s->avail);
     if (s->nnodes & 63)
@@ -207,11 +263,29 @@ int sl_backfill(sl_state *s, hs_error *err)
         memset(part_cnt, 0, s->nparts * sizeof *part_cnt);
     int rc = 0;
     s->in_backfill = true;
+    /* probe: the first job at or after i that may start now, as of the
+     * state version probe_version (changes: reservations and starts) */
+    bool shortcut = !s->setup->log;
+    uint32_t probe = 0;
+    uint64_t version = 0, probe_version = UINT64_MAX;
     for (uint32_t i = 0; i < s->npending; i++) {
         if (tested >= s->p.bf_max_job_test)
             break;
         if (s->p.bf_max_job_start && started >= s->p.bf_max_job_start)
             break;
+        if (shortcut) {
+            if (probe < i) {
+                probe = i;
+                probe_version = UINT64_MAX;
+            }
+            if (probe_version != version) {
+                while (probe < s->npending && !may_start_now(s, s->pending[probe], now))
+                    probe++;
+                probe_version = version;
+            }
+            if (probe >= s->npending)
+                break;
+        }
         uint32_t j = s->pending[i];
         sl_job *job = &s->sj[j];
         if (job->eligible > now)
@@ -264,7 +338,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             if (start <= now) {
                 if ((rc = sl_start(s, j, err)) < 0)
                     goto out;
-                add_to_order(s, j);
+                version++;
                 started++;
                 s->bf_starts++;
                 break;
@@ -288,11 +362,16 @@ int sl_backfill(sl_state *s, hs_error *err)
                 rc = hs_error_set(err, NULL, 0, 0, "out of memory");
                 goto out;
             }
+            note_reservation(s, rb, re, now);
+            version++;
             break;
         }
     }
 out:
     s->in_backfill = false;
+    for (uint32_t k = 0; k < s->nres_touched; k++)
+        s->res_first[s->res_touched[k]] = INFINITY;
+    s->nres_touched = 0;
     if (s->setup->log)
         fprintf(s->setup->log, "%.0f backfill: tested %u jobs\n", now, tested);
     if (started)

@@ -60,12 +60,15 @@ static void slurm_destroy(void *state)
     free(s->blocked);
     free(s->pick_node);
     free(s->pick_cpus);
+    free(s->pick_pairs);
     free(s->saved);
     free(s->saved_free);
     free(s->touched);
     free(s->has_free);
     free(s->topo_avail);
     free(s->walk_in);
+    free(s->res_first);
+    free(s->res_touched);
     free(s->part_failed);
     free(s->part_depth);
     free(s->part_cnt);
@@ -216,10 +219,12 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->node_weight = malloc(n * sizeof *s->node_weight)) || !(s->node_core_base = malloc((n + 1) * sizeof *s->node_core_base)) ||
         !(s->avail = calloc(s->nwords, sizeof *s->avail)) || !(s->blocked = calloc(s->nwords, sizeof *s->blocked)) ||
         !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
+        !(s->pick_pairs = malloc(n * sizeof *s->pick_pairs)) ||
         !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
         !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
-        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) ||
+        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
+        !(s->res_touched = malloc(n * sizeof *s->res_touched)) ||
         !(s->part_failed = calloc(setup->conf.nparts, sizeof *s->part_failed)) ||
         !(s->part_depth = calloc(setup->conf.nparts, sizeof *s->part_depth)) ||
         !(s->part_cnt = calloc(setup->conf.nparts, sizeof *s->part_cnt)) ||
@@ -230,6 +235,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         s->node_cpus[i] = setup->conf.nodes[i].cpus;
         sl_set_free(s, i, s->node_cpus[i]);
         s->node_weight[i] = setup->conf.nodes[i].weight;
+        s->res_first[i] = INFINITY;
         s->total_cpus += s->node_cpus[i];
     }
     memcpy(s->node_core_base, c->core_base, (n + 1) * sizeof *s->node_core_base);

@@ -210,6 +210,30 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     return true;
 }
 
+static int cmp_pick(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Picks in node order (runs are taken best fit first, not in order). */
+static void sort_picks(sl_state *s)
+{
+    bool sorted = true;
+    for (uint32_t k = 1; k < s->npick && sorted; k++)
+        sorted = s->pick_node[k - 1] < s->pick_node[k];
+    if (sorted)
+        return;
+    uint64_t *pairs = s->pick_pairs;
+    for (uint32_t k = 0; k < s->npick; k++)
+        pairs[k] = (uint64_t)s->pick_node[k] << 32 | s->pick_cpus[k];
+    qsort(pairs, s->npick, sizeof *pairs, cmp_pick);
+    for (uint32_t k = 0; k < s->npick; k++) {
+        s->pick_node[k] = (uint32_t)(pairs[k] >> 32);
+        s->pick_cpus[k] = (uint32_t)pairs[k];
+    }
+}
+
 int sl_start(sl_state *s, uint32_t j, hs_error *err)
 {
     sl_job *job = &s->sj[j];
@@ -220,12 +244,7 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     /* The engine's units are cores, in node order; each node gives its
      * lowest free ones. */
-    for (uint32_t k = 1; k < s->npick; k++) /* insertion sort: picks are few and nearly sorted */
-        for (uint32_t m = k; m > 0 && s->pick_node[m - 1] > s->pick_node[m]; m--) {
-            uint32_t tn = s->pick_node[m], tc = s->pick_cpus[m];
-            s->pick_node[m] = s->pick_node[m - 1], s->pick_cpus[m] = s->pick_cpus[m - 1];
-            s->pick_node[m - 1] = tn, s->pick_cpus[m - 1] = tc;
-        }
+    sort_picks(s);
     uint32_t total = 0;
     for (uint32_t k = 0; k < s->npick; k++) {
         uint32_t n = s->pick_node[k], want = s->pick_cpus[k];
@@ -267,6 +286,7 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
     }
     job->run_slot = s->nrunning;
     s->running[s->nrunning++] = j;
+    sl_order_add(s, j);
     s->changed = true;
     return 0;
 }
@@ -274,6 +294,7 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
 void sl_release(sl_state *s, uint32_t j)
 {
     sl_job *job = &s->sj[j];
+    sl_order_remove(s, j);
     for (uint32_t k = 0; k < job->nalloc; k++)
         sl_node_add(s, job->alloc_node[k], (int64_t)job->alloc_cpus[k]);
     free(job->alloc_node);

@@ -88,12 +88,15 @@ typedef struct sl_state {
     uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
     uint64_t *sw_cpus;
     uint32_t *pick_node, *pick_cpus, npick;
-    uint32_t *order;             /* backfill: running jobs by expected end */
+    uint64_t *pick_pairs;        /* sl_start: picks as (node << 32 | cpus), to sort */
+    uint32_t *order;             /* running jobs by expected end (backfill.c) */
     uint32_t norder;
     uint32_t *saved;             /* will-run: nodes whose free count changed */
     uint32_t *saved_free;
     uint8_t *touched;
     sl_space_map space;          /* backfill */
+    double *res_first;           /* backfill: per node, the earliest reservation begin (INFINITY: none) */
+    uint32_t *res_touched, nres_touched; /* nodes whose res_first is set */
     hs_intervals iv;
     bool in_backfill;            /* for --slurm-log: who starts a job */
     /* counters HPCSIM_SLURM_STATS prints at the end */
@@ -136,6 +139,8 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err);
 
 /* backfill.c */
 int sl_backfill(sl_state *s, hs_error *err);
+void sl_order_add(sl_state *s, uint32_t j);    /* a job started */
+void sl_order_remove(sl_state *s, uint32_t j); /* a job ended */
 
 /* CPUs node n can give a job now: all free ones, or, for a whole-node
  * job, all or none. */
