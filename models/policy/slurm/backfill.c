@@ -72,6 +72,31 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
+/* Sets the has_free/idle bits of the first n saved nodes, a word at a
+ * time (one read-modify-write per word, not per node). */
+static void set_bits(sl_state *s, uint32_t n)
+{
+    uint32_t w = UINT32_MAX;
+    uint64_t free_bits = 0, idle_bits = 0;
+    for (uint32_t k = 0; k <= n; k++) {
+        uint32_t node = k < n ? s->saved[k] : UINT32_MAX;
+        if (node >> 6 != w) {
+            if (w != UINT32_MAX) {
+                s->has_free[w] |= free_bits;
+                s->idle[w] |= idle_bits;
+            }
+            w = node >> 6;
+            free_bits = idle_bits = 0;
+        }
+        if (k == n)
+            break;
+        uint64_t bit = 1ull << (node & 63);
+        uint32_t f = s->node_free[node];
+        free_bits |= f ? bit : 0;
+        idle_bits |= f == s->node_cpus[node] ? bit : 0;
+    }
+}
+
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -90,9 +115,12 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         *when = now;
         return sl_select(s, j, avail);
     }
-    /* Walk the running jobs by end time, giving their CPUs back to a copy
-     * of node_free (saved/touched undo it); the has_free/idle bitmaps are
-     * brought up to date only before a selection. */
+    /* Walk the running jobs by end time, giving their CPUs back to their
+     * nodes for the moment (saved/touched undo it, and copies of the
+     * has_free/idle bitmaps, which are brought up to date only before a
+     * selection: CPUs only come back, so their bits are only set). */
+    memcpy(s->walk_has_free, s->has_free, s->nwords * sizeof *s->has_free);
+    memcpy(s->walk_idle, s->idle, s->nwords * sizeof *s->idle);
     uint64_t *in = s->walk_in;
     for (uint32_t w = 0; w < s->nwords; w++)
         in[w] = avail[w] & p->member[w];
@@ -104,8 +132,8 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         for (; i < s->norder; i++) {
             const sl_job *r = &s->sj[s->order[i]];
             bool relevant = false;
-            for (uint32_t k = 0; k < r->nalloc && !relevant; k++)
-                relevant = sl_bit(in, r->alloc_node[k]);
+            for (uint32_t k = 0; k < r->nalloc_words && !relevant; k++)
+                relevant = in[r->alloc_words[2 * k]] & r->alloc_words[2 * k + 1];
             if (!relevant)
                 continue;
             if (barrier < 0) /* the first end rounded up to 30 s on the wall clock, plus 30 s */
@@ -136,8 +164,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         if (!removed)
             break;
         if (agg_fits(job, &a)) {
-            for (uint32_t k = 0; k < nsaved; k++)
-                sl_set_free(s, s->saved[k], s->node_free[s->saved[k]]);
+            set_bits(s, nsaved);
             ok = sl_select(s, j, avail);
         }
         if (ok || i >= s->norder)
@@ -150,9 +177,11 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         while (s->sj[s->order[i]].expected_end > barrier);
     }
     for (uint32_t k = 0; k < nsaved; k++) {
-        sl_set_free(s, s->saved[k], s->saved_free[k]);
+        s->node_free[s->saved[k]] = s->saved_free[k];
         s->touched[s->saved[k]] = 0;
     }
+    memcpy(s->has_free, s->walk_has_free, s->nwords * sizeof *s->has_free);
+    memcpy(s->idle, s->walk_idle, s->nwords * sizeof *s->idle);
     if (!ok)
         return false;
     if (last_end <= now) { /* the job holding the nodes runs past its limit */
@@ -174,8 +203,8 @@ static uint64_t capacity(const sl_state *s, uint32_t part, const uint64_t *avail
     uint64_t cpus = 0;
     for (uint32_t w = 0; w < s->nwords; w++) {
         uint64_t bits = p->member[w] & avail[w];
-        if (p->uniform_cpus)
-            cpus += (uint64_t)__builtin_popcountll(bits) * p->uniform_cpus;
+        if (p->word_cpus[w] != UINT32_MAX)
+            cpus += (uint64_t)__builtin_popcountll(bits) * p->word_cpus[w];
         else
             for (; bits; bits &= bits - 1)
                 cpus += s->node_cpus[w * 64 + (uint32_t)__builtin_ctzll(bits)];

@@ -37,10 +37,12 @@ static void slurm_destroy(void *state)
     for (uint32_t i = 0; s->sj && i < hs_engine_trace(s->eng)->njobs; i++) {
         free(s->sj[i].alloc_node);
         free(s->sj[i].alloc_cpus);
+        free(s->sj[i].alloc_words);
     }
     for (uint32_t p = 0; s->parts && p < s->nparts; p++) {
         free(s->parts[p].nodes);
         free(s->parts[p].member);
+        free(s->parts[p].word_cpus);
     }
     for (uint32_t n = 0; s->node_parts && n < s->nnodes; n++)
         free(s->node_parts[n]);
@@ -67,6 +69,8 @@ static void slurm_destroy(void *state)
     free(s->has_free);
     free(s->topo_avail);
     free(s->walk_in);
+    free(s->walk_has_free);
+    free(s->walk_idle);
     free(s->res_first);
     free(s->res_touched);
     free(s->part_failed);
@@ -116,10 +120,12 @@ static int make_parts(sl_state *s)
             s->node_parts[n] = more;
             more[s->node_nparts[n]++] = i;
         }
-        p->uniform_cpus = p->nnodes ? s->node_cpus[p->nodes[0]] : 0;
-        for (uint32_t k = 0; k < p->nnodes; k++)
-            if (s->node_cpus[p->nodes[k]] != p->uniform_cpus)
-                p->uniform_cpus = 0;
+        if (!(p->word_cpus = calloc(s->nwords, sizeof *p->word_cpus)))
+            return -1;
+        for (uint32_t k = 0; k < p->nnodes; k++) { /* UINT32_MAX: mixed */
+            uint32_t n = p->nodes[k], *wc = &p->word_cpus[n >> 6];
+            *wc = *wc == 0 || *wc == s->node_cpus[n] ? s->node_cpus[n] : UINT32_MAX;
+        }
         p->free_cpus = p->idle_cpus = p->cpus;
         p->idle_nodes = p->nnodes;
         p->tier = cp->priority_tier;
@@ -223,7 +229,8 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
         !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
-        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
+        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) || !(s->walk_has_free = calloc(s->nwords, sizeof *s->walk_has_free)) ||
+        !(s->walk_idle = calloc(s->nwords, sizeof *s->walk_idle)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
         !(s->res_touched = malloc(n * sizeof *s->res_touched)) ||
         !(s->part_failed = calloc(setup->conf.nparts, sizeof *s->part_failed)) ||
         !(s->part_depth = calloc(setup->conf.nparts, sizeof *s->part_depth)) ||

@@ -265,6 +265,21 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
         total += s->pick_cpus[k];
     }
     job->nalloc = s->npick;
+    /* The nodes as (word, bits) pairs, for the will-run's relevance test. */
+    uint32_t nw = 0;
+    for (uint32_t k = 0; k < s->npick; k++)
+        nw += k == 0 || s->pick_node[k] >> 6 != s->pick_node[k - 1] >> 6;
+    if (!(job->alloc_words = malloc(2 * (nw ? nw : 1) * sizeof *job->alloc_words)))
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    job->nalloc_words = 0;
+    for (uint32_t k = 0; k < s->npick; k++) {
+        uint32_t n = s->pick_node[k];
+        if (k == 0 || n >> 6 != s->pick_node[k - 1] >> 6) {
+            job->alloc_words[2 * job->nalloc_words] = n >> 6;
+            job->alloc_words[2 * job->nalloc_words++ + 1] = 0;
+        }
+        job->alloc_words[2 * job->nalloc_words - 1] |= 1ull << (n & 63);
+    }
     hs_job *hj = &s->jobs[j];
     /* Whole-node jobs hold more cores than they asked for. */
     uint32_t saved_demand = hj->demand;
@@ -299,7 +314,9 @@ void sl_release(sl_state *s, uint32_t j)
         sl_node_add(s, job->alloc_node[k], (int64_t)job->alloc_cpus[k]);
     free(job->alloc_node);
     free(job->alloc_cpus);
+    free(job->alloc_words);
     job->alloc_node = job->alloc_cpus = NULL;
+    job->alloc_words = NULL;
     job->nalloc = 0;
     uint32_t last = s->running[--s->nrunning];
     s->running[job->run_slot] = last;

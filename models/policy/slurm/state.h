@@ -20,7 +20,7 @@ typedef struct sl_part {
     uint64_t *member;     /* bitmap over nodes */
     uint64_t cpus;
     uint32_t max_node_cpus;
-    uint32_t uniform_cpus; /* every node's CPUs, or 0 when they differ */
+    uint32_t *word_cpus;  /* per bitmap word: its member nodes' CPUs when equal, UINT32_MAX when not */
     uint32_t tier, job_factor;
     double max_time;      /* s; < 0 = INFINITE */
     bool exclusive;       /* OverSubscribe=EXCLUSIVE, or select/linear */
@@ -43,6 +43,8 @@ typedef struct sl_job {
     uint32_t user;        /* dense user number (for bf_max_job_user) */
     uint32_t nalloc;      /* nodes while running */
     uint32_t *alloc_node, *alloc_cpus;
+    uint64_t *alloc_words;  /* the nodes as (bitmap word, bits) pairs */
+    uint32_t nalloc_words;
     uint32_t run_slot;
 } sl_job;
 
@@ -83,6 +85,7 @@ typedef struct sl_state {
     bool dynamic_priority;
     /* scratch */
     uint64_t *avail, *blocked, *topo_avail, *walk_in;
+    uint64_t *walk_has_free, *walk_idle; /* will-run: the bitmaps as they were before the walk */
     bool *part_failed;           /* main pass: partitions blocked in this pass */
     uint32_t *part_depth, *part_cnt; /* per partition: jobs seen in this pass / cycle */
     uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
