@@ -193,6 +193,31 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     return true;
 }
 
+/* The last will-run test's question and answer. TRY_LATER often asks the
+ * same question again (its window moves but the nodes free of reservations
+ * stay the same), and so do consecutive jobs of one shape; the answer
+ * depends only on the job's partition, CPUs and node count, the nodes
+ * asked about, and the running jobs, which change only when a job starts
+ * (which forgets the answer). The nodes it picked are still in pick_*. */
+static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
+{
+    const sl_job *job = &s->sj[j];
+    sl_will_run_memo *m = &s->memo;
+    if (m->valid && m->part == job->part && m->cpus == job->cpus && m->min_nodes == job->min_nodes &&
+        !memcmp(m->avail, avail, s->nwords * sizeof *avail)) {
+        *when = m->when;
+        return m->ok;
+    }
+    m->ok = will_run(s, j, avail, now, &m->when);
+    m->valid = true;
+    m->part = job->part;
+    m->cpus = job->cpus;
+    m->min_nodes = job->min_nodes;
+    memcpy(m->avail, avail, s->nwords * sizeof *avail);
+    *when = m->when;
+    return m->ok;
+}
+
 /* ---- the cycle ---- */
 
 /* CPUs of the partition's nodes in avail, busy or not: a job larger than
@@ -292,6 +317,7 @@ int sl_backfill(sl_state *s, hs_error *err)
         memset(part_cnt, 0, s->nparts * sizeof *part_cnt);
     int rc = 0;
     s->in_backfill = true;
+    s->memo.valid = false;
     /* probe: the first job at or after i that may start now, as of the
      * state version probe_version (changes: reservations and starts) */
     bool shortcut = !s->setup->log;
@@ -353,7 +379,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 s->bf_tested++;
             }
             double t;
-            if (!will_run(s, j, s->avail, now, &t)) {
+            if (!will_run_again(s, j, s->avail, now, &t)) {
                 if (later > 0)
                     continue;
                 break;
@@ -368,6 +394,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 if ((rc = sl_start(s, j, err)) < 0)
                     goto out;
                 version++;
+                s->memo.valid = false;
                 started++;
                 s->bf_starts++;
                 break;

@@ -48,6 +48,13 @@ typedef struct sl_job {
     uint32_t run_slot;
 } sl_job;
 
+typedef struct sl_will_run_memo { /* backfill.c: will_run_again */
+    bool valid, ok;
+    uint32_t part, cpus, min_nodes;
+    uint64_t *avail;
+    double when;
+} sl_will_run_memo;
+
 typedef struct sl_state {
     hs_engine *eng;
     hs_job *jobs;
@@ -98,6 +105,7 @@ typedef struct sl_state {
     uint32_t *saved_free;
     uint8_t *touched;
     sl_space_map space;          /* backfill */
+    sl_will_run_memo memo;
     double *res_first;           /* backfill: per node, the earliest reservation begin (INFINITY: none) */
     uint32_t *res_touched, nres_touched; /* nodes whose res_first is set */
     hs_intervals iv;
