@@ -256,20 +256,31 @@ static bool may_start_now(const sl_state *s, uint32_t j, double now)
         return false;
     const sl_part *p = &s->parts[job->part];
     bool whole = p->exclusive;
-    const uint64_t *usable = whole ? s->idle : s->has_free;
+    agg a = {whole ? p->idle_cpus : p->free_cpus, whole ? p->idle_nodes : p->free_nodes};
     double until = now + job->limit;
-    agg a = {0, 0};
-    for (uint32_t w = 0; w < s->nwords; w++)
-        for (uint64_t bits = p->member[w] & usable[w]; bits; bits &= bits - 1) {
-            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
-            if (s->res_first[n] > until) {
-                a.cpus += sl_offer(s, n, whole);
-                a.nodes++;
-                if (agg_fits(job, &a))
-                    return true;
+    if (a.nodes < s->nres_touched) { /* count the few nodes that offer CPUs */
+        const uint64_t *usable = whole ? s->idle : s->has_free;
+        a.cpus = a.nodes = 0;
+        for (uint32_t w = 0; w < s->nwords; w++)
+            for (uint64_t bits = p->member[w] & usable[w]; bits; bits &= bits - 1) {
+                uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
+                if (s->res_first[n] > until) {
+                    a.cpus += sl_offer(s, n, whole);
+                    a.nodes++;
+                }
             }
+        return agg_fits(job, &a);
+    }
+    /* or what the partition offers less what the reservations within the
+     * job's time limit take, when fewer nodes have one */
+    for (uint32_t k = 0; k < s->nres_touched; k++) {
+        uint32_t n = s->res_touched[k], o;
+        if (s->res_first[n] <= until && (o = sl_offer(s, n, whole)) > 0 && sl_bit(p->member, n)) {
+            a.cpus -= o;
+            a.nodes--;
         }
-    return false;
+    }
+    return agg_fits(job, &a);
 }
 
 /* Notes a reservation [begin, end) on the picked nodes in res_first. */

@@ -128,7 +128,7 @@ static int make_parts(sl_state *s)
             *wc = *wc == 0 || *wc == s->node_cpus[n] ? s->node_cpus[n] : UINT32_MAX;
         }
         p->free_cpus = p->idle_cpus = p->cpus;
-        p->idle_nodes = p->nnodes;
+        p->idle_nodes = p->free_nodes = p->nnodes;
         p->tier = cp->priority_tier;
         p->job_factor = cp->priority_job_factor;
         if (p->job_factor > s->max_job_factor)

@@ -23,6 +23,7 @@ void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
     for (uint32_t k = 0; k < s->node_nparts[n]; k++) {
         sl_part *p = &s->parts[s->node_parts[n][k]];
         p->free_cpus = (uint64_t)((int64_t)p->free_cpus + cpus);
+        p->free_nodes += (after > 0) - (before > 0);
         if (before == total && after != total) {
             p->idle_nodes--;
             p->idle_cpus -= total;

@@ -27,6 +27,7 @@ typedef struct sl_part {
     bool up;
     /* kept current as jobs start and end */
     uint64_t free_cpus;   /* on its nodes */
+    uint32_t free_nodes;  /* with a free CPU */
     uint32_t idle_nodes;  /* with every CPU free */
     uint64_t idle_cpus;
 } sl_part;
