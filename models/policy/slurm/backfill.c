@@ -198,12 +198,14 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
  * stay the same), and so do consecutive jobs of one shape; the answer
  * depends only on the job's partition, CPUs and node count, the nodes
  * asked about, and the running jobs, which change only when a job starts
- * (which forgets the answer). The nodes it picked are still in pick_*. */
+ * (which forgets the answer). The nodes it picked are still in pick_*.
+ * With --slurm-log every test is run, as Slurm runs it (a test compares
+ * the two ways). */
 static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
 {
     const sl_job *job = &s->sj[j];
     sl_will_run_memo *m = &s->memo;
-    if (m->valid && m->part == job->part && m->cpus == job->cpus && m->min_nodes == job->min_nodes &&
+    if (m->valid && !s->setup->log && m->part == job->part && m->cpus == job->cpus && m->min_nodes == job->min_nodes &&
         !memcmp(m->avail, avail, s->nwords * sizeof *avail)) {
         *when = m->when;
         return m->ok;
