@@ -77,24 +77,6 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
-/* Sets the has_free/idle bits of the first n saved nodes, one
- * read-modify-write per run of nodes in the same word, not per node. */
-static void set_bits(sl_state *s, uint32_t n)
-{
-    for (uint32_t k = 0; k < n;) {
-        uint32_t w = s->saved[k] >> 6;
-        uint64_t free_bits = 0, idle_bits = 0;
-        for (; k < n && s->saved[k] >> 6 == w; k++) {
-            uint32_t node = s->saved[k], f = s->node_free[node];
-            uint64_t bit = 1ull << (node & 63);
-            free_bits |= f ? bit : 0;
-            idle_bits |= f == s->node_cpus[node] ? bit : 0;
-        }
-        s->has_free[w] |= free_bits;
-        s->idle[w] |= idle_bits;
-    }
-}
-
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -113,17 +95,13 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         *when = now;
         return sl_select(s, j, avail);
     }
-    /* Walk the running jobs by end time, giving their CPUs back to their
-     * nodes for the moment (saved/touched undo it, and copies of the
-     * has_free/idle bitmaps, which are brought up to date only before a
-     * selection: CPUs only come back, so their bits are only set). */
-    memcpy(s->walk_has_free, s->has_free, s->nwords * sizeof *s->has_free);
-    memcpy(s->walk_idle, s->idle, s->nwords * sizeof *s->idle);
+    /* Walk the running jobs by end time (timeline.c), counting what the
+     * ones on the nodes asked about give back. */
     uint64_t *in = s->walk_in;
     for (uint32_t w = 0; w < s->nwords; w++)
         in[w] = avail[w] & p->member[w];
-    uint32_t nsaved = 0;
     double window = 30, last_end = 0, barrier = -1;
+    uint32_t through = 0; /* steps up to the last job counted */
     bool ok = false;
     for (uint32_t i = 0; i < s->norder && !ok;) {
         bool removed = false;
@@ -138,32 +116,27 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 barrier = r->expected_end + window - fmod(r->expected_end + s->epoch, window) + window;
             if (removed && r->expected_end > barrier)
                 break;
+            const uint32_t *before = sl_timeline_step(s, i);
             for (uint32_t k = 0; k < r->nalloc; k++) {
                 uint32_t n = r->alloc_node[k];
-                if (!s->touched[n]) {
-                    s->touched[n] = 1;
-                    s->saved[nsaved] = n;
-                    s->saved_free[nsaved++] = s->node_free[n];
-                }
-                uint32_t before = s->node_free[n], after = before + r->alloc_cpus[k];
-                s->node_free[n] = after;
                 if (sl_bit(in, n)) {
-                    uint32_t total = s->node_cpus[n];
-                    uint32_t ob = whole ? (before == total ? before : 0) : before;
-                    uint32_t oa = whole ? (after == total ? after : 0) : after;
+                    uint32_t total = s->node_cpus[n], b = before[k], e = b + r->alloc_cpus[k];
+                    uint32_t ob = whole ? (b == total ? b : 0) : b;
+                    uint32_t oa = whole ? (e == total ? e : 0) : e;
                     a.cpus += oa - ob;
                     a.nodes += (oa > 0) - (ob > 0);
                 }
             }
             last_end = r->expected_end;
+            through = i + 1;
             removed = true;
             s->walk_steps++;
         }
         if (!removed)
             break;
         if (agg_fits(job, &a)) {
-            set_bits(s, nsaved);
-            ok = sl_select(s, j, avail);
+            sl_timeline_seek(s, through);
+            ok = sl_timeline_select(s, j, avail);
         }
         if (ok || i >= s->norder)
             break;
@@ -174,12 +147,6 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
             barrier += s->p.bf_window_linear > 0 ? s->p.bf_window_linear : window;
         while (s->sj[s->order[i]].expected_end > barrier);
     }
-    for (uint32_t k = 0; k < nsaved; k++) {
-        s->node_free[s->saved[k]] = s->saved_free[k];
-        s->touched[s->saved[k]] = 0;
-    }
-    memcpy(s->has_free, s->walk_has_free, s->nwords * sizeof *s->has_free);
-    memcpy(s->idle, s->walk_idle, s->nwords * sizeof *s->idle);
     if (!ok)
         return false;
     if (last_end <= now) { /* the job holding the nodes runs past its limit */
@@ -283,18 +250,25 @@ static bool may_start_now(const sl_state *s, uint32_t j, double now)
     return agg_fits(job, &a);
 }
 
-/* Notes a reservation [begin, end) on the picked nodes in res_first. */
-static void note_reservation(sl_state *s, double begin, double end, double now)
+/* Notes a reservation [begin, end) on the picked nodes in res_first.
+ * Returns whether it can change what may_start_now says of any job: only
+ * when it comes earlier on a node with free CPUs now (busy nodes offer
+ * nothing to count). */
+static bool note_reservation(sl_state *s, double begin, double end, double now)
 {
     if (end <= now || begin >= s->space.r[s->space.n - 1].end) /* outside the map's records */
-        return;
+        return false;
+    bool matters = false;
     for (uint32_t k = 0; k < s->npick; k++) {
         uint32_t n = s->pick_node[k];
         if (s->res_first[n] == INFINITY)
             s->res_touched[s->nres_touched++] = n;
-        if (begin < s->res_first[n])
+        if (begin < s->res_first[n]) {
             s->res_first[n] = begin;
+            matters |= s->node_free[n] > 0;
+        }
     }
+    return matters;
 }
 
 static uint32_t popcount(const sl_state *s, const uint64_t *a)
@@ -330,7 +304,8 @@ int sl_backfill(sl_state *s, hs_error *err)
     s->in_backfill = true;
     s->memo.valid = false;
     /* probe: the first job at or after i that may start now, as of the
-     * state version probe_version (changes: reservations and starts) */
+     * state version probe_version (changes: starts, and reservations that
+     * may_start_now sees) */
     bool shortcut = !s->setup->log;
     uint32_t probe = 0;
     uint64_t version = 0, probe_version = UINT64_MAX;
@@ -429,8 +404,8 @@ int sl_backfill(sl_state *s, hs_error *err)
                 rc = hs_error_set(err, NULL, 0, 0, "out of memory");
                 goto out;
             }
-            note_reservation(s, rb, re, now);
-            version++;
+            if (note_reservation(s, rb, re, now))
+                version++;
             break;
         }
     }

@@ -47,6 +47,7 @@ static void slurm_destroy(void *state)
     for (uint32_t n = 0; s->node_parts && n < s->nnodes; n++)
         free(s->node_parts[n]);
     sl_space_free(&s->space);
+    sl_timeline_free(&s->tl);
     free(s->node_parts);
     free(s->node_nparts);
     free(s->parts);
@@ -63,14 +64,9 @@ static void slurm_destroy(void *state)
     free(s->pick_node);
     free(s->pick_cpus);
     free(s->pick_pairs);
-    free(s->saved);
-    free(s->saved_free);
-    free(s->touched);
     free(s->has_free);
     free(s->topo_avail);
     free(s->walk_in);
-    free(s->walk_has_free);
-    free(s->walk_idle);
     free(s->memo.avail);
     free(s->res_first);
     free(s->res_touched);
@@ -227,11 +223,10 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->avail = calloc(s->nwords, sizeof *s->avail)) || !(s->blocked = calloc(s->nwords, sizeof *s->blocked)) ||
         !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
         !(s->pick_pairs = malloc(n * sizeof *s->pick_pairs)) ||
-        !(s->saved = malloc(n * sizeof *s->saved)) || !(s->saved_free = malloc(n * sizeof *s->saved_free)) ||
-        !(s->touched = calloc(n, 1)) || !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
+        !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
-        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) || !(s->walk_has_free = calloc(s->nwords, sizeof *s->walk_has_free)) ||
-        !(s->walk_idle = calloc(s->nwords, sizeof *s->walk_idle)) || !(s->memo.avail = calloc(s->nwords, sizeof *s->memo.avail)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
+        !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) ||
+        !(s->memo.avail = calloc(s->nwords, sizeof *s->memo.avail)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
         !(s->res_touched = malloc(n * sizeof *s->res_touched)) ||
         !(s->part_failed = calloc(setup->conf.nparts, sizeof *s->part_failed)) ||
         !(s->part_depth = calloc(setup->conf.nparts, sizeof *s->part_depth)) ||
@@ -247,7 +242,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         s->total_cpus += s->node_cpus[i];
     }
     memcpy(s->node_core_base, c->core_base, (n + 1) * sizeof *s->node_core_base);
-    if (make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
+    if (sl_timeline_init(s, njobs) < 0 || make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
         goto nomem;
     sl_space_init(&s->space, s->nwords);
     s->main_due = s->bf_due = -1;

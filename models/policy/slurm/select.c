@@ -20,6 +20,7 @@ void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
 {
     uint32_t before = s->node_free[n], after = (uint32_t)((int64_t)before + cpus), total = s->node_cpus[n];
     sl_set_free(s, n, after);
+    s->tl.valid = false; /* the will-run walk starts from the nodes as they are */
     for (uint32_t k = 0; k < s->node_nparts[n]; k++) {
         sl_part *p = &s->parts[s->node_parts[n][k]];
         p->free_cpus = (uint64_t)((int64_t)p->free_cpus + cpus);
@@ -240,7 +241,7 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
     sl_job *job = &s->sj[j];
     const hs_cluster *c = hs_engine_cluster(s->eng);
     hs_intervals_reset(&s->iv);
-    if (!(job->alloc_node = malloc(s->npick * sizeof *job->alloc_node)) ||
+    if (sl_timeline_grow(s, s->npick) < 0 || !(job->alloc_node = malloc(s->npick * sizeof *job->alloc_node)) ||
         !(job->alloc_cpus = malloc(s->npick * sizeof *job->alloc_cpus)))
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     /* The engine's units are cores, in node order; each node gives its
@@ -266,6 +267,7 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
         total += s->pick_cpus[k];
     }
     job->nalloc = s->npick;
+    s->tl.entries += job->nalloc;
     /* The nodes as (word, bits) pairs, for the will-run's relevance test. */
     uint32_t nw = 0;
     for (uint32_t k = 0; k < s->npick; k++)
@@ -311,6 +313,7 @@ void sl_release(sl_state *s, uint32_t j)
 {
     sl_job *job = &s->sj[j];
     sl_order_remove(s, j);
+    s->tl.entries -= job->nalloc;
     for (uint32_t k = 0; k < job->nalloc; k++)
         sl_node_add(s, job->alloc_node[k], (int64_t)job->alloc_cpus[k]);
     free(job->alloc_node);

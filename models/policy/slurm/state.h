@@ -56,6 +56,21 @@ typedef struct sl_will_run_memo { /* backfill.c: will_run_again */
     double when;
 } sl_will_run_memo;
 
+/* The running jobs' releases in expected-end order, the sequence every
+ * will-run walk follows (timeline.c). */
+typedef struct sl_timeline {
+    bool valid;            /* false once a job starts or ends */
+    uint32_t built;        /* steps (entries of order[]) logged so far */
+    uint32_t *step_first;  /* per step, its first entry; step_first[built] ends the log */
+    uint32_t *before;      /* per entry (a node of the step's job): its free CPUs just before */
+    uint64_t cap;          /* entries allocated: at least the running jobs' nodes */
+    uint64_t entries;      /* the running jobs' nodes, counted as they start and end */
+    uint32_t *log_free;    /* free CPUs after the logged steps */
+    uint32_t at;           /* the view: free CPUs and their bitmaps after `at` steps */
+    uint32_t *free;
+    uint64_t *has_free, *idle;
+} sl_timeline;
+
 typedef struct sl_state {
     hs_engine *eng;
     hs_job *jobs;
@@ -93,7 +108,6 @@ typedef struct sl_state {
     bool dynamic_priority;
     /* scratch */
     uint64_t *avail, *blocked, *topo_avail, *walk_in;
-    uint64_t *walk_has_free, *walk_idle; /* will-run: the bitmaps as they were before the walk */
     bool *part_failed;           /* main pass: partitions blocked in this pass */
     uint32_t *part_depth, *part_cnt; /* per partition: jobs seen in this pass / cycle */
     uint32_t *sw_nodes;          /* per switch: usable nodes / CPUs below it (selection) */
@@ -102,11 +116,9 @@ typedef struct sl_state {
     uint64_t *pick_pairs;        /* sl_start: picks as (node << 32 | cpus), to sort */
     uint32_t *order;             /* running jobs by expected end (backfill.c) */
     uint32_t norder;
-    uint32_t *saved;             /* will-run: nodes whose free count changed */
-    uint32_t *saved_free;
-    uint8_t *touched;
     sl_space_map space;          /* backfill */
     sl_will_run_memo memo;
+    sl_timeline tl;              /* backfill: the will-run walk's sequence */
     double *res_first;           /* backfill: per node, the earliest reservation begin (INFINITY: none) */
     uint32_t *res_touched, nres_touched; /* nodes whose res_first is set */
     hs_intervals iv;
@@ -132,6 +144,20 @@ static inline void sl_set_free(sl_state *s, uint32_t n, uint32_t f)
     s->has_free[n >> 6] = f ? s->has_free[n >> 6] | bit : s->has_free[n >> 6] & ~bit;
     s->idle[n >> 6] = f == s->node_cpus[n] ? s->idle[n >> 6] | bit : s->idle[n >> 6] & ~bit;
 }
+
+/* timeline.c: the will-run walk's sequence of releases (step i: the job
+ * order[i] ends), logged lazily and shared by every walk until a job
+ * starts or ends. */
+int sl_timeline_init(sl_state *s, uint32_t njobs);
+void sl_timeline_free(sl_timeline *t);
+/* Room for e more logged nodes (a job about to start on e nodes). */
+int sl_timeline_grow(sl_state *s, uint64_t e);
+/* The free CPUs of step i's nodes (order[i]'s alloc_node) just before it. */
+const uint32_t *sl_timeline_step(sl_state *s, uint32_t i);
+/* Moves the view to "after the first `at` steps" (at <= steps logged). */
+void sl_timeline_seek(sl_state *s, uint32_t at);
+/* Runs sl_select on the view instead of the nodes' present state. */
+bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail);
 
 /* priority.c */
 /* Job size factor (B.3): n nodes and c CPUs in the cluster. */

@@ -1,0 +1,137 @@
+/* The will-run walk's sequence (backfill.c): the running jobs end one by
+ * one in expected-end order, each giving its CPUs back to its nodes. The
+ * sequence is the same for every will-run test until a job starts or
+ * ends; only where a test stops differs (which jobs count depends on the
+ * nodes it asks about). So it is logged once, lazily, as far as tests
+ * have walked: per step, each node's free CPUs just before it. A test
+ * reads its CPU counts from the log instead of changing the nodes and
+ * undoing the change, and the node selection it needs at the step where
+ * the job fits runs on a view of the nodes after that many steps, which
+ * moves forward or back from where the last test left it.
+ *
+ * The view has every earlier step applied, also those of jobs the test
+ * ignores (none of their nodes is among those it asks about); the
+ * selection reads only the nodes asked about, so it sees what the walk
+ * over the counted jobs alone would have left. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+int sl_timeline_init(sl_state *s, uint32_t njobs)
+{
+    sl_timeline *t = &s->tl;
+    if (!(t->step_first = malloc(((size_t)njobs + 1) * sizeof *t->step_first)) ||
+        !(t->log_free = malloc(s->nnodes * sizeof *t->log_free)) || !(t->free = malloc(s->nnodes * sizeof *t->free)) ||
+        !(t->has_free = calloc(s->nwords, sizeof *t->has_free)) || !(t->idle = calloc(s->nwords, sizeof *t->idle)))
+        return -1;
+    return 0;
+}
+
+void sl_timeline_free(sl_timeline *t)
+{
+    free(t->step_first);
+    free(t->before);
+    free(t->log_free);
+    free(t->free);
+    free(t->has_free);
+    free(t->idle);
+}
+
+int sl_timeline_grow(sl_state *s, uint64_t e)
+{
+    sl_timeline *t = &s->tl;
+    if (t->entries + e <= t->cap)
+        return 0;
+    uint64_t cap = t->cap ? t->cap : 1024;
+    while (cap < t->entries + e)
+        cap *= 2;
+    uint32_t *more = realloc(t->before, cap * sizeof *more);
+    if (!more)
+        return -1;
+    t->before = more;
+    t->cap = cap;
+    return 0;
+}
+
+/* Starts the log afresh from the nodes' present state. */
+static void restart(sl_state *s)
+{
+    sl_timeline *t = &s->tl;
+    memcpy(t->log_free, s->node_free, s->nnodes * sizeof *t->log_free);
+    memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
+    memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
+    memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
+    t->built = t->at = 0;
+    t->step_first[0] = 0;
+    t->valid = true;
+}
+
+const uint32_t *sl_timeline_step(sl_state *s, uint32_t i)
+{
+    sl_timeline *t = &s->tl;
+    if (!t->valid)
+        restart(s);
+    for (; t->built <= i; t->built++) {
+        const sl_job *r = &s->sj[s->order[t->built]];
+        uint32_t first = t->step_first[t->built];
+        for (uint32_t k = 0; k < r->nalloc; k++) {
+            uint32_t n = r->alloc_node[k];
+            t->before[first + k] = t->log_free[n];
+            t->log_free[n] += r->alloc_cpus[k];
+        }
+        t->step_first[t->built + 1] = first + r->nalloc;
+    }
+    return t->before + t->step_first[i];
+}
+
+static void view_set(sl_timeline *t, const sl_state *s, uint32_t n, uint32_t f)
+{
+    uint64_t bit = 1ull << (n & 63);
+    t->free[n] = f;
+    t->has_free[n >> 6] = f ? t->has_free[n >> 6] | bit : t->has_free[n >> 6] & ~bit;
+    t->idle[n >> 6] = f == s->node_cpus[n] ? t->idle[n >> 6] | bit : t->idle[n >> 6] & ~bit;
+}
+
+void sl_timeline_seek(sl_state *s, uint32_t at)
+{
+    sl_timeline *t = &s->tl;
+    if (t->at > at && t->at - at > at) { /* nearer from the start */
+        memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
+        memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
+        memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
+        t->at = 0;
+    }
+    for (; t->at < at; t->at++) {
+        const sl_job *r = &s->sj[s->order[t->at]];
+        const uint32_t *before = t->before + t->step_first[t->at];
+        for (uint32_t k = 0; k < r->nalloc; k++)
+            view_set(t, s, r->alloc_node[k], before[k] + r->alloc_cpus[k]);
+    }
+    for (; t->at > at; t->at--) {
+        const sl_job *r = &s->sj[s->order[t->at - 1]];
+        const uint32_t *before = t->before + t->step_first[t->at - 1];
+        for (uint32_t k = 0; k < r->nalloc; k++)
+            view_set(t, s, r->alloc_node[k], before[k]);
+    }
+}
+
+static void swap_view(sl_state *s)
+{
+    uint32_t *f = s->node_free;
+    uint64_t *h = s->has_free, *i = s->idle;
+    s->node_free = s->tl.free;
+    s->has_free = s->tl.has_free;
+    s->idle = s->tl.idle;
+    s->tl.free = f;
+    s->tl.has_free = h;
+    s->tl.idle = i;
+}
+
+bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail)
+{
+    swap_view(s);
+    bool ok = sl_select(s, j, avail);
+    swap_view(s);
+    return ok;
+}
