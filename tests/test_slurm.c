@@ -613,6 +613,30 @@ START_TEST(cons_tres_best_fit)
 }
 END_TEST
 
+START_TEST(cons_tres_weights)
+{
+    /* Node weights cut the idle nodes into runs: n1-2 and n6 weigh 5,
+     * n3-5 and n7-8 weigh 1 (4 CPUs each). A 22-CPU job takes the runs of
+     * the lowest weight largest first while none holds what remains
+     * (n3-5: 12, then n7-8: 8), then the tightest run that holds the last
+     * 2 CPUs among the heavier ones (n6, not n1-2), on one node. */
+    const char *dir = tl_tmpdir("slurm_weights_conf");
+    const char *c = tl_write(dir, "slurm.conf",
+                             "NodeName=n[1-2] CPUs=4 Weight=5\nNodeName=n[3-5] CPUs=4 Weight=1\nNodeName=n6 CPUs=4 Weight=5\n"
+                             "NodeName=n[7-8] CPUs=4 Weight=1\nPartitionName=p Nodes=ALL Default=YES\n"
+                             "SelectType=select/cons_tres\nSchedulerParameters=bf_interval=1\n");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 100, 22, 120, 1, -1);
+    job(swf, sizeof swf, 2, 0, 100, 9, 120, 1, -1);
+    tl_result r;
+    replay("slurm_weights", c, swf, &r);
+    ck_assert_str_eq(r.alloc[0], "8-21 24-31");
+    /* Then 9 CPUs: n6's 2 free and n1-2's 8 weigh the same; n1-2 is
+     * largest (none holds 9) and the last CPU comes from n6. */
+    ck_assert_str_eq(r.alloc[1], "0-7 22");
+}
+END_TEST
+
 START_TEST(topology_tree)
 {
     /* Two leaf switches of 4 one-CPU nodes under a top switch. Job 1 takes
@@ -887,6 +911,7 @@ static Suite *make(void)
     tcase_add_test(t, main_scheduler_blocks_partitions);
     tcase_add_test(t, main_pass_limits);
     tcase_add_test(t, cons_tres_best_fit);
+    tcase_add_test(t, cons_tres_weights);
     tcase_add_test(t, topology_tree);
     tcase_add_test(t, topology_errors);
     tcase_add_test(t, oracle_fixtures);

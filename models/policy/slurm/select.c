@@ -119,6 +119,90 @@ static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *
     }
 }
 
+/* The run the next nodes come from: the lowest weight; among equal
+ * weights the run that holds what remains with the fewest CPUs, else the
+ * largest; the first on a tie. -1 when no run is left. */
+static int64_t best_run(uint32_t nruns, int64_t rem_cpus, int64_t rem_nodes)
+{
+    int64_t best = -1;
+    bool best_suff = false;
+    for (uint32_t r = 0; r < nruns; r++) {
+        if (runs[r].used)
+            continue;
+        bool suff = runs[r].cpus >= (uint64_t)(rem_cpus > 0 ? rem_cpus : 0) && runs[r].count >= rem_nodes;
+        if (best < 0) {
+            best = r, best_suff = suff;
+            continue;
+        }
+        const run *b = &runs[best];
+        bool take = runs[r].weight < b->weight ||
+                    (runs[r].weight == b->weight &&
+                     ((suff && !best_suff) || (suff && best_suff && runs[r].cpus < b->cpus) ||
+                      (!suff && !best_suff && runs[r].cpus > b->cpus)));
+        if (take)
+            best = r, best_suff = suff;
+    }
+    return best;
+}
+
+/* A heap of run indexes whose top is the run best_run picks when none
+ * can hold what remains: lowest weight, most CPUs, first. */
+static uint32_t *heap;
+static uint32_t heap_cap;
+
+static bool heap_before(uint32_t a, uint32_t b)
+{
+    const run *x = &runs[a], *y = &runs[b];
+    if (x->weight != y->weight)
+        return x->weight < y->weight;
+    if (x->cpus != y->cpus)
+        return x->cpus > y->cpus;
+    return a < b;
+}
+
+static void heap_down(uint32_t n, uint32_t at)
+{
+    for (;;) {
+        uint32_t l = 2 * at + 1, r = l + 1, top = at;
+        if (l < n && heap_before(heap[l], heap[top]))
+            top = l;
+        if (r < n && heap_before(heap[r], heap[top]))
+            top = r;
+        if (top == at)
+            return;
+        uint32_t t = heap[at];
+        heap[at] = heap[top];
+        heap[top] = t;
+        at = top;
+    }
+}
+
+/* The unused runs as a heap; 0 when there are none (or no memory: the
+ * caller then fails the selection, as for no runs). */
+static uint32_t heap_build(uint32_t nruns)
+{
+    if (nruns > heap_cap) {
+        uint32_t *more = realloc(heap, nruns * sizeof *more);
+        if (!more)
+            return 0;
+        heap = more;
+        heap_cap = nruns;
+    }
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < nruns; r++)
+        if (!runs[r].used)
+            heap[n++] = r;
+    for (uint32_t k = n / 2; k-- > 0;)
+        heap_down(n, k);
+    return n;
+}
+
+static void heap_pop(uint32_t *n)
+{
+    heap[0] = heap[--*n];
+    heap_down(*n, 0);
+}
+
 bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
 {
     const sl_job *job = &s->sj[j];
@@ -162,25 +246,21 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
         return false;
     int64_t rem_cpus = job->cpus;
     int64_t rem_nodes = job->min_nodes ? job->min_nodes : 1;
-    while (rem_cpus > 0 || rem_nodes > 0) {
-        int64_t best = -1;
-        bool best_suff = false;
-        for (uint32_t r = 0; r < nruns; r++) {
-            if (runs[r].used)
-                continue;
-            bool suff = runs[r].cpus >= (uint64_t)(rem_cpus > 0 ? rem_cpus : 0) && runs[r].count >= rem_nodes;
-            if (best < 0) {
-                best = r, best_suff = suff;
-                continue;
-            }
-            const run *b = &runs[best];
-            bool take = runs[r].weight < b->weight ||
-                        (runs[r].weight == b->weight &&
-                         ((suff && !best_suff) || (suff && best_suff && runs[r].cpus < b->cpus) ||
-                          (!suff && !best_suff && runs[r].cpus > b->cpus)));
-            if (take)
-                best = r, best_suff = suff;
-        }
+    uint32_t nheap = 0;
+    for (uint32_t iter = 0; rem_cpus > 0 || rem_nodes > 0; iter++) {
+        /* Until a run can hold what remains, each pick is the largest
+         * run of the lowest weight: the top of a heap of the unused runs,
+         * built when a second pick is needed. The scan over all runs is
+         * left for the first pick and for when the top could suffice. */
+        if (iter == 1 && !(nheap = heap_build(nruns)))
+            return false;
+        while (nheap && runs[heap[0]].used)
+            heap_pop(&nheap);
+        int64_t best;
+        if (nheap && runs[heap[0]].cpus < (uint64_t)(rem_cpus > 0 ? rem_cpus : 0))
+            best = heap[0];
+        else
+            best = best_run(nruns, rem_cpus, rem_nodes);
         if (best < 0)
             return false;
         run *r = &runs[best];
