@@ -77,6 +77,22 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
+/* The barrier moved by step until it is at or past the next job's end
+ * (at least once). Whole seconds (as in every trace) jump there at once,
+ * which is exact; other times take the steps one by one, so the sums
+ * round as they always did. */
+static double move_barrier(double barrier, double step, double next_end)
+{
+    const double exact = 9007199254740992.0; /* 2^53 */
+    if (barrier == floor(barrier) && step == floor(step) && next_end == floor(next_end) && fabs(barrier) < exact / 4 &&
+        step < exact / 4 && fabs(next_end) < exact / 4 && next_end > barrier + step)
+        barrier += floor((next_end - barrier - 1) / step) * step; /* the last step before next_end */
+    do
+        barrier += step;
+    while (next_end > barrier);
+    return barrier;
+}
+
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -143,9 +159,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         /* The window doubles (or grows by bf_window_linear); the barrier
          * moves by it until the next job ends inside. */
         window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
-        do
-            barrier += s->p.bf_window_linear > 0 ? s->p.bf_window_linear : window;
-        while (s->sj[s->order[i]].expected_end > barrier);
+        barrier = move_barrier(barrier, s->p.bf_window_linear > 0 ? s->p.bf_window_linear : window, s->sj[s->order[i]].expected_end);
     }
     if (!ok)
         return false;
@@ -187,21 +201,25 @@ static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, doubl
 
 /* ---- the cycle ---- */
 
-/* CPUs of the partition's nodes in avail, busy or not: a job larger than
- * that cannot start there at any time, so the will-run walk is skipped. */
-static uint64_t capacity(const sl_state *s, uint32_t part, const uint64_t *avail)
+/* The partition's nodes in avail and their CPUs, busy or not: a job
+ * larger than that cannot start there at any time, so the will-run walk
+ * is skipped. Built twice on x86-64 (SL_POPCNT_CLONES), the popcnt
+ * instruction is used where the CPU has it. */
+SL_POPCNT_CLONES static agg capacity(const sl_state *s, uint32_t part, const uint64_t *avail)
 {
     const sl_part *p = &s->parts[part];
-    uint64_t cpus = 0;
+    agg a = {0, 0};
     for (uint32_t w = 0; w < s->nwords; w++) {
         uint64_t bits = p->member[w] & avail[w];
+        uint32_t n = (uint32_t)__builtin_popcountll(bits);
+        a.nodes += n;
         if (p->word_cpus[w] != UINT32_MAX)
-            cpus += (uint64_t)__builtin_popcountll(bits) * p->word_cpus[w];
+            a.cpus += (uint64_t)n * p->word_cpus[w];
         else
             for (; bits; bits &= bits - 1)
-                cpus += s->node_cpus[w * 64 + (uint32_t)__builtin_ctzll(bits)];
+                a.cpus += s->node_cpus[w * 64 + (uint32_t)__builtin_ctzll(bits)];
     }
-    return cpus;
+    return a;
 }
 
 /* ---- the cycle's tail ----
@@ -269,14 +287,6 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
         }
     }
     return matters;
-}
-
-static uint32_t popcount(const sl_state *s, const uint64_t *a)
-{
-    uint32_t c = 0;
-    for (uint32_t w = 0; w < s->nwords; w++)
-        c += (uint32_t)__builtin_popcountll(a[w]);
-    return c;
 }
 
 int sl_backfill(sl_state *s, hs_error *err)
@@ -354,7 +364,8 @@ int sl_backfill(sl_state *s, hs_error *err)
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= rec->avail[w];
             }
-            if (capacity(s, job->part, s->avail) < job->cpus || popcount(s, s->avail) < job->min_nodes) {
+            agg most = capacity(s, job->part, s->avail);
+            if (!agg_fits(job, &most)) {
                 if (later > 0 && !no_reserve)
                     continue;
                 break;

@@ -14,6 +14,15 @@
 #include "setup.h"
 #include "space.h"
 
+/* Hot functions that count bits are built for CPUs with and without the
+ * popcnt instruction (chosen when the program loads): the baseline x86-64
+ * that Debian targets has no popcnt, and its library call is slow. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SL_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define SL_POPCNT_CLONES
+#endif
+
 typedef struct sl_part {
     uint32_t *nodes;      /* sorted node indexes */
     uint32_t nnodes;
