@@ -55,6 +55,7 @@ static void slurm_destroy(void *state)
     free(s->node_cpus);
     free(s->node_free);
     free(s->node_weight);
+    free(s->word_weight);
     free(s->node_core_base);
     free(s->pending);
     free(s->running);
@@ -219,7 +220,8 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
     s->nwords = (s->nnodes + 63) / 64;
     uint32_t njobs = hs_engine_trace(eng)->njobs, n = s->nnodes;
     if (!(s->node_cpus = malloc(n * sizeof *s->node_cpus)) || !(s->node_free = malloc(n * sizeof *s->node_free)) ||
-        !(s->node_weight = malloc(n * sizeof *s->node_weight)) || !(s->node_core_base = malloc((n + 1) * sizeof *s->node_core_base)) ||
+        !(s->node_weight = malloc(n * sizeof *s->node_weight)) ||
+        !(s->word_weight = malloc(s->nwords * sizeof *s->word_weight)) || !(s->node_core_base = malloc((n + 1) * sizeof *s->node_core_base)) ||
         !(s->avail = calloc(s->nwords, sizeof *s->avail)) || !(s->blocked = calloc(s->nwords, sizeof *s->blocked)) ||
         !(s->pick_node = malloc(n * sizeof *s->pick_node)) || !(s->pick_cpus = malloc(n * sizeof *s->pick_cpus)) ||
         !(s->pick_pairs = malloc(n * sizeof *s->pick_pairs)) ||
@@ -238,6 +240,8 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         s->node_cpus[i] = setup->conf.nodes[i].cpus;
         sl_set_free(s, i, s->node_cpus[i]);
         s->node_weight[i] = setup->conf.nodes[i].weight;
+        uint32_t *ww = &s->word_weight[i >> 6];
+        *ww = (i & 63) == 0 || *ww == s->node_weight[i] ? s->node_weight[i] : UINT32_MAX;
         s->res_first[i] = INFINITY;
         s->total_cpus += s->node_cpus[i];
     }

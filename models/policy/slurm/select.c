@@ -119,6 +119,28 @@ static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *
     }
 }
 
+/* Adds count nodes from n on to the runs: to the last run when they
+ * follow it with the same weight. false when out of memory. */
+static bool run_add(uint32_t *nruns, uint32_t n, uint32_t count, uint64_t cpus, uint32_t weight)
+{
+    run *last = *nruns ? &runs[*nruns - 1] : NULL;
+    if (last && last->first + last->count == n && last->weight == weight) {
+        last->count += count;
+        last->cpus += cpus;
+        return true;
+    }
+    if (*nruns == runs_cap) {
+        uint32_t cap = runs_cap ? 2 * runs_cap : 256;
+        run *more = realloc(runs, cap * sizeof *more);
+        if (!more)
+            return false;
+        runs = more;
+        runs_cap = cap;
+    }
+    runs[(*nruns)++] = (run){n, count, cpus, weight, false};
+    return true;
+}
+
 /* The run the next nodes come from: the lowest weight; among equal
  * weights the run that holds what remains with the fewest CPUs, else the
  * largest; the first on a tie. -1 when no run is left. */
@@ -219,29 +241,25 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     uint64_t total = 0;
     uint32_t total_nodes = 0;
     const uint64_t *usable = whole ? s->idle : s->has_free;
-    uint32_t last = UINT32_MAX;
-    for (uint32_t w = 0; w < s->nwords; w++)
-        for (uint64_t bits = p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
+    for (uint32_t w = 0; w < s->nwords; w++) {
+        uint64_t bits = p->member[w] & (avail ? avail[w] : ~0ull) & usable[w];
+        if (bits == ~0ull && (s->idle[w] & bits) == bits && p->word_cpus[w] != UINT32_MAX && s->word_weight[w] != UINT32_MAX) {
+            /* 64 idle nodes alike: one step */
+            uint64_t cpus = 64ull * p->word_cpus[w];
+            total += cpus;
+            total_nodes += 64;
+            if (!run_add(&nruns, w * 64, 64, cpus, s->word_weight[w]))
+                return false;
+            continue;
+        }
+        for (; bits; bits &= bits - 1) {
             uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = sl_offer(s, n, whole);
             total += o;
             total_nodes++;
-            if (nruns && last + 1 == n && runs[nruns - 1].weight == s->node_weight[n]) {
-                runs[nruns - 1].count++;
-                runs[nruns - 1].cpus += o;
-                last = n;
-                continue;
-            }
-            last = n;
-            if (nruns == runs_cap) {
-                uint32_t cap = runs_cap ? 2 * runs_cap : 256;
-                run *more = realloc(runs, cap * sizeof *more);
-                if (!more)
-                    return false;
-                runs = more;
-                runs_cap = cap;
-            }
-            runs[nruns++] = (run){n, 1, o, s->node_weight[n], false};
+            if (!run_add(&nruns, n, 1, o, s->node_weight[n]))
+                return false;
         }
+    }
     if (total < job->cpus || total_nodes < job->min_nodes)
         return false;
     int64_t rem_cpus = job->cpus;

@@ -88,6 +88,7 @@ typedef struct sl_state {
     double epoch;         /* the trace's UnixStartTime, for Slurm's wall-clock rounding */
     uint32_t nnodes, nwords;
     uint32_t *node_cpus, *node_free, *node_weight;
+    uint32_t *word_weight;     /* per bitmap word: its 64 nodes' weight when equal, UINT32_MAX when not */
     uint64_t *has_free, *idle; /* bitmaps: free > 0, free == cpus (kept by sl_set_free) */
     uint64_t *node_core_base;
     uint32_t **node_parts;  /* partitions each node is in */
