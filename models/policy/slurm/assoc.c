@@ -20,6 +20,7 @@ void sl_assoc_free(sl_assoc_tree *t)
     for (uint32_t i = 0; i < t->n; i++) {
         free(t->a[i].name);
         free(t->a[i].children);
+        free(t->a[i].ranked);
     }
     free(t->a);
     memset(t, 0, sizeof *t);
@@ -53,8 +54,11 @@ uint32_t sl_assoc_add(sl_assoc_tree *t, uint32_t parent, const char *name, uint3
     a->parent = parent;
     a->user = user;
     a->shares = shares;
-    if (parent != NONE)
+    if (parent != NONE) {
         t->a[parent].children[t->a[parent].nchildren++] = t->n;
+        free(t->a[parent].ranked); /* Fair Tree's order: made again with the new child */
+        t->a[parent].ranked = NULL;
+    }
     t->nusers += user;
     return t->n++;
 }
@@ -159,14 +163,47 @@ static void set_level_fs(sl_assoc_tree *t, uint32_t i, double level)
     a->level_fs = s == 0 ? 0 : u == 0 ? INFINITY : s / u;
 }
 
+/* Sorts siblings by cmp_level. Between two recalculations the order
+ * rarely changes much, so an account's children are kept as last sorted
+ * and put back in order by insertion, which then costs a pass; when more
+ * moves than a full sort would cost are needed, qsort finishes. The order
+ * is total, so either way gives the same result. */
+static void sort_level(sl_assoc_tree *t, uint32_t *sib, uint32_t n)
+{
+    cmp_tree = t;
+    int64_t moves_left = 8 * (int64_t)n + 64;
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t x = sib[i], k = i;
+        for (; k > 0 && cmp_level(&sib[k - 1], &x) > 0; k--)
+            sib[k] = sib[k - 1];
+        sib[k] = x;
+        if ((moves_left -= i - k) < 0) {
+            qsort(sib, n, sizeof *sib, cmp_level);
+            return;
+        }
+    }
+}
+
+/* The children of account i, for walk to sort in place: kept from the
+ * last recalculation. NULL on ENOMEM. */
+static uint32_t *ranked_children(sl_assoc_tree *t, uint32_t i)
+{
+    sl_assoc *a = &t->a[i];
+    if (!a->ranked) {
+        if (!(a->ranked = malloc((a->nchildren ? a->nchildren : 1) * sizeof *a->ranked)))
+            return NULL;
+        memcpy(a->ranked, a->children, a->nchildren * sizeof *a->ranked);
+    }
+    return a->ranked;
+}
+
 /* Siblings (which may come from several tied accounts, merged) sorted and
  * walked depth-first. account_tied: the first of them ties with the user
  * ranked just before (an account whose level fair-share equals a user's). */
 static int walk(ft_walk *w, uint32_t *sib, uint32_t n, bool account_tied)
 {
     sl_assoc_tree *t = w->t;
-    cmp_tree = t;
-    qsort(sib, n, sizeof *sib, cmp_level);
+    sort_level(t, sib, n);
     for (uint32_t i = 0; i < n; i++) {
         bool tie = account_tied ? true : i > 0 && tied(t, sib[i - 1], sib[i]);
         account_tied = false;
@@ -184,7 +221,8 @@ static int walk(ft_walk *w, uint32_t *sib, uint32_t n, bool account_tied)
         uint32_t end = i + 1, total = a->nchildren;
         while (end < n && !t->a[sib[end]].user && tied(t, sib[i], sib[end]))
             total += t->a[sib[end++]].nchildren;
-        uint32_t *kids = malloc((total ? total : 1) * sizeof *kids), k = 0;
+        bool merged = end > i + 1;
+        uint32_t *kids = merged ? malloc((total ? total : 1) * sizeof *kids) : ranked_children(t, sib[i]), k = 0;
         if (!kids)
             return -1;
         for (uint32_t j = i; j < end; j++) {
@@ -194,14 +232,15 @@ static int walk(ft_walk *w, uint32_t *sib, uint32_t n, bool account_tied)
                 level += t->a[acc->children[c]].shares;
             for (uint32_t c = 0; c < acc->nchildren; c++) {
                 set_level_fs(t, acc->children[c], level);
-                kids[k++] = acc->children[c];
+                if (merged)
+                    kids[k++] = acc->children[c];
             }
         }
-        int rc = walk(w, kids, k, tie);
-        free(kids);
+        int rc = walk(w, kids, merged ? k : total, tie);
+        if (merged)
+            free(kids);
         if (rc < 0)
             return -1;
-        cmp_tree = t;
     }
     return 0;
 }
@@ -210,17 +249,13 @@ int sl_assoc_fair_tree(sl_assoc_tree *t)
 {
     ft_walk w = {t, t->nusers, t->nusers};
     sl_assoc *root = &t->a[0];
-    uint32_t *kids = malloc((root->nchildren ? root->nchildren : 1) * sizeof *kids);
+    uint32_t *kids = ranked_children(t, 0);
     if (!kids)
         return -1;
     double level = 0;
     for (uint32_t c = 0; c < root->nchildren; c++)
         level += t->a[root->children[c]].shares;
-    for (uint32_t c = 0; c < root->nchildren; c++) {
+    for (uint32_t c = 0; c < root->nchildren; c++)
         set_level_fs(t, root->children[c], level);
-        kids[c] = root->children[c];
-    }
-    int rc = walk(&w, kids, root->nchildren, false);
-    free(kids);
-    return rc;
+    return walk(&w, kids, root->nchildren, false);
 }

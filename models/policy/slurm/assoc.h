@@ -19,6 +19,7 @@ typedef struct sl_assoc {
     double fs;           /* fair-share factor (users) */
     double level_fs;     /* Fair Tree: S / U at its level */
     double eff_usage;    /* classic: effective usage */
+    uint32_t *ranked;    /* Fair Tree: the children as last sorted (NULL until then) */
 } sl_assoc;
 
 typedef struct sl_assoc_tree {
