@@ -634,6 +634,18 @@ START_TEST(cons_tres_weights)
     /* Then 9 CPUs: n6's 2 free and n1-2's 8 weigh the same; n1-2 is
      * largest (none holds 9) and the last CPU comes from n6. */
     ck_assert_str_eq(r.alloc[1], "0-7 22");
+    /* Alternating weights make every node a run of its own: 6 CPUs take
+     * the five weight-1 nodes (n1, n3, ... n9; none holds what remains,
+     * the first of equals first), then one node of weight 2, the first. */
+    const char *alt = tl_write(dir, "alt.conf",
+                               "NodeName=n1 CPUs=1 Weight=1\nNodeName=n2 CPUs=1 Weight=2\nNodeName=n3 CPUs=1 Weight=1\n"
+                               "NodeName=n4 CPUs=1 Weight=2\nNodeName=n5 CPUs=1 Weight=1\nNodeName=n6 CPUs=1 Weight=2\n"
+                               "NodeName=n7 CPUs=1 Weight=1\nNodeName=n8 CPUs=1 Weight=2\nNodeName=n9 CPUs=1 Weight=1\n"
+                               "NodeName=n10 CPUs=1 Weight=2\nPartitionName=p Nodes=ALL Default=YES\nSelectType=select/cons_tres\nSchedulerParameters=bf_interval=1\n");
+    char swf2[1024] = "";
+    job(swf2, sizeof swf2, 1, 0, 100, 6, 120, 1, -1);
+    replay("slurm_weights_alt", alt, swf2, &r);
+    ck_assert_str_eq(r.alloc[0], "0-2 4 6 8");
 }
 END_TEST
 

@@ -68,7 +68,13 @@ static void charge(sl_state *s, uint32_t j, double now, double decay)
     uint32_t cpus = 0;
     for (uint32_t k = 0; k < job->nalloc; k++)
         cpus += job->alloc_cpus[k];
-    sl_assoc_charge(&s->assoc, job->assoc, delta * (decay > 0 ? pow(decay, delta) : 1) * cpus);
+    /* At a recalculation most running jobs ran the same Δ: one pow for them all. */
+    if (delta != s->decay_delta || decay != s->decay_base) {
+        s->decay_delta = delta;
+        s->decay_base = decay;
+        s->decay_value = decay > 0 ? pow(decay, delta) : 1;
+    }
+    sl_assoc_charge(&s->assoc, job->assoc, delta * s->decay_value * cpus);
     job->charged_to = now;
 }
 

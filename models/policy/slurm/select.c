@@ -267,10 +267,10 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
     uint32_t nheap = 0;
     for (uint32_t iter = 0; rem_cpus > 0 || rem_nodes > 0; iter++) {
         /* Until a run can hold what remains, each pick is the largest
-         * run of the lowest weight: the top of a heap of the unused runs,
-         * built when a second pick is needed. The scan over all runs is
-         * left for the first pick and for when the top could suffice. */
-        if (iter == 1 && !(nheap = heap_build(nruns)))
+         * run of the lowest weight: after a few picks by scanning every
+         * run, the top of a heap of the unused runs. The scan is left for
+         * when the top could suffice. */
+        if (iter == 3 && !(nheap = heap_build(nruns)))
             return false;
         while (nheap && runs[heap[0]].used)
             heap_pop(&nheap);

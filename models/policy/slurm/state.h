@@ -114,6 +114,7 @@ typedef struct sl_state {
     double last_bf, bf_due;       /* bf_due < 0: waiting for a change */
     bool changed;                 /* since the last backfill cycle */
     double next_tick, last_tick;
+    double decay_base, decay_delta, decay_value; /* priority.c: the last decay^Δ computed */
     double next_wake;
     bool dynamic_priority;
     /* scratch */
