@@ -289,6 +289,27 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
     return matters;
 }
 
+/* ---- jobs like the last ----
+ * What a job's test does depends only on its partition, CPUs, node count,
+ * time limit and whether it may reserve, and on the cycle's state. A job
+ * that neither started nor reserved left that state as it was, so the
+ * next job of the same shape (users submit many) would do exactly the
+ * same: it is counted as tested, or not, as that one was, and skipped. */
+
+typedef struct like_last {
+    bool valid;
+    uint64_t changes; /* the cycle's starts and reservations then */
+    uint32_t part, cpus, min_nodes;
+    double limit;
+    bool no_reserve, counted;
+} like_last;
+
+static bool same_as_last(const like_last *l, uint64_t changes, const sl_job *job, bool no_reserve)
+{
+    return l->valid && l->changes == changes && l->part == job->part && l->cpus == job->cpus && l->min_nodes == job->min_nodes &&
+           l->limit == job->limit && l->no_reserve == no_reserve;
+}
+
 int sl_backfill(sl_state *s, hs_error *err)
 {
     double now = hs_engine_now(s->eng), R = s->p.bf_resolution;
@@ -319,6 +340,10 @@ int sl_backfill(sl_state *s, hs_error *err)
     bool shortcut = !s->setup->log;
     uint32_t probe = 0;
     uint64_t version = 0, probe_version = UINT64_MAX;
+    /* the last job that neither started nor got a reservation, as of the
+     * state version `changes` (any start or reservation) */
+    like_last last = {0};
+    uint64_t changes = 0;
     for (uint32_t i = 0; i < s->npending; i++) {
         if (tested >= s->p.bf_max_job_test)
             break;
@@ -347,9 +372,17 @@ int sl_backfill(sl_state *s, hs_error *err)
             continue;
         bool no_reserve = job->prio < s->p.bf_min_prio_reserve ||
                           (s->p.bf_min_age_reserve > 0 && now - job->eligible < s->p.bf_min_age_reserve);
+        if (shortcut && same_as_last(&last, changes, job, no_reserve)) {
+            if (last.counted) {
+                tested++;
+                s->bf_tested++;
+            }
+            continue;
+        }
         const sl_part *p = &s->parts[job->part];
         double tl = job->limit, later = now;
         bool counted = false;
+        uint64_t changes_before = changes;
         for (;;) { /* TRY_LATER */
             double start_res = later, end_time = (start_res > now ? start_res : now) + tl;
             later = 0;
@@ -391,6 +424,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 if ((rc = sl_start(s, j, err)) < 0)
                     goto out;
                 version++;
+                changes++;
                 s->memo.valid = false;
                 started++;
                 s->bf_starts++;
@@ -417,8 +451,11 @@ int sl_backfill(sl_state *s, hs_error *err)
             }
             if (note_reservation(s, rb, re, now))
                 version++;
+            changes++;
             break;
         }
+        if (changes == changes_before)
+            last = (like_last){true, changes, job->part, job->cpus, job->min_nodes, job->limit, no_reserve, counted};
     }
 out:
     s->in_backfill = false;
