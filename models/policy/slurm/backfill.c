@@ -112,10 +112,15 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         return sl_select(s, j, avail);
     }
     /* Walk the running jobs by end time (timeline.c), counting what the
-     * ones on the nodes asked about give back. */
+     * ones on the nodes asked about give back; when that is all of the
+     * partition's nodes, the sums over the steps come from the timeline. */
     uint64_t *in = s->walk_in;
-    for (uint32_t w = 0; w < s->nwords; w++)
+    bool whole_part = true;
+    for (uint32_t w = 0; w < s->nwords; w++) {
         in[w] = avail[w] & p->member[w];
+        whole_part &= in[w] == p->member[w];
+    }
+    const agg now_free = a;
     double window = 30, last_end = 0, barrier = -1;
     uint32_t through = 0; /* steps up to the last job counted */
     bool ok = false;
@@ -132,8 +137,8 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 barrier = r->expected_end + window - fmod(r->expected_end + s->epoch, window) + window;
             if (removed && r->expected_end > barrier)
                 break;
-            const uint32_t *before = sl_timeline_step(s, i);
-            for (uint32_t k = 0; k < r->nalloc; k++) {
+            const uint32_t *before = whole_part ? NULL : sl_timeline_step(s, i);
+            for (uint32_t k = 0; before && k < r->nalloc; k++) {
                 uint32_t n = r->alloc_node[k];
                 if (sl_bit(in, n)) {
                     uint32_t total = s->node_cpus[n], b = before[k], e = b + r->alloc_cpus[k];
@@ -150,6 +155,11 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         }
         if (!removed)
             break;
+        if (whole_part) {
+            sl_timeline_gain(s, job->part, through, &a.cpus, &a.nodes);
+            a.cpus += now_free.cpus;
+            a.nodes += now_free.nodes;
+        }
         if (agg_fits(job, &a)) {
             sl_timeline_seek(s, through);
             ok = sl_timeline_select(s, j, avail);

@@ -78,6 +78,11 @@ typedef struct sl_timeline {
     uint32_t at;           /* the view: free CPUs and their bitmaps after `at` steps */
     uint32_t *free;
     uint64_t *has_free, *idle;
+    /* what the first k steps give back on all of partition gain_part's
+     * nodes (as the will-run counts it), for k < gain_built */
+    uint32_t gain_part, gain_built;
+    uint64_t *gain_cpus;
+    uint32_t *gain_nodes;
 } sl_timeline;
 
 typedef struct sl_state {
@@ -167,6 +172,9 @@ int sl_timeline_grow(sl_state *s, uint64_t e);
 const uint32_t *sl_timeline_step(sl_state *s, uint32_t i);
 /* Moves the view to "after the first `at` steps" (at <= steps logged). */
 void sl_timeline_seek(sl_state *s, uint32_t at);
+/* What the first `steps` steps give back on all of partition part's
+ * nodes: CPUs it may use and nodes that come to offer some. */
+void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes);
 /* Runs sl_select on the view instead of the nodes' present state. */
 bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail);
 

@@ -23,7 +23,9 @@ int sl_timeline_init(sl_state *s, uint32_t njobs)
     sl_timeline *t = &s->tl;
     if (!(t->step_first = malloc(((size_t)njobs + 1) * sizeof *t->step_first)) ||
         !(t->log_free = malloc(s->nnodes * sizeof *t->log_free)) || !(t->free = malloc(s->nnodes * sizeof *t->free)) ||
-        !(t->has_free = calloc(s->nwords, sizeof *t->has_free)) || !(t->idle = calloc(s->nwords, sizeof *t->idle)))
+        !(t->has_free = calloc(s->nwords, sizeof *t->has_free)) || !(t->idle = calloc(s->nwords, sizeof *t->idle)) ||
+        !(t->gain_cpus = malloc(((size_t)njobs + 1) * sizeof *t->gain_cpus)) ||
+        !(t->gain_nodes = malloc(((size_t)njobs + 1) * sizeof *t->gain_nodes)))
         return -1;
     return 0;
 }
@@ -36,6 +38,8 @@ void sl_timeline_free(sl_timeline *t)
     free(t->free);
     free(t->has_free);
     free(t->idle);
+    free(t->gain_cpus);
+    free(t->gain_nodes);
 }
 
 int sl_timeline_grow(sl_state *s, uint64_t e)
@@ -62,7 +66,7 @@ static void restart(sl_state *s)
     memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
     memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
     memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
-    t->built = t->at = 0;
+    t->built = t->at = t->gain_built = 0;
     t->step_first[0] = 0;
     t->valid = true;
 }
@@ -83,6 +87,44 @@ const uint32_t *sl_timeline_step(sl_state *s, uint32_t i)
         t->step_first[t->built + 1] = first + r->nalloc;
     }
     return t->before + t->step_first[i];
+}
+
+void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes)
+{
+    sl_timeline *t = &s->tl;
+    if (steps == 0) {
+        *cpus = *nodes = 0;
+        return;
+    }
+    sl_timeline_step(s, steps - 1); /* logged that far (and not stale) */
+    if (t->gain_part != part || t->gain_built == 0) {
+        t->gain_part = part;
+        t->gain_cpus[0] = t->gain_nodes[0] = 0;
+        t->gain_built = 1;
+    }
+    const sl_part *p = &s->parts[part];
+    bool whole = p->exclusive;
+    for (; t->gain_built <= steps; t->gain_built++) {
+        uint32_t i = t->gain_built - 1;
+        const sl_job *r = &s->sj[s->order[i]];
+        const uint32_t *before = t->before + t->step_first[i];
+        uint64_t c = 0;
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < r->nalloc; k++) {
+            uint32_t node = r->alloc_node[k];
+            if (!sl_bit(p->member, node))
+                continue;
+            uint32_t total = s->node_cpus[node], b = before[k], e = b + r->alloc_cpus[k];
+            uint32_t ob = whole ? (b == total ? b : 0) : b;
+            uint32_t oa = whole ? (e == total ? e : 0) : e;
+            c += oa - ob;
+            n += (oa > 0) - (ob > 0);
+        }
+        t->gain_cpus[i + 1] = t->gain_cpus[i] + c;
+        t->gain_nodes[i + 1] = t->gain_nodes[i] + n;
+    }
+    *cpus = t->gain_cpus[steps];
+    *nodes = t->gain_nodes[steps];
 }
 
 static void view_set(sl_timeline *t, const sl_state *s, uint32_t n, uint32_t f)
