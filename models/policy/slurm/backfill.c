@@ -15,10 +15,12 @@
  * backfill log: a 5 min job planned at 456 s was reserved until 722 s on
  * a clock whose minutes begin at 2 s, 62 s, ...).
  *
- * Two shortcuts leave the schedule unchanged (and are off with
+ * Three shortcuts leave the schedule unchanged (and are off with
  * --slurm-log, which shows every step): a cycle stops once no job left
- * can start now ("the cycle's tail"), and a will-run question asked again
- * is answered from the last one (will_run_again). */
+ * can start now ("the cycle's tail"), a will-run question asked again is
+ * answered from the last one (will_run_again), and a job shaped like the
+ * last one that changed nothing is not tested again ("jobs like the
+ * last"). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,9 +304,10 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
 /* ---- jobs like the last ----
  * What a job's test does depends only on its partition, CPUs, node count,
  * time limit and whether it may reserve, and on the cycle's state. A job
- * that neither started nor reserved left that state as it was, so the
- * next job of the same shape (users submit many) would do exactly the
- * same: it is counted as tested, or not, as that one was, and skipped. */
+ * that neither started nor reserved left that state as it was, so a
+ * job of the same shape right after it (users submit many), or after
+ * others of that shape, would do exactly the same: it is counted as
+ * tested, or not, as that one was, and skipped. */
 
 typedef struct like_last {
     bool valid;
