@@ -246,7 +246,7 @@ SL_POPCNT_CLONES static agg capacity(const sl_state *s, uint32_t part, const uin
  * this once fails it for the rest of the cycle, and a probe that walks
  * down the queue visits each job at most once per cycle. */
 
-static bool may_start_now(const sl_state *s, uint32_t j, double now)
+static bool may_start_now(sl_state *s, uint32_t j, double now)
 {
     const sl_job *job = &s->sj[j];
     if (job->eligible > now || s->jobs[j].state != HS_JOB_QUEUED)
@@ -255,6 +255,13 @@ static bool may_start_now(const sl_state *s, uint32_t j, double now)
     bool whole = p->exclusive;
     agg a = {whole ? p->idle_cpus : p->free_cpus, whole ? p->idle_nodes : p->free_nodes};
     double until = now + job->limit;
+    uint64_t taken_cpus;
+    uint32_t taken_nodes;
+    if (a.nodes > 64 && s->nres_touched > 64 && sl_reserved_taken(s, job->part, until, &taken_cpus, &taken_nodes)) {
+        a.cpus -= taken_cpus; /* many nodes: summed by reservation begin (reserved.c) */
+        a.nodes -= taken_nodes;
+        return agg_fits(job, &a);
+    }
     if (a.nodes < s->nres_touched) { /* count the few nodes that offer CPUs */
         const uint64_t *usable = whole ? s->idle : s->has_free;
         a.cpus = a.nodes = 0;
@@ -294,7 +301,9 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
         if (s->res_first[n] == INFINITY)
             s->res_touched[s->nres_touched++] = n;
         if (begin < s->res_first[n]) {
+            double old = s->res_first[n];
             s->res_first[n] = begin;
+            sl_reserved_moved(s, n, old);
             matters |= s->node_free[n] > 0;
         }
     }
@@ -475,6 +484,7 @@ out:
     for (uint32_t k = 0; k < s->nres_touched; k++)
         s->res_first[s->res_touched[k]] = INFINITY;
     s->nres_touched = 0;
+    sl_reserved_forget(s);
     if (s->setup->log)
         fprintf(s->setup->log, "%.0f backfill: tested %u jobs\n", now, tested);
     if (started)

@@ -48,6 +48,7 @@ static void slurm_destroy(void *state)
         free(s->node_parts[n]);
     sl_space_free(&s->space);
     sl_timeline_free(&s->tl);
+    free(s->reserved.b);
     free(s->node_parts);
     free(s->node_nparts);
     free(s->parts);
@@ -249,6 +250,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
     if (sl_timeline_init(s, njobs) < 0 || make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
         goto nomem;
     sl_space_init(&s->space, s->nwords);
+    sl_reserved_forget(s);
     s->main_due = s->bf_due = -1;
     s->last_main = s->last_bf = -NEVER;
     s->next_full = s->next_tick = s->next_wake = NEVER;

@@ -21,6 +21,7 @@ void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)
     uint32_t before = s->node_free[n], after = (uint32_t)((int64_t)before + cpus), total = s->node_cpus[n];
     sl_set_free(s, n, after);
     s->tl.valid = false; /* the will-run walk starts from the nodes as they are */
+    sl_reserved_freed(s, n, before); /* and the node offers other CPUs */
     for (uint32_t k = 0; k < s->node_nparts[n]; k++) {
         sl_part *p = &s->parts[s->node_parts[n][k]];
         p->free_cpus = (uint64_t)((int64_t)p->free_cpus + cpus);

@@ -85,6 +85,21 @@ typedef struct sl_timeline {
     uint32_t *gain_nodes;
 } sl_timeline;
 
+/* reserved.c: per reservation begin, the CPUs and nodes free now that it
+ * takes (nodes with free CPUs and res_first == begin) in partition part. */
+typedef struct sl_reserved_bucket {
+    double begin;
+    uint64_t cpus;
+    uint32_t nodes;
+} sl_reserved_bucket;
+
+typedef struct sl_reserved {
+    uint32_t part; /* UINT32_MAX: not made */
+    sl_reserved_bucket *b;
+    uint32_t n, cap;
+    uint32_t last; /* the bucket found last */
+} sl_reserved;
+
 typedef struct sl_state {
     hs_engine *eng;
     hs_job *jobs;
@@ -137,6 +152,7 @@ typedef struct sl_state {
     sl_timeline tl;              /* backfill: the will-run walk's sequence */
     double *res_first;           /* backfill: per node, the earliest reservation begin (INFINITY: none) */
     uint32_t *res_touched, nres_touched; /* nodes whose res_first is set */
+    sl_reserved reserved;        /* backfill: res_first's nodes free now, summed by begin */
     hs_intervals iv;
     bool in_backfill;            /* for --slurm-log: who starts a job */
     /* counters HPCSIM_SLURM_STATS prints at the end */
@@ -177,6 +193,16 @@ void sl_timeline_seek(sl_state *s, uint32_t at);
 void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes);
 /* Runs sl_select on the view instead of the nodes' present state. */
 bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail);
+
+/* reserved.c */
+void sl_reserved_forget(sl_state *s); /* the cycle ended */
+/* Node n's res_first came down from old_first (INFINITY: none). */
+void sl_reserved_moved(sl_state *s, uint32_t n, double old_first);
+/* Node n had old_free free CPUs (a job started or ended on it). */
+void sl_reserved_freed(sl_state *s, uint32_t n, uint32_t old_free);
+/* CPUs and nodes free now in partition part whose first reservation
+ * begins at or before until. false when out of memory (count otherwise). */
+bool sl_reserved_taken(sl_state *s, uint32_t part, double until, uint64_t *cpus, uint32_t *nodes);
 
 /* priority.c */
 /* Job size factor (B.3): n nodes and c CPUs in the cluster. */
