@@ -347,7 +347,7 @@ int sl_backfill(sl_state *s, hs_error *err)
         s->avail[s->nwords - 1] = (1ull << (s->nnodes & 63)) - 1;
     if (sl_space_reset(&s->space, round_down(s, now, R), round_down(s, now + s->p.bf_window, R), s->avail) < 0)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
-    uint32_t tested = 0, started = 0;
+    uint32_t tested = 0, started = 0, tested_at_start = 0; /* tested when the last job started */
     if (s->p.bf_max_job_user)
         memset(s->user_cnt, 0, s->nusers * sizeof *s->user_cnt);
     uint32_t *part_cnt = s->p.bf_max_job_part ? s->part_cnt : NULL;
@@ -449,6 +449,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                 changes++;
                 s->memo.valid = false;
                 started++;
+                tested_at_start = tested;
                 s->bf_starts++;
                 break;
             }
@@ -480,6 +481,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             last = (like_last){true, changes, job->part, job->cpus, job->min_nodes, job->limit, no_reserve, counted};
     }
 out:
+    s->bf_tested_after = s->bf_tested_after + tested - tested_at_start;
     s->in_backfill = false;
     for (uint32_t k = 0; k < s->nres_touched; k++)
         s->res_first[s->res_touched[k]] = INFINITY;

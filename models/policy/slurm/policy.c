@@ -30,10 +30,12 @@ static void slurm_destroy(void *state)
     if (!s)
         return;
     if (getenv("HPCSIM_SLURM_STATS"))
-        fprintf(stderr, "slurm: %llu main passes (%llu starts), %llu backfill cycles (%llu starts), %llu jobs tested, %llu walk steps, %llu selects\n",
+        fprintf(stderr,
+                "slurm: %llu main passes (%llu starts), %llu backfill cycles (%llu starts), %llu jobs tested (%llu after their "
+                "cycle's last start), %llu walk steps, %llu selects\n",
                 (unsigned long long)s->main_passes, (unsigned long long)s->main_starts, (unsigned long long)s->bf_cycles,
-                (unsigned long long)s->bf_starts, (unsigned long long)s->bf_tested, (unsigned long long)s->walk_steps,
-                (unsigned long long)s->selects);
+                (unsigned long long)s->bf_starts, (unsigned long long)s->bf_tested, (unsigned long long)s->bf_tested_after,
+                (unsigned long long)s->walk_steps, (unsigned long long)s->selects);
     for (uint32_t i = 0; s->sj && i < hs_engine_trace(s->eng)->njobs; i++) {
         free(s->sj[i].alloc_node);
         free(s->sj[i].alloc_cpus);

@@ -157,6 +157,7 @@ typedef struct sl_state {
     bool in_backfill;            /* for --slurm-log: who starts a job */
     /* counters HPCSIM_SLURM_STATS prints at the end */
     uint64_t main_starts, bf_starts, bf_cycles, main_passes, bf_tested, walk_steps, selects;
+    uint64_t bf_tested_after; /* jobs tested after the last start of their cycle */
 } sl_state;
 
 /* select.c */
