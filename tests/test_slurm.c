@@ -347,6 +347,30 @@ static char *run_logged(const char *name, const char *conf_path, const char *swf
     return text;
 }
 
+START_TEST(probe_sees_starts_on_reserved_nodes)
+{
+    /* 200 one-CPU nodes; job 1 holds n1-n50 until 9,600 s. In the first
+     * backfill cycle job 2 (180 CPUs) reserves n1-n180 from 9,600 s;
+     * job 3 (10 CPUs, 1 min) starts now on n51-n60, nodes free now that
+     * carry that reservation; job 4 (15 CPUs, 5 h) can start now on
+     * n181-n200. The cycle's probe must see that job 3 took n51-n60 from
+     * what the reservation takes, or it counts them twice and leaves job 4
+     * to a later cycle. */
+    const char *dir = tl_tmpdir("slurm_probe_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 9600, 50, 9600, 1, -1);
+    job(swf, sizeof swf, 2, 10, 1200, 180, 1200, 1, -1);
+    job(swf, sizeof swf, 3, 10, 60, 10, 60, 1, -1);
+    job(swf, sizeof swf, 4, 10, 600, 15, 18000, 1, -1);
+    tl_result r;
+    replay("slurm_probe", conf(dir, 200, 1, "", ""), swf, &r);
+    ck_assert_str_eq(r.alloc[2], "50-59");
+    ck_assert_double_lt(r.start[3], 9600);
+    ck_assert_double_eq(r.start[3], r.start[2]);
+    ck_assert_double_eq(r.start[1], 9600);
+}
+END_TEST
+
 START_TEST(shortcuts_change_nothing)
 {
     /* A backfill cycle skips its tail once no queued job can start now,
@@ -914,6 +938,7 @@ static Suite *make(void)
     tcase_add_test(t, backfill_2_no_starvation);
     tcase_add_test(t, backfill_3_max_job_test);
     tcase_add_test(t, shortcuts_change_nothing);
+    tcase_add_test(t, probe_sees_starts_on_reserved_nodes);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);

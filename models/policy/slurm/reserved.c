@@ -5,7 +5,10 @@
  * on each node), for one partition at a time, and kept up to date as
  * reservations come; a question then costs one pass over the few
  * distinct begins, not one over the nodes. A start changes what its
- * nodes offer, and their sums with it. */
+ * nodes offer, and their sums with it: left out, the sums would take too
+ * much and the probe would pass over a job that can start (the test
+ * probe_sees_starts_on_reserved_nodes); a reservation left out would
+ * only make the probe stop later. */
 #include <math.h>
 #include <stdlib.h>
 
