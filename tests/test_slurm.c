@@ -371,6 +371,28 @@ START_TEST(probe_sees_starts_on_reserved_nodes)
 }
 END_TEST
 
+START_TEST(like_jobs_differ_in_limit)
+{
+    /* 4 one-CPU nodes, job 1 on n1-n2 until 3,000 s, bf_window of an hour.
+     * In a backfill cycle job 2 (4 CPUs) reserves every node from 3,000 s;
+     * job 3 (2 CPUs, 84 min) then finds no node free of it within the
+     * window and changes nothing; job 4 has job 3's shape but 10 min, which
+     * end before the reservation: it starts now. A job is taken for one
+     * tested before only when its time limit is the same too. */
+    const char *dir = tl_tmpdir("slurm_like_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 3000, 2, 3000, 1, -1);
+    job(swf, sizeof swf, 2, 10, 600, 4, 86400, 1, -1);
+    job(swf, sizeof swf, 3, 10, 600, 2, 5040, 1, -1);
+    job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
+    tl_result r;
+    replay("slurm_like", conf(dir, 4, 1, "bf_window=60", ""), swf, &r);
+    ck_assert_double_lt(r.start[3], 3000);
+    ck_assert_double_eq(r.start[1], 3000);
+    ck_assert_double_ge(r.start[2], 3600);
+}
+END_TEST
+
 START_TEST(shortcuts_change_nothing)
 {
     /* A backfill cycle skips its tail once no queued job can start now,
@@ -939,6 +961,7 @@ static Suite *make(void)
     tcase_add_test(t, backfill_3_max_job_test);
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, probe_sees_starts_on_reserved_nodes);
+    tcase_add_test(t, like_jobs_differ_in_limit);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);
