@@ -460,6 +460,26 @@ START_TEST(backfill_3_max_job_test)
 }
 END_TEST
 
+START_TEST(will_run_barrier_jumps)
+{
+    /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
+     * needs 2 CPUs. In the cycle at 30 s the will-run's first group ends
+     * at the barrier 660; the barrier then moves by 60 s to 3000, the
+     * first step at or past the next end, so the second group holds only
+     * the job ending at 3000: job 4 is planned at 3000, not 3060 (one step
+     * more would take in the next job too). */
+    const char *dir = tl_tmpdir("slurm_barrier_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
+    job(swf, sizeof swf, 2, 0, 3000, 1, 3000, 1, -1);
+    job(swf, sizeof swf, 3, 0, 3060, 1, 3060, 1, -1);
+    job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
+    char *log = run_logged("slurm_barrier_run", conf(dir, 3, 1, "", ""), swf);
+    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3000,") != NULL, "%s", log);
+    free(log);
+}
+END_TEST
+
 /* ---- one case per backfill parameter, with and without it ---- */
 
 START_TEST(bf_max_job_test_one)
@@ -962,6 +982,7 @@ static Suite *make(void)
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, probe_sees_starts_on_reserved_nodes);
     tcase_add_test(t, like_jobs_differ_in_limit);
+    tcase_add_test(t, will_run_barrier_jumps);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);
