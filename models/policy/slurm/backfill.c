@@ -139,17 +139,8 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 barrier = r->expected_end + window - fmod(r->expected_end + s->epoch, window) + window;
             if (removed && r->expected_end > barrier)
                 break;
-            const uint32_t *before = whole_part ? NULL : sl_timeline_step(s, i);
-            for (uint32_t k = 0; before && k < r->nalloc; k++) {
-                uint32_t n = r->alloc_node[k];
-                if (sl_bit(in, n)) {
-                    uint32_t total = s->node_cpus[n], b = before[k], e = b + r->alloc_cpus[k];
-                    uint32_t ob = whole ? (b == total ? b : 0) : b;
-                    uint32_t oa = whole ? (e == total ? e : 0) : e;
-                    a.cpus += oa - ob;
-                    a.nodes += (oa > 0) - (ob > 0);
-                }
-            }
+            if (!whole_part)
+                sl_timeline_step_gain(s, i, in, whole, &a.cpus, &a.nodes);
             last_end = r->expected_end;
             through = i + 1;
             removed = true;
@@ -246,6 +237,10 @@ SL_POPCNT_CLONES static agg capacity(const sl_state *s, uint32_t part, const uin
  * this once fails it for the rest of the cycle, and a probe that walks
  * down the queue visits each job at most once per cycle. */
 
+/* Up to this many nodes free now or reserved, a pass over them costs
+ * less than the sums of reserved.c. */
+#define FEW_NODES 64
+
 static bool may_start_now(sl_state *s, uint32_t j, double now)
 {
     const sl_job *job = &s->sj[j];
@@ -257,7 +252,8 @@ static bool may_start_now(sl_state *s, uint32_t j, double now)
     double until = now + job->limit;
     uint64_t taken_cpus;
     uint32_t taken_nodes;
-    if (a.nodes > 64 && s->nres_touched > 64 && sl_reserved_taken(s, job->part, until, &taken_cpus, &taken_nodes)) {
+    if (a.nodes > FEW_NODES && s->nres_touched > FEW_NODES &&
+        sl_reserved_taken(s, job->part, until, &taken_cpus, &taken_nodes)) {
         a.cpus -= taken_cpus; /* many nodes: summed by reservation begin (reserved.c) */
         a.nodes -= taken_nodes;
         return agg_fits(job, &a);
@@ -481,7 +477,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             last = (like_last){true, changes, job->part, job->cpus, job->min_nodes, job->limit, no_reserve, counted};
     }
 out:
-    s->bf_tested_after = s->bf_tested_after + tested - tested_at_start;
+    s->bf_tested_after += tested - tested_at_start;
     s->in_backfill = false;
     for (uint32_t k = 0; k < s->nres_touched; k++)
         s->res_first[s->res_touched[k]] = INFINITY;

@@ -22,11 +22,9 @@ static bool bucket_add(sl_state *s, double begin, uint32_t o, int sign)
     sl_reserved *r = &s->reserved;
     if (o == 0)
         return true;
-    /* the nodes of one reservation come one after another, with the same begins */
-    uint32_t k = r->last < r->n && r->b[r->last].begin == begin ? r->last : 0;
+    uint32_t k = 0;
     while (k < r->n && r->b[k].begin != begin)
         k++;
-    r->last = k;
     if (k == r->n) {
         if (r->n == r->cap) {
             uint32_t cap = r->cap ? 2 * r->cap : 64;
@@ -60,8 +58,7 @@ void sl_reserved_freed(sl_state *s, uint32_t n, uint32_t old_free)
     sl_reserved *r = &s->reserved;
     if (r->part == UINT32_MAX || s->res_first[n] == INFINITY || !sl_bit(s->parts[r->part].member, n))
         return;
-    bool whole = s->parts[r->part].exclusive;
-    uint32_t old = whole ? (old_free == s->node_cpus[n] ? old_free : 0) : old_free;
+    uint32_t old = sl_offer_of(old_free, s->node_cpus[n], s->parts[r->part].exclusive);
     if (!bucket_add(s, s->res_first[n], old, -1) || !bucket_add(s, s->res_first[n], offer(s, n), 1))
         sl_reserved_forget(s);
 }

@@ -97,7 +97,6 @@ typedef struct sl_reserved {
     uint32_t part; /* UINT32_MAX: not made */
     sl_reserved_bucket *b;
     uint32_t n, cap;
-    uint32_t last; /* the bucket found last */
 } sl_reserved;
 
 typedef struct sl_state {
@@ -168,14 +167,20 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail);
 int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
 void sl_release(sl_state *s, uint32_t j);
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
-/* Sets a node's free CPUs and its bits in has_free/idle (not the partition
- * aggregates: the will-run test changes nodes for a moment and restores them). */
+/* Sets node n's free CPUs (f of its cpus) and its bits in has_free/idle:
+ * in the cluster's arrays, or in the timeline's view of them. */
+static inline void sl_set_free_in(uint32_t *free, uint64_t *has_free, uint64_t *idle, uint32_t cpus, uint32_t n, uint32_t f)
+{
+    free[n] = f;
+    uint64_t bit = 1ull << (n & 63);
+    has_free[n >> 6] = f ? has_free[n >> 6] | bit : has_free[n >> 6] & ~bit;
+    idle[n >> 6] = f == cpus ? idle[n >> 6] | bit : idle[n >> 6] & ~bit;
+}
+
+/* The cluster's node n (not the partition aggregates, which sl_node_add keeps). */
 static inline void sl_set_free(sl_state *s, uint32_t n, uint32_t f)
 {
-    s->node_free[n] = f;
-    uint64_t bit = 1ull << (n & 63);
-    s->has_free[n >> 6] = f ? s->has_free[n >> 6] | bit : s->has_free[n >> 6] & ~bit;
-    s->idle[n >> 6] = f == s->node_cpus[n] ? s->idle[n >> 6] | bit : s->idle[n >> 6] & ~bit;
+    sl_set_free_in(s->node_free, s->has_free, s->idle, s->node_cpus[n], n, f);
 }
 
 /* timeline.c: the will-run walk's sequence of releases (step i: the job
@@ -185,8 +190,10 @@ int sl_timeline_init(sl_state *s, uint32_t njobs);
 void sl_timeline_free(sl_timeline *t);
 /* Room for e more logged nodes (a job about to start on e nodes). */
 int sl_timeline_grow(sl_state *s, uint64_t e);
-/* The free CPUs of step i's nodes (order[i]'s alloc_node) just before it. */
-const uint32_t *sl_timeline_step(sl_state *s, uint32_t i);
+/* Adds what step i gives back on the nodes of the bitmap `nodes`, as a
+ * job (whole: whole-node) counts it: CPUs it may use, and nodes that come
+ * to offer some. */
+void sl_timeline_step_gain(sl_state *s, uint32_t i, const uint64_t *nodes, bool whole, uint64_t *cpus, uint32_t *count);
 /* Moves the view to "after the first `at` steps" (at <= steps logged). */
 void sl_timeline_seek(sl_state *s, uint32_t at);
 /* What the first `steps` steps give back on all of partition part's
@@ -226,12 +233,14 @@ int sl_backfill(sl_state *s, hs_error *err);
 void sl_order_add(sl_state *s, uint32_t j);    /* a job started */
 void sl_order_remove(sl_state *s, uint32_t j); /* a job ended */
 
-/* CPUs node n can give a job now: all free ones, or, for a whole-node
- * job, all or none. */
+/* CPUs a node with f of its total free can give a job: all free ones,
+ * or, for a whole-node job, all or none. */
+static inline uint32_t sl_offer_of(uint32_t f, uint32_t total, bool whole) { return whole ? (f == total ? f : 0) : f; }
+
+/* What node n can give a job now. */
 static inline uint32_t sl_offer(const sl_state *s, uint32_t n, bool whole)
 {
-    uint32_t f = s->node_free[n];
-    return whole ? (f == s->node_cpus[n] ? f : 0) : f;
+    return sl_offer_of(s->node_free[n], s->node_cpus[n], whole);
 }
 
 static inline bool sl_bit(const uint64_t *b, uint32_t i) { return b[i >> 6] >> (i & 63) & 1; }

@@ -58,20 +58,29 @@ int sl_timeline_grow(sl_state *s, uint64_t e)
     return 0;
 }
 
+/* The view at step 0: the nodes as they are. */
+static void view_from_present(sl_state *s)
+{
+    sl_timeline *t = &s->tl;
+    memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
+    memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
+    memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
+    t->at = 0;
+}
+
 /* Starts the log afresh from the nodes' present state. */
 static void restart(sl_state *s)
 {
     sl_timeline *t = &s->tl;
     memcpy(t->log_free, s->node_free, s->nnodes * sizeof *t->log_free);
-    memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
-    memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
-    memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
-    t->built = t->at = t->gain_built = 0;
+    view_from_present(s);
+    t->built = t->gain_built = 0;
     t->step_first[0] = 0;
     t->valid = true;
 }
 
-const uint32_t *sl_timeline_step(sl_state *s, uint32_t i)
+/* The free CPUs of step i's nodes (order[i]'s alloc_node) just before it. */
+static const uint32_t *step_before(sl_state *s, uint32_t i)
 {
     sl_timeline *t = &s->tl;
     if (!t->valid)
@@ -89,6 +98,25 @@ const uint32_t *sl_timeline_step(sl_state *s, uint32_t i)
     return t->before + t->step_first[i];
 }
 
+void sl_timeline_step_gain(sl_state *s, uint32_t i, const uint64_t *nodes, bool whole, uint64_t *cpus, uint32_t *count)
+{
+    const uint32_t *before = step_before(s, i);
+    const sl_job *r = &s->sj[s->order[i]];
+    uint64_t c = 0; /* summed here: *count might alias the arrays read */
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < r->nalloc; k++) {
+        uint32_t n = r->alloc_node[k];
+        if (sl_bit(nodes, n)) {
+            uint32_t ob = sl_offer_of(before[k], s->node_cpus[n], whole);
+            uint32_t oa = sl_offer_of(before[k] + r->alloc_cpus[k], s->node_cpus[n], whole);
+            c += oa - ob;
+            m += (oa > 0) - (ob > 0);
+        }
+    }
+    *cpus += c;
+    *count += m;
+}
+
 void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes)
 {
     sl_timeline *t = &s->tl;
@@ -96,32 +124,18 @@ void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus
         *cpus = *nodes = 0;
         return;
     }
-    sl_timeline_step(s, steps - 1); /* logged that far (and not stale) */
+    step_before(s, steps - 1); /* logged that far (and not stale) */
     if (t->gain_part != part || t->gain_built == 0) {
         t->gain_part = part;
         t->gain_cpus[0] = t->gain_nodes[0] = 0;
         t->gain_built = 1;
     }
     const sl_part *p = &s->parts[part];
-    bool whole = p->exclusive;
     for (; t->gain_built <= steps; t->gain_built++) {
         uint32_t i = t->gain_built - 1;
-        const sl_job *r = &s->sj[s->order[i]];
-        const uint32_t *before = t->before + t->step_first[i];
-        uint64_t c = 0;
-        uint32_t n = 0;
-        for (uint32_t k = 0; k < r->nalloc; k++) {
-            uint32_t node = r->alloc_node[k];
-            if (!sl_bit(p->member, node))
-                continue;
-            uint32_t total = s->node_cpus[node], b = before[k], e = b + r->alloc_cpus[k];
-            uint32_t ob = whole ? (b == total ? b : 0) : b;
-            uint32_t oa = whole ? (e == total ? e : 0) : e;
-            c += oa - ob;
-            n += (oa > 0) - (ob > 0);
-        }
-        t->gain_cpus[i + 1] = t->gain_cpus[i] + c;
-        t->gain_nodes[i + 1] = t->gain_nodes[i] + n;
+        t->gain_cpus[i + 1] = t->gain_cpus[i];
+        t->gain_nodes[i + 1] = t->gain_nodes[i];
+        sl_timeline_step_gain(s, i, p->member, p->exclusive, &t->gain_cpus[i + 1], &t->gain_nodes[i + 1]);
     }
     *cpus = t->gain_cpus[steps];
     *nodes = t->gain_nodes[steps];
@@ -129,21 +143,14 @@ void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus
 
 static void view_set(sl_timeline *t, const sl_state *s, uint32_t n, uint32_t f)
 {
-    uint64_t bit = 1ull << (n & 63);
-    t->free[n] = f;
-    t->has_free[n >> 6] = f ? t->has_free[n >> 6] | bit : t->has_free[n >> 6] & ~bit;
-    t->idle[n >> 6] = f == s->node_cpus[n] ? t->idle[n >> 6] | bit : t->idle[n >> 6] & ~bit;
+    sl_set_free_in(t->free, t->has_free, t->idle, s->node_cpus[n], n, f);
 }
 
 void sl_timeline_seek(sl_state *s, uint32_t at)
 {
     sl_timeline *t = &s->tl;
-    if (t->at > at && t->at - at > at) { /* nearer from the start */
-        memcpy(t->free, s->node_free, s->nnodes * sizeof *t->free);
-        memcpy(t->has_free, s->has_free, s->nwords * sizeof *t->has_free);
-        memcpy(t->idle, s->idle, s->nwords * sizeof *t->idle);
-        t->at = 0;
-    }
+    if (t->at > at && t->at - at > at) /* nearer from the start */
+        view_from_present(s);
     for (; t->at < at; t->at++) {
         const sl_job *r = &s->sj[s->order[t->at]];
         const uint32_t *before = t->before + t->step_first[t->at];
