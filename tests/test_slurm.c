@@ -393,6 +393,48 @@ START_TEST(like_jobs_differ_in_limit)
 }
 END_TEST
 
+START_TEST(tail_counts_reserved_nodes)
+{
+    /* 4 one-CPU nodes, job 1 on n1-n2 until 3,000 s, bf_max_job_test=2.
+     * In a backfill cycle job 2 (4 CPUs, a day) is counted and reserves
+     * every node from 3,000 s to past the window; job 3 (the same) then
+     * finds no node free of it at any time and is not counted, so the
+     * cycle reaches job 4 (2 CPUs, 10 min), which starts now on n3-n4.
+     * The cycle may end early only if it surely counts two jobs first: it
+     * must see job 2's reservation over the rest of the window. */
+    const char *dir = tl_tmpdir("slurm_tail_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 3000, 2, 3000, 1, -1);
+    job(swf, sizeof swf, 2, 10, 600, 4, 86400, 1, -1);
+    job(swf, sizeof swf, 3, 10, 600, 4, 86400, 1, -1);
+    job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
+    tl_result r;
+    replay("slurm_tail", conf(dir, 4, 1, "bf_max_job_test=2", ""), swf, &r);
+    ck_assert_double_lt(r.start[3], 3000);
+    ck_assert_double_eq(r.start[1], 3000);
+}
+END_TEST
+
+START_TEST(tail_no_reserve_sees_every_reservation)
+{
+    /* As above, but job 2 reserves only 3,000-3,600 s, and jobs 3 and 4
+     * are too young to reserve (bf_min_age_reserve=600): job 3 is tried
+     * at now alone, over its day, which meets job 2's reservation, and is
+     * not counted; job 4 starts now. For a job that may not reserve the
+     * cycle must count reservations that end before the window does. */
+    const char *dir = tl_tmpdir("slurm_tail_age_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 3000, 2, 3000, 1, -1);
+    job(swf, sizeof swf, 2, 1, 600, 4, 600, 1, -1);
+    job(swf, sizeof swf, 3, 700, 600, 4, 86400, 1, -1);
+    job(swf, sizeof swf, 4, 700, 600, 2, 600, 1, -1);
+    tl_result r;
+    replay("slurm_tail_age", conf(dir, 4, 1, "bf_max_job_test=2,bf_min_age_reserve=600", ""), swf, &r);
+    ck_assert_double_lt(r.start[3], 3000);
+    ck_assert_double_eq(r.start[1], 3000);
+}
+END_TEST
+
 START_TEST(shortcuts_change_nothing)
 {
     /* A backfill cycle skips its tail once no queued job can start now,
@@ -982,6 +1024,8 @@ static Suite *make(void)
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, probe_sees_starts_on_reserved_nodes);
     tcase_add_test(t, like_jobs_differ_in_limit);
+    tcase_add_test(t, tail_counts_reserved_nodes);
+    tcase_add_test(t, tail_no_reserve_sees_every_reservation);
     tcase_add_test(t, will_run_barrier_jumps);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);

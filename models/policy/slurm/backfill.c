@@ -17,9 +17,10 @@
  *
  * Three shortcuts leave the schedule unchanged (and are off with
  * --slurm-log, which shows every step): a cycle stops once no job left
- * can start now ("the cycle's tail"), a will-run question asked again is
- * answered from the last one (will_run_again), and a job shaped like the
- * last one that changed nothing is not tested again ("jobs like the
+ * can start now, or once it surely reaches bf_max_job_test before the
+ * next one that may ("the cycle's tail"), a will-run question asked again
+ * is answered from the last one (will_run_again), and a job shaped like
+ * the last one that changed nothing is not tested again ("jobs like the
  * last"). */
 #include <math.h>
 #include <stdio.h>
@@ -306,6 +307,54 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
     return matters;
 }
 
+/* Whether a job may get a reservation (bf_min_prio_reserve,
+ * bf_min_age_reserve); one that may not is only tried at now. */
+static bool may_reserve(const sl_state *s, const sl_job *job, double now)
+{
+    return job->prio >= s->p.bf_min_prio_reserve && (s->p.bf_min_age_reserve <= 0 || now - job->eligible >= s->p.bf_min_age_reserve);
+}
+
+/* The cycle also ends with no start left when it surely counts its last
+ * `budget` jobs (bf_max_job_test) before the probe's job: the jobs before
+ * that one cannot start now. A job is counted once the nodes of its
+ * partition free of reservations hold it at some try of TRY_LATER, and
+ * its last try is over the map's last record alone (a job that may not
+ * reserve tries only [now, now + limit]). The nodes reserved in the last
+ * record only grow (a reservation that splits it leaves the older ones on
+ * both parts), and a reservation takes at most max(CPUs, nodes) nodes, as
+ * each node it takes gives it a CPU. So a job is surely counted when its
+ * partition still holds it less the nodes reserved now (in the last
+ * record; anywhere, for a job that may not reserve) and that many more
+ * for each job before it that may reserve, each node less taking the
+ * partition's most CPUs. bf_max_job_user and bf_max_job_part skip jobs
+ * uncounted in ways this does not follow, so it is not tried with them. */
+static bool surely_counts_before(const sl_state *s, uint32_t i, uint32_t probe, uint32_t budget, double now)
+{
+    if (s->p.bf_max_job_user || s->p.bf_max_job_part || probe - i < budget)
+        return false;
+    const uint64_t *last = s->space.r[s->space.n - 1].avail;
+    uint64_t in_last = 0; /* nodes reserved in the last record */
+    for (uint32_t w = 0; w < s->nwords; w++)
+        in_last += (uint64_t)__builtin_popcountll(~last[w]);
+    if (s->nnodes & 63) /* bits past the last node are never free */
+        in_last -= 64 - (s->nnodes & 63);
+    uint64_t more = 0; /* at most taken by the reservations of jobs i.. */
+    for (uint32_t k = i; k < probe && in_last + more < s->nnodes; k++) {
+        const sl_job *job = &s->sj[s->pending[k]];
+        if (job->eligible > now)
+            continue;
+        const sl_part *p = &s->parts[job->part];
+        bool reserves = may_reserve(s, job, now);
+        uint64_t taken = (reserves ? in_last : s->nres_touched) + more;
+        if (taken < p->nnodes && p->nnodes - taken >= job->min_nodes && p->cpus >= job->cpus + taken * p->max_node_cpus &&
+            --budget == 0)
+            return true;
+        if (reserves)
+            more += job->cpus > job->min_nodes ? job->cpus : job->min_nodes > 0 ? job->min_nodes : 1;
+    }
+    return false;
+}
+
 /* ---- jobs like the last ----
  * What a job's test does depends only on its partition, CPUs, node count,
  * time limit and whether it may reserve, and on the cycle's state. A job
@@ -377,7 +426,8 @@ int sl_backfill(sl_state *s, hs_error *err)
                     probe++;
                 probe_version = version;
             }
-            if (probe >= s->npending)
+            if (probe >= s->npending ||
+                (probe > i && surely_counts_before(s, i, probe, s->p.bf_max_job_test - tested, now)))
                 break;
         }
         uint32_t j = s->pending[i];
@@ -388,8 +438,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             continue;
         if (part_cnt && part_cnt[job->part]++ >= s->p.bf_max_job_part)
             continue;
-        bool no_reserve = job->prio < s->p.bf_min_prio_reserve ||
-                          (s->p.bf_min_age_reserve > 0 && now - job->eligible < s->p.bf_min_age_reserve);
+        bool no_reserve = !may_reserve(s, job, now);
         if (shortcut && same_as_last(&last, changes, job, no_reserve)) {
             if (last.counted) {
                 tested++;
