@@ -323,11 +323,12 @@ static bool may_reserve(const sl_state *s, const sl_job *job, double now)
  * record only grow (a reservation that splits it leaves the older ones on
  * both parts), and a reservation takes at most max(CPUs, nodes) nodes, as
  * each node it takes gives it a CPU. So a job is surely counted when its
- * partition still holds it less the nodes reserved now (in the last
+ * partition still holds it without the nodes reserved now (in the last
  * record; anywhere, for a job that may not reserve) and that many more
- * for each job before it that may reserve, each node less taking the
- * partition's most CPUs. bf_max_job_user and bf_max_job_part skip jobs
- * uncounted in ways this does not follow, so it is not tried with them. */
+ * for each job before it that may reserve, each node taken away with the
+ * partition's largest CPU count. bf_max_job_user and bf_max_job_part
+ * leave jobs uncounted by counts this does not follow, so the bound is
+ * not used with them. */
 static bool surely_counts_before(const sl_state *s, uint32_t i, uint32_t probe, uint32_t budget, double now)
 {
     if (s->p.bf_max_job_user || s->p.bf_max_job_part || probe - i < budget)
