@@ -307,13 +307,6 @@ static bool note_reservation(sl_state *s, double begin, double end, double now)
     return matters;
 }
 
-/* Whether a job may get a reservation (bf_min_prio_reserve,
- * bf_min_age_reserve); one that may not is only tried at now. */
-static bool may_reserve(const sl_state *s, const sl_job *job, double now)
-{
-    return job->prio >= s->p.bf_min_prio_reserve && (s->p.bf_min_age_reserve <= 0 || now - job->eligible >= s->p.bf_min_age_reserve);
-}
-
 /* The cycle also ends with no start left when it surely counts its last
  * `budget` jobs (bf_max_job_test) before the probe's job: the jobs before
  * that one cannot start now. A job is counted once the nodes of its
@@ -345,13 +338,15 @@ static bool surely_counts_before(const sl_state *s, uint32_t i, uint32_t probe, 
         if (job->eligible > now)
             continue;
         const sl_part *p = &s->parts[job->part];
-        bool reserves = may_reserve(s, job, now);
+        bool reserves = sl_may_reserve(s, job, now);
         uint64_t taken = (reserves ? in_last : s->nres_touched) + more;
         if (taken < p->nnodes && p->nnodes - taken >= job->min_nodes && p->cpus >= job->cpus + taken * p->max_node_cpus &&
             --budget == 0)
             return true;
-        if (reserves)
-            more += job->cpus > job->min_nodes ? job->cpus : job->min_nodes > 0 ? job->min_nodes : 1;
+        if (reserves) { /* max(CPUs, nodes, 1) */
+            uint32_t most = job->cpus > job->min_nodes ? job->cpus : job->min_nodes;
+            more += most > 0 ? most : 1;
+        }
     }
     return false;
 }
@@ -439,7 +434,7 @@ int sl_backfill(sl_state *s, hs_error *err)
             continue;
         if (part_cnt && part_cnt[job->part]++ >= s->p.bf_max_job_part)
             continue;
-        bool no_reserve = !may_reserve(s, job, now);
+        bool no_reserve = !sl_may_reserve(s, job, now);
         if (shortcut && same_as_last(&last, changes, job, no_reserve)) {
             if (last.counted) {
                 tested++;

@@ -67,17 +67,6 @@ void sl_remove_started(sl_state *s)
     s->npending = k;
 }
 
-/* Whether a job that cannot start blocks its partition (B.4). */
-static bool blocks(const sl_state *s, uint32_t j, double now)
-{
-    const sl_job *job = &s->sj[j];
-    if (s->p.bf_min_age_reserve > 0 && now - job->eligible < s->p.bf_min_age_reserve)
-        return false;
-    if (job->prio < s->p.bf_min_prio_reserve)
-        return false;
-    return true;
-}
-
 int sl_main_pass(sl_state *s, bool full, hs_error *err)
 {
     s->main_passes++;
@@ -114,7 +103,7 @@ int sl_main_pass(sl_state *s, bool full, hs_error *err)
             s->main_starts++;
             continue;
         }
-        if (!blocks(s, j, now))
+        if (!sl_may_reserve(s, job, now)) /* it does not block its partition (B.4) */
             continue;
         failed[job->part] = true;
         nfailed++;

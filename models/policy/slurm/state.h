@@ -243,6 +243,15 @@ static inline uint32_t sl_offer(const sl_state *s, uint32_t n, bool whole)
     return sl_offer_of(s->node_free[n], s->node_cpus[n], whole);
 }
 
+/* Whether a queued job may hold resources for later: get a backfill
+ * reservation, and block its partition in the main pass. Below
+ * bf_min_prio_reserve, or younger than bf_min_age_reserve, it may not
+ * (and backfill tries it at now only). */
+static inline bool sl_may_reserve(const sl_state *s, const sl_job *job, double now)
+{
+    return job->prio >= s->p.bf_min_prio_reserve && (s->p.bf_min_age_reserve <= 0 || now - job->eligible >= s->p.bf_min_age_reserve);
+}
+
 static inline bool sl_bit(const uint64_t *b, uint32_t i) { return b[i >> 6] >> (i & 63) & 1; }
 static inline void sl_bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
 static inline void sl_bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
