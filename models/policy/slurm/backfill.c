@@ -19,7 +19,7 @@
  * --slurm-log, which shows every step): a cycle stops once no job left
  * can start now, or once it surely reaches bf_max_job_test before the
  * next one that may ("the cycle's tail"), a will-run question asked again
- * is answered from the last one (will_run_again), and a job shaped like
+ * before a start is answered as it was (answers.c), and a job shaped like
  * the last one that changed nothing is not tested again ("jobs like the
  * last"). */
 #include <math.h>
@@ -176,31 +176,29 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
     return true;
 }
 
-/* The last will-run test's question and answer. TRY_LATER often asks the
- * same question again (its window moves but the nodes free of reservations
- * stay the same), and so do consecutive jobs of one shape; the answer
- * depends only on the job's partition, CPUs and node count, the nodes
- * asked about, and the running jobs, which change only when a job starts
- * (which forgets the answer). The nodes it picked are still in pick_*.
- * With --slurm-log every test is run, as Slurm runs it (a test compares
- * the two ways). */
+/* A will-run test, or its answer from earlier in the cycle (answers.c),
+ * with the nodes it picked in pick_*. With --slurm-log every test is run,
+ * as Slurm runs it (a test compares the two ways). */
 static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
 {
-    const sl_job *job = &s->sj[j];
-    sl_will_run_memo *m = &s->memo;
-    if (m->valid && !s->setup->log && m->part == job->part && m->cpus == job->cpus && m->min_nodes == job->min_nodes &&
-        !memcmp(m->avail, avail, s->nwords * sizeof *avail)) {
-        *when = m->when;
-        return m->ok;
+    if (s->setup->log)
+        return will_run(s, j, avail, now, when);
+    sl_answers *as = &s->answers;
+    bool hit;
+    sl_answer *e = sl_answers_slot(as, &s->sj[j], avail, &hit);
+    if (hit) {
+        if (e != as->last && e->ok) {
+            memcpy(s->pick_node, e->pick_node, e->npick * sizeof *s->pick_node);
+            memcpy(s->pick_cpus, e->pick_cpus, e->npick * sizeof *s->pick_cpus);
+            s->npick = e->npick;
+            as->last = e;
+        }
+        *when = e->when;
+        return e->ok;
     }
-    m->ok = will_run(s, j, avail, now, &m->when);
-    m->valid = true;
-    m->part = job->part;
-    m->cpus = job->cpus;
-    m->min_nodes = job->min_nodes;
-    memcpy(m->avail, avail, s->nwords * sizeof *avail);
-    *when = m->when;
-    return m->ok;
+    bool ok = will_run(s, j, avail, now, when);
+    sl_answers_keep(as, e, ok, *when, s->pick_node, s->pick_cpus, s->npick); /* not kept: asked again */
+    return ok;
 }
 
 /* ---- the cycle ---- */
@@ -396,7 +394,7 @@ int sl_backfill(sl_state *s, hs_error *err)
         memset(part_cnt, 0, s->nparts * sizeof *part_cnt);
     int rc = 0;
     s->in_backfill = true;
-    s->memo.valid = false;
+    sl_answers_forget(&s->answers);
     /* probe: the first job at or after i that may start now, as of the
      * state version probe_version (changes: starts, and reservations that
      * may_start_now sees) */
@@ -488,7 +486,7 @@ int sl_backfill(sl_state *s, hs_error *err)
                     goto out;
                 version++;
                 changes++;
-                s->memo.valid = false;
+                sl_answers_forget(&s->answers);
                 started++;
                 tested_at_start = tested;
                 s->bf_starts++;

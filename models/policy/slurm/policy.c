@@ -71,7 +71,7 @@ static void slurm_destroy(void *state)
     free(s->has_free);
     free(s->topo_avail);
     free(s->walk_in);
-    free(s->memo.avail);
+    sl_answers_free(&s->answers);
     free(s->res_first);
     free(s->res_touched);
     free(s->part_failed);
@@ -231,7 +231,7 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
         !(s->has_free = calloc(s->nwords, sizeof *s->has_free)) ||
         !(s->idle = calloc(s->nwords, sizeof *s->idle)) || !(s->topo_avail = calloc(s->nwords, sizeof *s->topo_avail)) ||
         !(s->walk_in = calloc(s->nwords, sizeof *s->walk_in)) ||
-        !(s->memo.avail = calloc(s->nwords, sizeof *s->memo.avail)) || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
+        sl_answers_init(&s->answers, s->nwords) < 0 || !(s->res_first = malloc(n * sizeof *s->res_first)) ||
         !(s->res_touched = malloc(n * sizeof *s->res_touched)) ||
         !(s->part_failed = calloc(setup->conf.nparts, sizeof *s->part_failed)) ||
         !(s->part_depth = calloc(setup->conf.nparts, sizeof *s->part_depth)) ||

@@ -58,12 +58,25 @@ typedef struct sl_job {
     uint32_t run_slot;
 } sl_job;
 
-typedef struct sl_will_run_memo { /* backfill.c: will_run_again */
-    bool valid, ok;
+/* answers.c: the will-run answers of a backfill cycle, until a start */
+#define SL_ANSWERS 256
+typedef struct sl_answer {
+    uint64_t gen;           /* an answer while equal to sl_answers.gen */
+    uint64_t hash;
     uint32_t part, cpus, min_nodes;
-    uint64_t *avail;
+    bool ok;
     double when;
-} sl_will_run_memo;
+    uint32_t npick, pick_cap;
+    uint32_t *pick_node, *pick_cpus;
+} sl_answer;
+
+typedef struct sl_answers {
+    uint64_t gen;
+    uint32_t nwords;
+    uint64_t *avail;        /* per slot, the nodes asked about */
+    const sl_answer *last;  /* the answer whose picks are in pick_* */
+    sl_answer e[SL_ANSWERS];
+} sl_answers;
 
 /* The running jobs' releases in expected-end order, the sequence every
  * will-run walk follows (timeline.c). */
@@ -147,7 +160,7 @@ typedef struct sl_state {
     uint32_t *order;             /* running jobs by expected end (backfill.c) */
     uint32_t norder;
     sl_space_map space;          /* backfill */
-    sl_will_run_memo memo;
+    sl_answers answers;          /* backfill */
     sl_timeline tl;              /* backfill: the will-run walk's sequence */
     double *res_first;           /* backfill: per node, the earliest reservation begin (INFINITY: none) */
     uint32_t *res_touched, nres_touched; /* nodes whose res_first is set */
@@ -201,6 +214,16 @@ void sl_timeline_seek(sl_state *s, uint32_t at);
 void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes);
 /* Runs sl_select on the view instead of the nodes' present state. */
 bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail);
+
+/* answers.c */
+int sl_answers_init(sl_answers *a, uint32_t nwords);
+void sl_answers_free(sl_answers *a);
+void sl_answers_forget(sl_answers *a); /* a job started, or a cycle begins */
+/* The slot of job's question about avail; *hit when it holds its answer
+ * (else it is taken for the answer sl_answers_keep will store). */
+sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *avail, bool *hit);
+/* Stores an answer and the nodes picked; -1 (not stored) when out of memory. */
+int sl_answers_keep(sl_answers *a, sl_answer *e, bool ok, double when, const uint32_t *node, const uint32_t *cpus, uint32_t npick);
 
 /* reserved.c */
 void sl_reserved_forget(sl_state *s); /* the cycle ended */
