@@ -75,8 +75,8 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (!policy)
         return hs_error_set(err, "--policy", 0, 0, "unknown policy '%s' (hpcsim run --help lists them)", cfg->policy);
     bool slurm = !strcmp(policy->name, "slurm");
-    if ((cfg->topology_conf || cfg->slurm_assoc) && !cfg->slurm_conf)
-        return hs_error_set(err, cfg->topology_conf ? "--topology-conf" : "--slurm-assoc", 0, 0,
+    if ((cfg->topology_conf || cfg->slurm_assoc || cfg->slurm_qos) && !cfg->slurm_conf)
+        return hs_error_set(err, cfg->topology_conf ? "--topology-conf" : cfg->slurm_assoc ? "--slurm-assoc" : "--slurm-qos", 0, 0,
                             "is only read with --policy slurm --slurm-conf FILE");
     if (slurm != (cfg->slurm_conf != NULL))
         return hs_error_set(err, slurm ? "--policy slurm" : "--slurm-conf", 0, 0,
@@ -93,6 +93,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
             return -1;
         snprintf(source, sizeof source, "%s", cfg->slurm_conf);
         if ((cfg->slurm_assoc && hs_slurm_setup_load_assoc(setup, cfg->slurm_assoc, err) < 0) ||
+            (cfg->slurm_qos && hs_slurm_setup_load_qos(setup, cfg->slurm_qos, err) < 0) ||
             hs_slurm_setup_cluster(setup, &cluster, err) < 0) {
             hs_slurm_setup_free(setup);
             return -1;

@@ -14,6 +14,7 @@
 #include "assoc.h"
 #include "assoc_file.h"
 #include "params.h"
+#include "qos_file.h"
 #include "state.h"
 #include "testlib.h"
 
@@ -231,6 +232,104 @@ START_TEST(association_file)
     replay("slurm_assocfile_off", c, swf, &r);
     ck_assert_double_lt(r.start[3], r.start[4]);
     ck_assert_double_eq(r.start[2], 260);
+}
+END_TEST
+
+/* ---- QOS ---- */
+
+/* job() with an SWF queue number (field 15), which picks the QOS. */
+static void job_in_queue(char *buf, size_t cap, int id, double submit, double run, int procs, double req, int user, int queue)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 %d 1 -1 %d -1 -1 -1\n", id, submit, run, procs, procs, req,
+             user, queue);
+}
+
+START_TEST(qos_file)
+{
+    /* sacctmgr -nP show qos format=name,priority,usagefactor */
+    const char *text = "normal|0|1.000000\nhigh|100|1.000000\n# a comment\nscavenger|0|0.000000\nlow|25\n";
+    sl_qos_file f;
+    hs_error err = {0};
+    ck_assert_msg(sl_qos_file_parse(&f, text, "qos.txt", &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(f.n, 4);
+    ck_assert_uint_eq(f.max_priority, 100);
+    ck_assert_str_eq(f.q[2].name, "scavenger");
+    ck_assert_double_eq(f.q[2].usage_factor, 0);
+    ck_assert_double_eq(f.q[3].usage_factor, 1); /* absent: 1 */
+    ck_assert_uint_eq(sl_qos_file_route(&f, 2), 1); /* queue n: the n-th line */
+    ck_assert_uint_eq(sl_qos_file_route(&f, 4), 3);
+    ck_assert_uint_eq(sl_qos_file_route(&f, 5), 0); /* else "normal" */
+    ck_assert_uint_eq(sl_qos_file_route(&f, -1), 0);
+    sl_qos_file_free(&f);
+    ck_assert_int_eq(sl_qos_file_parse(&f, "high|10\nnormal|0\n", "qos.txt", &err), 0);
+    ck_assert_uint_eq(sl_qos_file_route(&f, 0), 1); /* "normal" wherever it is */
+    sl_qos_file_free(&f);
+    ck_assert_int_eq(sl_qos_file_parse(&f, "high|10\nlow|1\n", "qos.txt", &err), 0);
+    ck_assert_uint_eq(sl_qos_file_route(&f, 0), 0); /* no "normal": the first */
+    sl_qos_file_free(&f);
+    static const char *const bad[][2] = {
+        {"normal|0\nhigh|-5\n", "qos.txt:2: field 2 (Priority): '-5' is not an integer in [0, 4294967295]"},
+        {"normal|0\nhigh|4294967296\n", "qos.txt:2: field 2 (Priority): '4294967296' is not an integer"},
+        {"normal|0|x\n", "qos.txt:1: field 3 (UsageFactor): 'x' is not a number in [0, 10^6]"},
+        {"normal|0|-1\n", "qos.txt:1: field 3 (UsageFactor): '-1' is not a number"},
+        {"normal\n", "qos.txt:1: expected Name|Priority[|UsageFactor] (2 or 3 fields), got 1"},
+        {"normal|0|1|2\n", "qos.txt:1: expected Name|Priority[|UsageFactor] (2 or 3 fields), got 4"},
+        {"|5\n", "qos.txt:1: field 1 (Name) is empty"},
+        {"normal|0\nnormal|3\n", "qos.txt:2: QOS 'normal' is defined twice"},
+        {"# nothing\n", "no QOS"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(sl_qos_file_parse(&f, bad[i][0], "qos.txt", &err), -1);
+        says(&err, bad[i][1]);
+        ck_assert_uint_eq(f.n, 0);
+    }
+}
+END_TEST
+
+START_TEST(qos_orders_the_queue)
+{
+    /* A blocker holds the 4 nodes; job 2 (queue -1: "normal", priority 0)
+     * is older than job 3 (queue 2: "high"). By age alone job 2 goes
+     * first; with PriorityWeightQOS and the QOS file, job 3 does. */
+    const char *dir = tl_tmpdir("slurm_qos_conf");
+    char swf[2048] = "";
+    job_in_queue(swf, sizeof swf, 1, 0, 100, 4, 120, 1, -1);
+    job_in_queue(swf, sizeof swf, 2, 10, 50, 4, 60, 2, -1);
+    job_in_queue(swf, sizeof swf, 3, 20, 50, 4, 60, 3, 2);
+    const char *prio = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
+                       "PriorityWeightAge=1000\nPriorityMaxAge=1-0\nPriorityWeightQOS=1000\nPriorityCalcPeriod=1";
+    const char *c = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", prio);
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "slurm";
+    cfg.slurm_conf = c;
+    cfg.slurm_qos = tl_write(dir, "qos.txt", "normal|0|1.000000\nhigh|100|1.000000\n");
+    tl_result r;
+    tl_replay("slurm_qos_on", swf, &cfg, &r);
+    ck_assert_double_lt(r.start[2], r.start[1]);
+    replay("slurm_qos_off", c, swf, &r);
+    ck_assert_double_lt(r.start[1], r.start[2]);
+
+    /* UsageFactor: user 1's first job ran longer, so by fair-share user
+     * 2's job 4 goes before user 1's job 5; run in a QOS of UsageFactor 0
+     * ("scavenger", queue 3), user 1's job charged nothing and job 5 goes
+     * first. */
+    char swf2[2048] = "";
+    job_in_queue(swf2, sizeof swf2, 1, 0, 150, 4, 180, 1, 3);
+    job_in_queue(swf2, sizeof swf2, 2, 0, 100, 4, 120, 2, -1);
+    job_in_queue(swf2, sizeof swf2, 3, 260, 100, 4, 120, 3, -1); /* blocker */
+    job_in_queue(swf2, sizeof swf2, 4, 270, 10, 4, 60, 2, -1);
+    job_in_queue(swf2, sizeof swf2, 5, 271, 10, 4, 60, 1, -1);
+    const char *fs = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
+                     "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
+    const char *c2 = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", fs);
+    cfg.slurm_conf = c2;
+    cfg.slurm_qos = tl_write(dir, "qos2.txt", "normal|0|1.000000\nhigh|100|1.000000\nscavenger|0|0.000000\n");
+    tl_replay("slurm_qos_usage_on", swf2, &cfg, &r);
+    ck_assert_double_lt(r.start[4], r.start[3]);
+    replay("slurm_qos_usage_off", c2, swf2, &r);
+    ck_assert_double_lt(r.start[3], r.start[4]);
 }
 END_TEST
 
@@ -996,6 +1095,18 @@ START_TEST(cli_slurm)
     ck_assert_ptr_nonnull(strstr(err, "--policy slurm: needs --slurm-conf FILE"));
     ck_assert(!tl_exists(out));
     free(err);
+    const char *qos_alone[] = {"run", "--trace", trace, "--policy", "easy", "--slurm-qos", c, "--out", out, NULL};
+    ck_assert_int_ne(tl_cli(&err, qos_alone), 0);
+    ck_assert_ptr_nonnull(strstr(err, "--slurm-qos: is only read with --policy slurm --slurm-conf FILE"));
+    ck_assert(!tl_exists(out));
+    free(err);
+    char qos_bad[512];
+    snprintf(qos_bad, sizeof qos_bad, "%s", tl_write(dir, "qos.txt", "normal|0\nhigh|x\n"));
+    const char *qos_wrong[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--slurm-qos", qos_bad, "--out", out, NULL};
+    ck_assert_int_ne(tl_cli(&err, qos_wrong), 0);
+    ck_assert_ptr_nonnull(strstr(err, "qos.txt:2: field 2 (Priority): 'x' is not an integer"));
+    ck_assert(!tl_exists(out));
+    free(err);
     const char *both[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--nodes", "4", "--out", out, NULL};
     ck_assert_int_ne(tl_cli(&err, both), 0);
     ck_assert_ptr_nonnull(strstr(err, "the cluster comes from slurm.conf"));
@@ -1016,6 +1127,8 @@ static Suite *make(void)
     tcase_add_test(t, fair_tree_order);
     tcase_add_test(t, fairshare_orders_the_queue);
     tcase_add_test(t, association_file);
+    tcase_add_test(t, qos_file);
+    tcase_add_test(t, qos_orders_the_queue);
     tcase_add_test(t, priority_arithmetic);
     tcase_add_test(t, job_size_priority_orders_the_queue);
     tcase_add_test(t, backfill_1);

@@ -30,6 +30,7 @@ typedef struct hs_run_config {
     const char *slurm_conf;      /* --policy slurm: the slurm.conf giving cluster and parameters */
     const char *topology_conf;   /* its topology.conf; NULL = beside slurm.conf if it says topology/tree */
     const char *slurm_assoc;     /* its associations (hpcsim/slurm.h); NULL = from SWF groups and users */
+    const char *slurm_qos;       /* its QOS levels (hpcsim/slurm.h); NULL = none (QOS factor 0) */
     const char *slurm_log;       /* its scheduling decisions, one per line (hpcsim/slurm.h); NULL = none */
 } hs_run_config;
 

@@ -34,6 +34,14 @@ int hs_slurm_setup_cluster(const hs_slurm_setup *s, hs_cluster *c, hs_error *err
  * share. Errors name the file and line. */
 int hs_slurm_setup_load_assoc(hs_slurm_setup *s, const char *path, hs_error *err);
 
+/* Reads a QOS file (the output of `sacctmgr -nP show qos
+ * format=name,priority,usagefactor`): SWF queue n (field 15) gets the
+ * n-th QOS, other jobs "normal" (else the first). It gives the QOS
+ * priority factor (PriorityWeightQOS) and scales fair-share usage by
+ * UsageFactor. Without one every job's QOS factor is 0. Errors name the
+ * file and line. */
+int hs_slurm_setup_load_qos(hs_slurm_setup *s, const char *path, hs_error *err);
+
 /* Logs each scheduling decision to log (like Slurm's DebugFlags=Backfill):
  *   T main: started job ID on NODES
  *   T backfill: started job ID on NODES

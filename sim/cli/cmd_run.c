@@ -44,6 +44,9 @@ static void run_usage(FILE *out)
           "                        beside slurm.conf when it sets TopologyPlugin=topology/tree)\n"
           "  --slurm-assoc FILE    with --slurm-conf: the site's associations, as printed by\n"
           "                        sacctmgr -nP show assoc format=account,user,fairshare,parentname\n"
+          "  --slurm-qos FILE      with --slurm-conf: the site's QOS levels, as printed by\n"
+          "                        sacctmgr -nP show qos format=name,priority,usagefactor;\n"
+          "                        SWF queue n gets the n-th, other jobs \"normal\"\n"
           "  --slurm-log FILE      with --policy slurm: every start and backfill reservation, one per line\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
@@ -83,6 +86,7 @@ int hs_cmd_run(int argc, char **argv)
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
         {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
         {"topology-conf", required_argument, 0, 'T'}, {"slurm-assoc", required_argument, 0, 'A'},
+        {"slurm-qos", required_argument, 0, 'Q'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -107,6 +111,7 @@ int hs_cmd_run(int argc, char **argv)
         case 'G': cfg.slurm_log = optarg; break;
         case 'T': cfg.topology_conf = optarg; break;
         case 'A': cfg.slurm_assoc = optarg; break;
+        case 'Q': cfg.slurm_qos = optarg; break;
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;

@@ -175,6 +175,7 @@ static int make_jobs(sl_state *s)
             job->min_nodes = 1;
         job->limit = hs_slurm_limit(s->setup, job->part, hj->req_time);
         job->eligible = hj->submit;
+        job->qos = s->setup->qos.n ? sl_qos_file_route(&s->setup->qos, hj->swf.f[HS_SWF_QUEUE]) : 0;
         double u = hj->swf.f[HS_SWF_USER], g = hj->swf.f[HS_SWF_GROUP];
         uint32_t uid = u < 0 ? UINT32_MAX : (uint32_t)u;
         uint32_t *pos = bsearch(&uid, uids, nu, sizeof *uids, cmp_u32);

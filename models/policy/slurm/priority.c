@@ -1,6 +1,7 @@
 /* priority/multifactor (POLICY-SPEC.md B.3). A job's priority is the sum
- * of weight × factor over age, fair-share, job size and partition (QOS
- * and association factors are 0: a trace names no QOS), at least 1,
+ * of weight × factor over age, fair-share, job size, partition and QOS
+ * (0 without a QOS file: a trace names none; the association factor is
+ * 0), at least 1,
  * truncated to an unsigned 32-bit integer as Slurm does. It is set at
  * submission and recomputed for pending jobs at each PriorityCalcPeriod
  * tick, when usage is also decayed and charged; between ticks it does not
@@ -47,6 +48,9 @@ void sl_priority_job(sl_state *s, uint32_t j)
     prio += s->p.w_jobsize * sl_size_factor(&s->p, s->nnodes, (double)s->total_cpus, job->min_nodes, job->cpus, job->limit);
     if (s->max_job_factor)
         prio += s->p.w_partition * ((double)s->parts[job->part].job_factor / s->max_job_factor);
+    const sl_qos_file *q = &s->setup->qos;
+    if (q->n && q->max_priority)
+        prio += s->p.w_qos * ((double)q->q[job->qos].priority / q->max_priority);
     job->prio = sl_priority_value(prio);
 }
 
@@ -74,7 +78,8 @@ static void charge(sl_state *s, uint32_t j, double now, double decay)
         s->decay_base = decay;
         s->decay_value = decay > 0 ? pow(decay, delta) : 1;
     }
-    sl_assoc_charge(&s->assoc, job->assoc, delta * s->decay_value * cpus);
+    double usage_factor = s->setup->qos.n ? s->setup->qos.q[job->qos].usage_factor : 1;
+    sl_assoc_charge(&s->assoc, job->assoc, delta * s->decay_value * cpus * usage_factor);
     job->charged_to = now;
 }
 

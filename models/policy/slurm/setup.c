@@ -98,6 +98,7 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
         return;
     sl_topology_free(&s->topo);
     sl_assoc_file_free(&s->assoc);
+    sl_qos_file_free(&s->qos);
     hs_slurm_conf_free(&s->conf);
     free(s->part_cpus);
     free(s->part_switch_cpus);
@@ -183,4 +184,10 @@ int hs_slurm_setup_load_assoc(hs_slurm_setup *s, const char *path, hs_error *err
 {
     sl_assoc_file_free(&s->assoc);
     return sl_assoc_file_load(&s->assoc, path, err);
+}
+
+int hs_slurm_setup_load_qos(hs_slurm_setup *s, const char *path, hs_error *err)
+{
+    sl_qos_file_free(&s->qos);
+    return sl_qos_file_load(&s->qos, path, err);
 }

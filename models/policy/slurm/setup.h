@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "hpcsim/slurm.h"
 #include "assoc_file.h"
+#include "qos_file.h"
 #include "params.h"
 #include "topology.h"
 
@@ -18,6 +19,7 @@ struct hs_slurm_setup {
     FILE *log;           /* decisions, when not NULL */
     sl_topology topo;    /* topology/tree switches; topo.n == 0 without */
     sl_assoc_file assoc; /* a site's associations; assoc.tree.n == 0 without */
+    sl_qos_file qos;     /* a site's QOS levels; qos.n == 0 without */
 };
 
 /* The Slurm partition of a job: SWF field 16 = n (n >= 1) names the n-th

@@ -43,6 +43,7 @@ typedef struct sl_part {
 
 typedef struct sl_job {
     uint32_t part, assoc;
+    uint32_t qos;         /* index in setup->qos, when it has any */
     uint32_t prio;
     uint32_t cpus;        /* tasks of one CPU */
     uint32_t min_nodes;
