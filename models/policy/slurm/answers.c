@@ -54,7 +54,8 @@ sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *ava
     *hit = e->gen == a->gen && e->hash == h && e->part == job->part && e->cpus == job->cpus && e->min_nodes == job->min_nodes &&
            !memcmp(kept, avail, a->nwords * sizeof *avail);
     if (!*hit) {
-        e->gen = 0; /* not an answer until sl_answers_keep */
+        a->last = NULL; /* the test to come overwrites pick_* */
+        e->gen = 0;     /* not an answer until sl_answers_keep */
         e->hash = h;
         e->part = job->part;
         e->cpus = job->cpus;
