@@ -235,6 +235,31 @@ START_TEST(association_file)
 }
 END_TEST
 
+START_TEST(fairshare_after_an_idle_recalculation)
+{
+    /* The recalculation at 60 s finds no pending job, so its factors are
+     * computed when next needed; they must still come from the usage of
+     * 60 s. Then user 1 (job 1, 60 CPU-s) has used less than user 2 (job
+     * 2, 62 CPU-s, charged at its end). Job 1 ends at 70 s and charges 10
+     * more: from that usage user 2 would rank first. Jobs 4 (user 2) and
+     * 5 (user 1) queue behind job 3 and are ordered before the next
+     * recalculation (120 s): job 5 must go first. */
+    const char *dir = tl_tmpdir("slurm_fs_idle_conf");
+    char swf[2048] = "";
+    job(swf, sizeof swf, 1, 0, 70, 1, 120, 1, -1);
+    job(swf, sizeof swf, 2, 0, 31, 2, 60, 2, -1);
+    job(swf, sizeof swf, 3, 71, 10, 3, 60, 3, -1);
+    job(swf, sizeof swf, 4, 73, 5, 3, 60, 2, -1);
+    job(swf, sizeof swf, 5, 74, 5, 3, 60, 1, -1);
+    const char *prio = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
+                       "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
+    tl_result r;
+    replay("slurm_fs_idle", conf(dir, 3, 1, "bf_interval=1,sched_interval=1", prio), swf, &r);
+    ck_assert_double_lt(r.start[4], r.start[3]);
+    ck_assert_double_lt(r.start[4], 120);
+}
+END_TEST
+
 /* ---- QOS ---- */
 
 /* job() with an SWF queue number (field 15), which picks the QOS. */
@@ -1127,6 +1152,7 @@ static Suite *make(void)
     tcase_add_test(t, fair_tree_order);
     tcase_add_test(t, fairshare_orders_the_queue);
     tcase_add_test(t, association_file);
+    tcase_add_test(t, fairshare_after_an_idle_recalculation);
     tcase_add_test(t, qos_file);
     tcase_add_test(t, qos_orders_the_queue);
     tcase_add_test(t, priority_arithmetic);

@@ -34,6 +34,22 @@ double sl_size_factor(const hs_slurm_params *p, double n, double c, double nodes
     return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
+/* Fair-share factors from the usage as it is now. A recalculation with
+ * no pending job has no priority to set (half of CEA-Curie's), so its
+ * factors are left until one is needed (a submission) or the usage is
+ * about to change (a job's end charges it): computed then from the same
+ * usage, they are the same. */
+static void fair_share_now(sl_state *s)
+{
+    if (!s->fs_stale)
+        return;
+    s->fs_stale = false;
+    if (s->p.fair_tree)
+        sl_assoc_fair_tree(&s->assoc);
+    else
+        sl_assoc_classic(&s->assoc, s->p.dampening);
+}
+
 void sl_priority_job(sl_state *s, uint32_t j)
 {
     sl_job *job = &s->sj[j];
@@ -43,6 +59,7 @@ void sl_priority_job(sl_state *s, uint32_t j)
     }
     double now = hs_engine_now(s->eng);
     double prio = 0;
+    fair_share_now(s);
     prio += s->p.w_age * age_factor(s, job, now);
     prio += s->p.w_fairshare * s->assoc.a[job->assoc].fs;
     prio += s->p.w_jobsize * sl_size_factor(&s->p, s->nnodes, (double)s->total_cpus, job->min_nodes, job->cpus, job->limit);
@@ -90,8 +107,10 @@ static double decay_per_second(const sl_state *s)
 
 void sl_charge_end(sl_state *s, uint32_t j)
 {
-    if (s->p.charge_at_end && s->p.w_fairshare)
+    if (s->p.charge_at_end && s->p.w_fairshare) {
+        fair_share_now(s);
         charge(s, j, hs_engine_now(s->eng), decay_per_second(s));
+    }
 }
 
 void sl_priority_tick(sl_state *s)
@@ -103,10 +122,9 @@ void sl_priority_tick(sl_state *s)
             sl_assoc_decay(&s->assoc, pow(d, now - s->last_tick));
         for (uint32_t r = 0; r < s->nrunning; r++)
             charge(s, s->running[r], now, d);
-        if (s->p.fair_tree)
-            sl_assoc_fair_tree(&s->assoc);
-        else
-            sl_assoc_classic(&s->assoc, s->p.dampening);
+        s->fs_stale = true;
+        if (s->npending)
+            fair_share_now(s);
     }
     s->last_tick = now;
     for (uint32_t i = 0; i < s->npending; i++)

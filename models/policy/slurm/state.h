@@ -148,6 +148,7 @@ typedef struct sl_state {
     bool changed;                 /* since the last backfill cycle */
     double next_tick, last_tick;
     double decay_base, decay_delta, decay_value; /* priority.c: the last decay^Δ computed */
+    bool fs_stale;                /* priority.c: fair-share factors not yet computed from the usage */
     double next_wake;
     bool dynamic_priority;
     /* scratch */
