@@ -448,7 +448,17 @@ int sl_backfill(sl_state *s, hs_error *err)
             double start_res = later, end_time = (start_res > now ? start_res : now) + tl;
             later = 0;
             memcpy(s->avail, p->member, s->nwords * sizeof *s->avail);
-            for (uint32_t r = sl_space_find(&s->space, start_res); r < s->space.n; r++) {
+            uint32_t first = sl_space_find(&s->space, start_res);
+            const uint64_t *to_end = first < s->space.n && s->space.r[s->space.n - 1].begin <= end_time
+                                         ? sl_space_free_to_end(&s->space, first)
+                                         : NULL;
+            if (to_end) { /* the window covers every record from first on */
+                if (first + 1 < s->space.n)
+                    later = s->space.r[first].end;
+                for (uint32_t w = 0; w < s->nwords; w++)
+                    s->avail[w] &= to_end[w];
+            }
+            for (uint32_t r = first; !to_end && r < s->space.n; r++) {
                 const sl_space_rec *rec = &s->space.r[r];
                 /* the next point in time worth trying: where this record ends */
                 if (later == 0 && r + 1 < s->space.n)

@@ -18,6 +18,7 @@ void sl_space_free(sl_space_map *m)
         free(m->pool[i]);
     free(m->r);
     free(m->pool);
+    free(m->suffix);
     memset(m, 0, sizeof *m);
 }
 
@@ -84,6 +85,7 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
             return -1;
     }
     m->n = 1;
+    m->suffix_from = 1;
     m->r[0].begin = begin;
     m->r[0].end = end;
     memcpy(m->r[0].avail, all, m->nwords * sizeof(uint64_t));
@@ -126,8 +128,34 @@ static int split_at(sl_space_map *m, double t)
     return 0;
 }
 
+const uint64_t *sl_space_free_to_end(sl_space_map *m, uint32_t i)
+{
+    uint32_t W = m->nwords;
+    if (m->suffix_cap < m->n) {
+        uint64_t *more = realloc(m->suffix, (size_t)m->cap * W * sizeof *more);
+        if (!more)
+            return NULL;
+        m->suffix = more;
+        m->suffix_cap = m->cap;
+    }
+    if (m->suffix_from > m->n)
+        m->suffix_from = m->n;
+    for (; m->suffix_from > i; m->suffix_from--) {
+        uint32_t k = m->suffix_from - 1;
+        uint64_t *dst = m->suffix + (size_t)k * W;
+        const uint64_t *rec = m->r[k].avail, *after = m->suffix + (size_t)(k + 1) * W;
+        if (k + 1 == m->n)
+            memcpy(dst, rec, W * sizeof *dst);
+        else
+            for (uint32_t w = 0; w < W; w++)
+                dst[w] = rec[w] & after[w];
+    }
+    return m->suffix + (size_t)i * W;
+}
+
 int sl_space_reserve(sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n)
 {
+    m->suffix_from = UINT32_MAX; /* the records change */
     if (split_at(m, begin) < 0 || split_at(m, end) < 0)
         return -1;
     for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++) {

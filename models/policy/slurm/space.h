@@ -22,6 +22,11 @@ typedef struct sl_space_map {
     uint64_t **pool; /* bitmaps of dropped records, for reuse */
     uint32_t npool, pool_cap;
     uint32_t nwords;
+    /* suffix[i]: the nodes free in every record from i to the last, for
+     * i >= suffix_from; made lazily, dropped when a reservation changes
+     * the records (sl_space_free_to_end) */
+    uint64_t *suffix;
+    uint32_t suffix_from, suffix_cap;
 } sl_space_map;
 
 void sl_space_init(sl_space_map *m, uint32_t nwords);
@@ -32,6 +37,13 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
 uint32_t sl_space_find(const sl_space_map *m, double t);
 /* Are the nodes free of reservations throughout [begin, end)? */
 bool sl_space_nodes_free(const sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n);
+/* The nodes free of reservations in every record from i (< m->n) to the
+ * last. Jobs whose window reaches the end of the map (most: bf_window is
+ * shorter than many time limits) ask this of one record after another in
+ * TRY_LATER; made once from the last record back and kept until the next
+ * reservation, each answer costs a bitmap copy instead of an AND over
+ * every record. NULL on ENOMEM (intersect the records instead). */
+const uint64_t *sl_space_free_to_end(sl_space_map *m, uint32_t i);
 /* Reserves the nodes over [begin, end): records are split at both ends,
  * the nodes cleared inside, then the first pair of neighbours with equal
  * nodes (if any) merged. -1 on ENOMEM. */
