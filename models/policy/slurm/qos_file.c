@@ -53,28 +53,13 @@ int sl_qos_file_parse(sl_qos_file *f, const char *text, const char *source, hs_e
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     int rc = 0;
     long line = 0;
-    for (char *l = copy, *next; l && rc == 0; l = next) {
+    char *cursor = copy;
+    for (char *l; rc == 0 && (l = sl_next_line(&cursor));) {
         line++;
-        next = strchr(l, '\n');
-        if (next)
-            *next++ = '\0';
-        size_t len = strlen(l);
-        if (len && l[len - 1] == '\r')
-            l[--len] = '\0';
-        if (!len || l[0] == '#')
+        if (!*l || l[0] == '#')
             continue;
         char *field[4];
-        int nf = 0;
-        for (char *p = l; nf < 4; nf++) {
-            field[nf] = p;
-            char *bar = strchr(p, '|');
-            if (!bar) {
-                nf++;
-                break;
-            }
-            *bar = '\0';
-            p = bar + 1;
-        }
+        int nf = sl_split_bars(l, field, 4);
         if (nf < 2 || nf > 3) {
             rc = hs_error_set(err, source, line, 0, "expected Name|Priority[|UsageFactor] (2 or 3 fields), got %d", nf);
             break;

@@ -41,3 +41,32 @@ char *sl_read_text_file(const char *path, hs_error *err)
     }
     return text;
 }
+
+char *sl_next_line(char **cursor)
+{
+    char *l = *cursor;
+    if (!l)
+        return NULL;
+    char *nl = strchr(l, '\n');
+    if (nl)
+        *nl = '\0';
+    *cursor = nl ? nl + 1 : NULL;
+    size_t len = strlen(l);
+    if (len && l[len - 1] == '\r')
+        l[len - 1] = '\0';
+    return l;
+}
+
+int sl_split_bars(char *line, char **field, int cap)
+{
+    int nf = 0;
+    for (char *p = line; nf < cap;) {
+        field[nf++] = p;
+        char *bar = strchr(p, '|');
+        if (!bar)
+            break;
+        *bar = '\0';
+        p = bar + 1;
+    }
+    return nf;
+}

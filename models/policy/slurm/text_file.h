@@ -10,4 +10,13 @@
 /* The file's bytes, NUL-terminated (caller frees), or NULL with err set. */
 char *sl_read_text_file(const char *path, hs_error *err);
 
+/* The next line of a text read in place: cut at '\n', a trailing '\r'
+ * dropped; *cursor moves past it. NULL once the text is done. */
+char *sl_next_line(char **cursor);
+
+/* Splits a line in place at each '|' (sacctmgr -nP output) into field[];
+ * returns the number of fields, or cap when there are cap or more (the
+ * last then holds the rest of the line). */
+int sl_split_bars(char *line, char **field, int cap);
+
 #endif
