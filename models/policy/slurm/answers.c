@@ -80,7 +80,7 @@ int sl_answers_keep(sl_answers *a, sl_answer *e, bool ok, double when, const uin
     e->ok = ok;
     e->when = when;
     e->npick = ok ? npick : 0;
-    if (ok) {
+    if (ok && npick) {
         memcpy(e->pick_node, node, npick * sizeof *node);
         memcpy(e->pick_cpus, cpus, npick * sizeof *cpus);
     }

@@ -188,8 +188,10 @@ static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, doubl
     sl_answer *e = sl_answers_slot(as, &s->sj[j], avail, &hit);
     if (hit) {
         if (e != as->last && e->ok) {
-            memcpy(s->pick_node, e->pick_node, e->npick * sizeof *s->pick_node);
-            memcpy(s->pick_cpus, e->pick_cpus, e->npick * sizeof *s->pick_cpus);
+            if (e->npick) {
+                memcpy(s->pick_node, e->pick_node, e->npick * sizeof *s->pick_node);
+                memcpy(s->pick_cpus, e->pick_cpus, e->npick * sizeof *s->pick_cpus);
+            }
             s->npick = e->npick;
             as->last = e;
         }
