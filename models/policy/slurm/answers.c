@@ -45,14 +45,25 @@ static uint64_t question_hash(const sl_job *job, const uint64_t *avail, uint32_t
     return (h ^ job->min_nodes) * 1099511628211ull;
 }
 
+/* Does slot k hold the answer to job's question about avail? */
+static bool holds(const sl_answers *a, uint32_t k, const sl_job *job, const uint64_t *avail)
+{
+    const sl_answer *e = &a->e[k];
+    return e->gen == a->gen && e->part == job->part && e->cpus == job->cpus && e->min_nodes == job->min_nodes &&
+           !memcmp(a->avail + (size_t)k * a->nwords, avail, a->nwords * sizeof *avail);
+}
+
 sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *avail, bool *hit)
 {
+    /* Most questions repeat the one just answered (TRY_LATER): no hash. */
+    if (a->last && holds(a, (uint32_t)(a->last - a->e), job, avail)) {
+        *hit = true;
+        return a->last;
+    }
     uint64_t h = question_hash(job, avail, a->nwords);
     uint32_t k = (uint32_t)(h >> 32) % SL_ANSWERS;
     sl_answer *e = &a->e[k];
-    const uint64_t *kept = a->avail + (size_t)k * a->nwords;
-    *hit = e->gen == a->gen && e->hash == h && e->part == job->part && e->cpus == job->cpus && e->min_nodes == job->min_nodes &&
-           !memcmp(kept, avail, a->nwords * sizeof *avail);
+    *hit = e->hash == h && holds(a, k, job, avail);
     if (!*hit) {
         a->last = NULL; /* the test to come overwrites pick_* */
         e->gen = 0;     /* not an answer until sl_answers_keep */

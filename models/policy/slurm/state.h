@@ -75,7 +75,7 @@ typedef struct sl_answers {
     uint64_t gen;
     uint32_t nwords;
     uint64_t *avail;        /* per slot, the nodes asked about */
-    const sl_answer *last;  /* the answer whose picks are in pick_* */
+    sl_answer *last;        /* the answer whose picks are in pick_* */
     sl_answer e[SL_ANSWERS];
 } sl_answers;
 
