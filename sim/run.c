@@ -75,9 +75,13 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (!policy)
         return hs_error_set(err, "--policy", 0, 0, "unknown policy '%s' (hpcsim run --help lists them)", cfg->policy);
     bool slurm = !strcmp(policy->name, "slurm");
-    if ((cfg->topology_conf || cfg->slurm_assoc || cfg->slurm_qos) && !cfg->slurm_conf)
-        return hs_error_set(err, cfg->topology_conf ? "--topology-conf" : cfg->slurm_assoc ? "--slurm-assoc" : "--slurm-qos", 0, 0,
-                            "is only read with --policy slurm --slurm-conf FILE");
+    const char *slurm_only = cfg->topology_conf ? "--topology-conf" : NULL;
+    if (!slurm_only && cfg->slurm_assoc)
+        slurm_only = "--slurm-assoc";
+    if (!slurm_only && cfg->slurm_qos)
+        slurm_only = "--slurm-qos";
+    if (slurm_only && !cfg->slurm_conf)
+        return hs_error_set(err, slurm_only, 0, 0, "is only read with --policy slurm --slurm-conf FILE");
     if (slurm != (cfg->slurm_conf != NULL))
         return hs_error_set(err, slurm ? "--policy slurm" : "--slurm-conf", 0, 0,
                             slurm ? "needs --slurm-conf FILE (the cluster and the scheduler's parameters come from it)"

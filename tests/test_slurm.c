@@ -20,12 +20,18 @@
 
 /* ---- helpers ---- */
 
-/* One SWF line: id submit run procs req user partition. */
-static void job(char *buf, size_t cap, int id, double submit, double run, int procs, double req, int user, int part)
+/* One SWF line: id submit run procs req user queue partition. */
+static void job_in_queue(char *buf, size_t cap, int id, double submit, double run, int procs, double req, int user, int queue, int part)
 {
     size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 %d 1 -1 -1 %d -1 -1\n", id, submit, run, procs, procs,
-             req, user, part);
+    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 %d 1 -1 %d %d -1 -1\n", id, submit, run, procs, procs, req,
+             user, queue, part);
+}
+
+/* The same in no queue (field 15 = -1). */
+static void job(char *buf, size_t cap, int id, double submit, double run, int procs, double req, int user, int part)
+{
+    job_in_queue(buf, cap, id, submit, run, procs, req, user, -1, part);
 }
 
 /* A slurm.conf of `nodes` nodes of `cpus` CPUs, one partition, with extra
@@ -262,14 +268,6 @@ END_TEST
 
 /* ---- QOS ---- */
 
-/* job() with an SWF queue number (field 15), which picks the QOS. */
-static void job_in_queue(char *buf, size_t cap, int id, double submit, double run, int procs, double req, int user, int queue)
-{
-    size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 %d 1 -1 %d -1 -1 -1\n", id, submit, run, procs, procs, req,
-             user, queue);
-}
-
 START_TEST(qos_file)
 {
     /* sacctmgr -nP show qos format=name,priority,usagefactor */
@@ -319,9 +317,9 @@ START_TEST(qos_orders_the_queue)
      * first; with PriorityWeightQOS and the QOS file, job 3 does. */
     const char *dir = tl_tmpdir("slurm_qos_conf");
     char swf[2048] = "";
-    job_in_queue(swf, sizeof swf, 1, 0, 100, 4, 120, 1, -1);
-    job_in_queue(swf, sizeof swf, 2, 10, 50, 4, 60, 2, -1);
-    job_in_queue(swf, sizeof swf, 3, 20, 50, 4, 60, 3, 2);
+    job(swf, sizeof swf, 1, 0, 100, 4, 120, 1, -1);
+    job(swf, sizeof swf, 2, 10, 50, 4, 60, 2, -1);
+    job_in_queue(swf, sizeof swf, 3, 20, 50, 4, 60, 3, 2, -1);
     const char *prio = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
                        "PriorityWeightAge=1000\nPriorityMaxAge=1-0\nPriorityWeightQOS=1000\nPriorityCalcPeriod=1";
     const char *c = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", prio);
@@ -341,11 +339,11 @@ START_TEST(qos_orders_the_queue)
      * ("scavenger", queue 3), user 1's job charged nothing and job 5 goes
      * first. */
     char swf2[2048] = "";
-    job_in_queue(swf2, sizeof swf2, 1, 0, 150, 4, 180, 1, 3);
-    job_in_queue(swf2, sizeof swf2, 2, 0, 100, 4, 120, 2, -1);
-    job_in_queue(swf2, sizeof swf2, 3, 260, 100, 4, 120, 3, -1); /* blocker */
-    job_in_queue(swf2, sizeof swf2, 4, 270, 10, 4, 60, 2, -1);
-    job_in_queue(swf2, sizeof swf2, 5, 271, 10, 4, 60, 1, -1);
+    job_in_queue(swf2, sizeof swf2, 1, 0, 150, 4, 180, 1, 3, -1);
+    job(swf2, sizeof swf2, 2, 0, 100, 4, 120, 2, -1);
+    job(swf2, sizeof swf2, 3, 260, 100, 4, 120, 3, -1); /* blocker */
+    job(swf2, sizeof swf2, 4, 270, 10, 4, 60, 2, -1);
+    job(swf2, sizeof swf2, 5, 271, 10, 4, 60, 1, -1);
     const char *fs = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
                      "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
     const char *c2 = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", fs);

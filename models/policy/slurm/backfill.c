@@ -448,28 +448,20 @@ int sl_backfill(sl_state *s, hs_error *err)
         uint64_t changes_before = changes;
         for (;;) { /* TRY_LATER */
             double start_res = later, end_time = (start_res > now ? start_res : now) + tl;
-            later = 0;
-            memcpy(s->avail, p->member, s->nwords * sizeof *s->avail);
             uint32_t first = sl_space_find(&s->space, start_res);
+            /* the next point in time worth trying: where the first record
+             * ends (0: none, as records end after now >= 0) */
+            later = first + 1 < s->space.n ? s->space.r[first].end : 0;
+            memcpy(s->avail, p->member, s->nwords * sizeof *s->avail);
             const uint64_t *to_end = first < s->space.n && s->space.r[s->space.n - 1].begin <= end_time
                                          ? sl_space_free_to_end(&s->space, first)
                                          : NULL;
-            if (to_end) { /* the window covers every record from first on */
-                if (first + 1 < s->space.n)
-                    later = s->space.r[first].end;
+            if (to_end) /* the window covers every record from first on */
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= to_end[w];
-            }
-            for (uint32_t r = first; !to_end && r < s->space.n; r++) {
-                const sl_space_rec *rec = &s->space.r[r];
-                /* the next point in time worth trying: where this record ends */
-                if (later == 0 && r + 1 < s->space.n)
-                    later = rec->end;
-                if (rec->begin > end_time)
-                    break;
+            for (uint32_t r = first; !to_end && r < s->space.n && s->space.r[r].begin <= end_time; r++)
                 for (uint32_t w = 0; w < s->nwords; w++)
-                    s->avail[w] &= rec->avail[w];
-            }
+                    s->avail[w] &= s->space.r[r].avail[w];
             agg most = capacity(s, job->part, s->avail);
             if (!agg_fits(job, &most)) {
                 if (later > 0 && !no_reserve)

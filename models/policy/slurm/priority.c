@@ -66,7 +66,7 @@ void sl_priority_job(sl_state *s, uint32_t j)
     if (s->max_job_factor)
         prio += s->p.w_partition * ((double)s->parts[job->part].job_factor / s->max_job_factor);
     const sl_qos_file *q = &s->setup->qos;
-    if (q->n && q->max_priority)
+    if (q->max_priority) /* 0 without a file */
         prio += s->p.w_qos * ((double)q->q[job->qos].priority / q->max_priority);
     job->prio = sl_priority_value(prio);
 }

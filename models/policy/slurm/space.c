@@ -85,7 +85,7 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
             return -1;
     }
     m->n = 1;
-    m->suffix_from = 1;
+    m->suffix_from = UINT32_MAX; /* none made */
     m->r[0].begin = begin;
     m->r[0].end = end;
     memcpy(m->r[0].avail, all, m->nwords * sizeof(uint64_t));

@@ -23,8 +23,8 @@ typedef struct sl_space_map {
     uint32_t npool, pool_cap;
     uint32_t nwords;
     /* suffix[i]: the nodes free in every record from i to the last, for
-     * i >= suffix_from; made lazily, dropped when a reservation changes
-     * the records (sl_space_free_to_end) */
+     * i >= suffix_from (UINT32_MAX: none); made lazily, dropped when the
+     * records change (sl_space_free_to_end) */
     uint64_t *suffix;
     uint32_t suffix_from, suffix_cap;
 } sl_space_map;
