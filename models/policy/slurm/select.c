@@ -253,12 +253,32 @@ bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail)
                 return false;
             continue;
         }
-        for (; bits; bits &= bits - 1) {
-            uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = sl_offer(s, n, whole);
-            total += o;
-            total_nodes++;
-            if (!run_add(&nruns, n, 1, o, s->node_weight[n]))
+        if (s->word_weight[w] == UINT32_MAX) {
+            for (; bits; bits &= bits - 1) {
+                uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits), o = sl_offer(s, n, whole);
+                total += o;
+                total_nodes++;
+                if (!run_add(&nruns, n, 1, o, s->node_weight[n]))
+                    return false;
+            }
+            continue;
+        }
+        /* One weight in the word: a span of consecutive usable nodes is
+         * added at once (usable nodes offer their free CPUs, or all of
+         * them when whole). */
+        const uint32_t *offers = whole ? s->node_cpus : s->node_free;
+        while (bits) {
+            uint32_t at = (uint32_t)__builtin_ctzll(bits), n = w * 64 + at;
+            uint64_t rest = ~(bits >> at);
+            uint32_t len = rest ? (uint32_t)__builtin_ctzll(rest) : 64 - at;
+            uint64_t cpus = 0;
+            for (uint32_t k = 0; k < len; k++)
+                cpus += offers[n + k];
+            total += cpus;
+            total_nodes += len;
+            if (!run_add(&nruns, n, len, cpus, s->word_weight[w]))
                 return false;
+            bits = at + len < 64 ? bits & (~0ull << (at + len)) : 0;
         }
     }
     if (total < job->cpus || total_nodes < job->min_nodes)
