@@ -23,6 +23,7 @@ void sl_assoc_free(sl_assoc_tree *t)
         free(t->a[i].ranked);
     }
     free(t->a);
+    free(t->keys);
     memset(t, 0, sizeof *t);
 }
 
@@ -138,18 +139,24 @@ typedef struct ft_walk {
     uint32_t rnt;  /* rank not tied: counts down once per user */
 } ft_walk;
 
-static const sl_assoc_tree *cmp_tree; /* qsort has no context argument in C99 */
+/* Siblings are sorted by higher level fair-share first; on a tie users
+ * before accounts; then by index, so the order is total. Each sibling
+ * becomes a key of two integers compared in that order, so sorting
+ * touches one small array and not the associations: level_fs is never
+ * negative or NaN, and the bits of such doubles order as the values do
+ * (complemented, for higher first). */
+typedef struct level_key {
+    uint64_t fs;    /* ~bits of level_fs */
+    uint64_t index; /* accounts after users, then the index */
+} level_key;
 
-/* Higher level fair-share first; on a tie users before accounts; then by
- * index, so the order is fixed. */
-static int cmp_level(const void *x, const void *y)
+static bool key_before(const level_key *x, const level_key *y) { return x->fs != y->fs ? x->fs < y->fs : x->index < y->index; }
+
+static level_key key_of(const sl_assoc_tree *t, uint32_t i)
 {
-    const sl_assoc *a = &cmp_tree->a[*(const uint32_t *)x], *b = &cmp_tree->a[*(const uint32_t *)y];
-    if (a->level_fs != b->level_fs)
-        return a->level_fs > b->level_fs ? -1 : 1;
-    if (a->user != b->user)
-        return a->user ? -1 : 1;
-    return (*(const uint32_t *)x > *(const uint32_t *)y) - (*(const uint32_t *)x < *(const uint32_t *)y);
+    uint64_t bits;
+    memcpy(&bits, &t->a[i].level_fs, sizeof bits);
+    return (level_key){~bits, (uint64_t)!t->a[i].user << 32 | i};
 }
 
 static bool tied(const sl_assoc_tree *t, uint32_t x, uint32_t y) { return t->a[x].level_fs == t->a[y].level_fs; }
@@ -163,25 +170,61 @@ static void set_level_fs(sl_assoc_tree *t, uint32_t i, double level)
     a->level_fs = s == 0 ? 0 : u == 0 ? INFINITY : s / u;
 }
 
-/* Sorts siblings by cmp_level. Between two recalculations the order
- * rarely changes much, so an account's children are kept as last sorted
- * and put back in order by insertion, which then costs a pass; when more
- * moves than a full sort would cost are needed, qsort finishes. The order
- * is total, so either way gives the same result. */
-static void sort_level(sl_assoc_tree *t, uint32_t *sib, uint32_t n)
+/* Bottom-up merge sort of k[0..n) with tmp of the same size. */
+static void merge_sort(level_key *k, level_key *tmp, uint32_t n)
 {
-    cmp_tree = t;
+    level_key *from = k, *to = tmp;
+    for (uint32_t width = 1; width < n; width *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * width) {
+            uint32_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            uint32_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                to[o++] = key_before(&from[b], &from[a]) ? from[b++] : from[a++];
+            while (a < mid)
+                to[o++] = from[a++];
+            while (b < hi)
+                to[o++] = from[b++];
+        }
+        level_key *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != k)
+        memcpy(k, from, n * sizeof *k);
+}
+
+/* Sorts siblings. Between two recalculations the order rarely changes
+ * much, so an account's children are kept as last sorted and put back in
+ * order by insertion, which then costs a pass; when more moves than a
+ * full sort would cost are needed, a merge sort finishes. The order is
+ * total, so either way gives the same result. -1 on ENOMEM. */
+static int sort_level(sl_assoc_tree *t, uint32_t *sib, uint32_t n)
+{
+    if (n > t->keys_cap) {
+        level_key *k = realloc(t->keys, 2 * (size_t)n * sizeof *k);
+        if (!k)
+            return -1;
+        t->keys = k;
+        t->keys_cap = n;
+    }
+    level_key *k = t->keys;
+    for (uint32_t i = 0; i < n; i++)
+        k[i] = key_of(t, sib[i]);
     int64_t moves_left = 8 * (int64_t)n + 64;
     for (uint32_t i = 1; i < n; i++) {
-        uint32_t x = sib[i], k = i;
-        for (; k > 0 && cmp_level(&sib[k - 1], &x) > 0; k--)
-            sib[k] = sib[k - 1];
-        sib[k] = x;
-        if ((moves_left -= i - k) < 0) {
-            qsort(sib, n, sizeof *sib, cmp_level);
-            return;
+        level_key x = k[i];
+        uint32_t at = i;
+        for (; at > 0 && key_before(&x, &k[at - 1]); at--)
+            k[at] = k[at - 1];
+        k[at] = x;
+        if ((moves_left -= i - at) < 0) {
+            merge_sort(k, k + n, n);
+            break;
         }
     }
+    for (uint32_t i = 0; i < n; i++)
+        sib[i] = (uint32_t)k[i].index;
+    return 0;
 }
 
 /* The children of account i, for walk to sort in place: kept from the
@@ -203,7 +246,8 @@ static uint32_t *ranked_children(sl_assoc_tree *t, uint32_t i)
 static int walk(ft_walk *w, uint32_t *sib, uint32_t n, bool account_tied)
 {
     sl_assoc_tree *t = w->t;
-    sort_level(t, sib, n);
+    if (sort_level(t, sib, n) < 0)
+        return -1;
     for (uint32_t i = 0; i < n; i++) {
         bool tie = account_tied ? true : i > 0 && tied(t, sib[i - 1], sib[i]);
         account_tied = false;

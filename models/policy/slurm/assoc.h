@@ -26,6 +26,8 @@ typedef struct sl_assoc_tree {
     sl_assoc *a;         /* a[0] is the root */
     uint32_t n, cap;
     uint32_t nusers;
+    struct level_key *keys; /* Fair Tree's sort: keys_cap keys, then as many spare */
+    uint32_t keys_cap;
 } sl_assoc_tree;
 
 int sl_assoc_init(sl_assoc_tree *t);
