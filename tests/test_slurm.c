@@ -157,6 +157,48 @@ START_TEST(fair_tree_order)
     ck_assert_double_eq_tol(t.a[in1].fs, 1.0, 1e-12);
     ck_assert_double_eq_tol(t.a[in2].fs, 1.0, 1e-12);
     sl_assoc_free(&t);
+    /* A user tied with an account comes before it, also when the account
+     * has the lower index: solo (5 of 10) and acc (5 of 10) tie at LF 1,
+     * so solo ranks 3/3 and acc's best user ties with it. Accounts first
+     * would give in1 3/3, in2 2/3 and solo 2/3. */
+    ck_assert_int_eq(sl_assoc_init(&t), 0);
+    acc = sl_assoc_add(&t, 0, "acc", 1, false), solo = sl_assoc_add(&t, 0, "solo", 1, true);
+    in1 = sl_assoc_add(&t, acc, "in1", 1, true), in2 = sl_assoc_add(&t, acc, "in2", 1, true);
+    sl_assoc_charge(&t, solo, 5);
+    sl_assoc_charge(&t, in2, 5);
+    ck_assert_int_eq(sl_assoc_fair_tree(&t), 0);
+    ck_assert_double_eq_tol(t.a[solo].fs, 1.0, 1e-12);
+    ck_assert_double_eq_tol(t.a[in1].fs, 1.0, 1e-12);
+    ck_assert_double_eq_tol(t.a[in2].fs, 1.0 / 3, 1e-12);
+    sl_assoc_free(&t);
+}
+END_TEST
+
+START_TEST(fair_tree_many_siblings)
+{
+    /* 200 users whose usage grows with their index: the order by level
+     * fair-share is the reverse of the index order, too many moves for
+     * insertion, so the merge sort orders them; recalculated after the
+     * usage turns around, insertion must undo it again. */
+    enum { N = 200 };
+    sl_assoc_tree t;
+    ck_assert_int_eq(sl_assoc_init(&t), 0);
+    uint32_t u[N];
+    char name[16];
+    for (uint32_t k = 0; k < N; k++) {
+        snprintf(name, sizeof name, "u%u", k);
+        u[k] = sl_assoc_add(&t, 0, name, 1, true);
+        sl_assoc_charge(&t, u[k], k + 1);
+    }
+    ck_assert_int_eq(sl_assoc_fair_tree(&t), 0);
+    for (uint32_t k = 0; k < N; k++)
+        ck_assert_double_eq_tol(t.a[u[k]].fs, (double)(N - k) / N, 1e-12);
+    for (uint32_t k = 0; k < N; k++) /* now u[k] has used 1000 - k */
+        sl_assoc_charge(&t, u[k], 1000.0 - 2 * k - 1);
+    ck_assert_int_eq(sl_assoc_fair_tree(&t), 0);
+    for (uint32_t k = 0; k < N; k++)
+        ck_assert_double_eq_tol(t.a[u[k]].fs, (double)(k + 1) / N, 1e-12);
+    sl_assoc_free(&t);
 }
 END_TEST
 
@@ -1148,6 +1190,7 @@ static Suite *make(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, classic_fairshare_test24_1);
     tcase_add_test(t, fair_tree_order);
+    tcase_add_test(t, fair_tree_many_siblings);
     tcase_add_test(t, fairshare_orders_the_queue);
     tcase_add_test(t, association_file);
     tcase_add_test(t, fairshare_after_an_idle_recalculation);
