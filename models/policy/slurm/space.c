@@ -19,15 +19,45 @@ void sl_space_free(sl_space_map *m)
     free(m->r);
     free(m->pool);
     free(m->suffix);
+    free(m->mask);
+    free(m->touched);
     memset(m, 0, sizeof *m);
 }
 
+/* A record's hash is a sum over its words, so clearing bits in a few
+ * words updates it by those words alone. It only spares bitmap
+ * comparisons: equal hashes are still compared word by word. */
+static uint64_t word_factor(uint32_t w) { return 0x9e3779b97f4a7c15ull * (2 * (uint64_t)w + 1); }
+
 static uint64_t hash_of(const uint64_t *w, uint32_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
+    uint64_t h = 0;
     for (uint32_t i = 0; i < n; i++)
-        h = (h ^ w[i]) * 0x100000001b3ull + (h >> 29);
+        h += w[i] * word_factor(i);
     return h;
+}
+
+/* The nodes as bits in m->mask, and the words they are in, in m->touched
+ * (their count returned); mask_clear empties the mask again. */
+static uint32_t mask_of(sl_space_map *m, const uint32_t *nodes, uint32_t n)
+{
+    uint32_t nt = 0;
+    for (uint32_t k = 0; k < n;) { /* nodes of one word mostly come together */
+        uint32_t w = nodes[k] >> 6;
+        uint64_t bits = 0;
+        for (; k < n && nodes[k] >> 6 == w; k++)
+            bits |= 1ull << (nodes[k] & 63);
+        if (!m->mask[w])
+            m->touched[nt++] = w;
+        m->mask[w] |= bits;
+    }
+    return nt;
+}
+
+static void mask_clear(sl_space_map *m, uint32_t nt)
+{
+    for (uint32_t k = 0; k < nt; k++)
+        m->mask[m->touched[k]] = 0;
 }
 
 static void drop_bitmap(sl_space_map *m, uint64_t *b)
@@ -77,6 +107,8 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
     for (uint32_t i = 1; i < m->n; i++)
         drop_bitmap(m, m->r[i].avail);
     if (m->n == 0) {
+        if (!m->mask && (!(m->mask = calloc(m->nwords, sizeof *m->mask)) || !(m->touched = malloc(m->nwords * sizeof *m->touched))))
+            return -1;
         if (!(m->r = m->cap ? m->r : malloc(64 * sizeof *m->r)))
             return -1;
         if (!m->cap)
@@ -158,11 +190,15 @@ int sl_space_reserve(sl_space_map *m, double begin, double end, const uint32_t *
     m->suffix_from = UINT32_MAX; /* the records change */
     if (split_at(m, begin) < 0 || split_at(m, end) < 0)
         return -1;
-    for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++) {
-        for (uint32_t k = 0; k < n; k++)
-            m->r[i].avail[nodes[k] >> 6] &= ~(1ull << (nodes[k] & 63));
-        m->r[i].hash = hash_of(m->r[i].avail, m->nwords);
-    }
+    uint32_t nt = mask_of(m, nodes, n);
+    for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++)
+        for (uint32_t k = 0; k < nt; k++) {
+            uint32_t w = m->touched[k];
+            uint64_t was = m->r[i].avail[w], is = was & ~m->mask[w];
+            m->r[i].avail[w] = is;
+            m->r[i].hash += (is - was) * word_factor(w);
+        }
+    mask_clear(m, nt);
     for (uint32_t i = 0; i + 1 < m->n; i++)
         if (m->r[i].hash == m->r[i + 1].hash &&
             !memcmp(m->r[i].avail, m->r[i + 1].avail, m->nwords * sizeof(uint64_t))) {

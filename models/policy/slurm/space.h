@@ -27,6 +27,8 @@ typedef struct sl_space_map {
      * records change (sl_space_free_to_end) */
     uint64_t *suffix;
     uint32_t suffix_from, suffix_cap;
+    uint64_t *mask;     /* nwords, all 0 between calls: the nodes asked about */
+    uint32_t *touched;  /* the words of mask that are not 0 */
 } sl_space_map;
 
 void sl_space_init(sl_space_map *m, uint32_t nwords);
