@@ -310,6 +310,47 @@ END_TEST
 
 /* ---- QOS ---- */
 
+START_TEST(space_map_records)
+{
+    /* The backfill's node-space map on 100 nodes over [0, 100). */
+    sl_space_map m;
+    sl_space_init(&m, 2);
+    const uint64_t all[2] = {~0ull, (1ull << 36) - 1};
+    ck_assert_int_eq(sl_space_reset(&m, 0, 100, all), 0);
+    ck_assert_uint_eq(m.n, 1);
+    const uint32_t both[2] = {1, 70}, two[1] = {2};
+    ck_assert_int_eq(sl_space_reserve(&m, 10, 20, both, 2), 0); /* split at 10 and 20 */
+    ck_assert_uint_eq(m.n, 3);
+    ck_assert(m.r[1].begin == 10 && m.r[1].end == 20);
+    ck_assert(sl_space_nodes_free(&m, 0, 10, both, 2));
+    ck_assert(!sl_space_nodes_free(&m, 5, 15, both, 1));
+    ck_assert(sl_space_nodes_free(&m, 20, 30, both + 1, 1));
+    ck_assert(!sl_space_nodes_free(&m, 15, 25, both + 1, 1));
+    /* The same nodes over [20, 30): the two records now equal are merged. */
+    ck_assert_int_eq(sl_space_reserve(&m, 20, 30, both, 2), 0);
+    ck_assert_uint_eq(m.n, 3);
+    ck_assert(m.r[1].begin == 10 && m.r[1].end == 30 && m.r[2].begin == 30);
+    ck_assert(!sl_space_nodes_free(&m, 25, 26, both, 1));
+    const uint64_t *to_end = sl_space_free_to_end(&m, 0);
+    ck_assert(to_end && !(to_end[0] >> 1 & 1) && (to_end[0] >> 2 & 1) && !(to_end[1] >> 6 & 1));
+    to_end = sl_space_free_to_end(&m, 2);
+    ck_assert(to_end && (to_end[0] >> 1 & 1) && (to_end[1] >> 6 & 1));
+    /* Another node over [5, 35): only it is taken in the new records, the
+     * nodes of the reservations before are not taken again. */
+    ck_assert_int_eq(sl_space_reserve(&m, 5, 35, two, 1), 0);
+    ck_assert_uint_eq(m.n, 5);
+    ck_assert(sl_space_nodes_free(&m, 0, 10, both, 2));
+    ck_assert(sl_space_nodes_free(&m, 30, 100, both, 2));
+    ck_assert(!sl_space_nodes_free(&m, 34, 35, two, 1) && sl_space_nodes_free(&m, 35, 100, two, 1));
+    to_end = sl_space_free_to_end(&m, 1); /* made again after the reservation */
+    ck_assert(to_end && !(to_end[0] >> 2 & 1) && !(to_end[0] >> 1 & 1) && (to_end[0] >> 3 & 1));
+    ck_assert_uint_eq(sl_space_find(&m, 4.5), 0);
+    ck_assert_uint_eq(sl_space_find(&m, 5), 1);
+    ck_assert_uint_eq(sl_space_find(&m, 100), 5);
+    sl_space_free(&m);
+}
+END_TEST
+
 START_TEST(qos_file)
 {
     /* sacctmgr -nP show qos format=name,priority,usagefactor */
@@ -1194,6 +1235,7 @@ static Suite *make(void)
     tcase_add_test(t, fairshare_orders_the_queue);
     tcase_add_test(t, association_file);
     tcase_add_test(t, fairshare_after_an_idle_recalculation);
+    tcase_add_test(t, space_map_records);
     tcase_add_test(t, qos_file);
     tcase_add_test(t, qos_orders_the_queue);
     tcase_add_test(t, priority_arithmetic);
