@@ -107,7 +107,8 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
     for (uint32_t i = 1; i < m->n; i++)
         drop_bitmap(m, m->r[i].avail);
     if (m->n == 0) {
-        if (!m->mask && (!(m->mask = calloc(m->nwords, sizeof *m->mask)) || !(m->touched = malloc(m->nwords * sizeof *m->touched))))
+        if ((!m->mask && !(m->mask = calloc(m->nwords, sizeof *m->mask))) ||
+            (!m->touched && !(m->touched = malloc(m->nwords * sizeof *m->touched))))
             return -1;
         if (!(m->r = m->cap ? m->r : malloc(64 * sizeof *m->r)))
             return -1;
