@@ -4,7 +4,6 @@
 #include "text_file.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,17 +77,6 @@ static int add_kv(hs_slurm_kv **arr, uint32_t *n, const char *key, const char *v
     return 0;
 }
 
-static int number(const char *v, uint64_t max, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (end == v || *end || errno || x > max || v[0] == '-')
-        return -1;
-    *out = x;
-    return 0;
-}
-
 typedef struct reader {
     hs_slurm_conf *c;
     const char *src;
@@ -112,7 +100,7 @@ static int node_line(reader *r, char **keys, char **vals, int n)
                           : !strcasecmp(k, "Weight")                                        ? &nd.weight
                                                                                             : NULL;
         if (field || !strcasecmp(k, "RealMemory")) {
-            if (number(vals[i], field ? UINT32_MAX : UINT64_MAX / 2, &x) < 0)
+            if (sl_parse_uint(vals[i], field ? UINT32_MAX : UINT64_MAX / 2, &x) < 0)
                 return hs_error_set(r->err, r->src, r->line, 0, "%s=%s: expected a non-negative integer", k, vals[i]);
             if (field)
                 *field = (uint32_t)x;
@@ -186,7 +174,7 @@ static int partition_line(reader *r, char **keys, char **vals, int n)
             *(!strcasecmp(k, "MaxTime") ? &p.max_time : &p.default_time) = t;
         } else if (!strcasecmp(k, "PriorityTier") || !strcasecmp(k, "PriorityJobFactor") ||
                    !strcasecmp(k, "Priority")) {
-            if (number(v, 65533, &x) < 0)
+            if (sl_parse_uint(v, 65533, &x) < 0)
                 return hs_error_set(r->err, r->src, r->line, 0, "%s=%s: expected an integer 0..65533", k, v);
             if (strcasecmp(k, "PriorityJobFactor"))
                 p.priority_tier = (uint32_t)x; /* Priority= sets both, as in Slurm */

@@ -21,10 +21,8 @@ static int priority_of(const char *text, uint32_t *v)
         *v = 0;
         return 0;
     }
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-' || x > 4294967295ull)
+    uint64_t x;
+    if (sl_parse_uint(text, UINT32_MAX, &x) < 0)
         return -1;
     *v = (uint32_t)x;
     return 0;

@@ -70,3 +70,14 @@ int sl_split_bars(char *line, char **field, int cap)
     }
     return nf;
 }
+
+int sl_parse_uint(const char *text, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(text, &end, 10);
+    if (end == text || *end || errno || x > max || text[0] == '-')
+        return -1;
+    *out = x;
+    return 0;
+}
