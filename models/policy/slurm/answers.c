@@ -76,6 +76,18 @@ sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *ava
     return e;
 }
 
+void sl_answers_use(sl_answers *a, sl_answer *e, uint32_t *node, uint32_t *cpus, uint32_t *npick)
+{
+    if (e == a->last || !e->ok)
+        return; /* its picks are there already, or it has none */
+    if (e->npick) {
+        memcpy(node, e->pick_node, e->npick * sizeof *node);
+        memcpy(cpus, e->pick_cpus, e->npick * sizeof *cpus);
+    }
+    *npick = e->npick;
+    a->last = e;
+}
+
 int sl_answers_keep(sl_answers *a, sl_answer *e, bool ok, double when, const uint32_t *node, const uint32_t *cpus, uint32_t npick)
 {
     if (ok && npick > e->pick_cap) {

@@ -187,14 +187,7 @@ static bool will_run_again(sl_state *s, uint32_t j, const uint64_t *avail, doubl
     bool hit;
     sl_answer *e = sl_answers_slot(as, &s->sj[j], avail, &hit);
     if (hit) {
-        if (e != as->last && e->ok) {
-            if (e->npick) {
-                memcpy(s->pick_node, e->pick_node, e->npick * sizeof *s->pick_node);
-                memcpy(s->pick_cpus, e->pick_cpus, e->npick * sizeof *s->pick_cpus);
-            }
-            s->npick = e->npick;
-            as->last = e;
-        }
+        sl_answers_use(as, e, s->pick_node, s->pick_cpus, &s->npick);
         *when = e->when;
         return e->ok;
     }

@@ -224,6 +224,9 @@ void sl_answers_forget(sl_answers *a); /* a job started, or a cycle begins */
 /* The slot of job's question about avail; *hit when it holds its answer
  * (else it is taken for the answer sl_answers_keep will store). */
 sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *avail, bool *hit);
+/* Puts a hit's picked nodes in node/cpus/npick (pick_*), unless they are
+ * there already. */
+void sl_answers_use(sl_answers *a, sl_answer *e, uint32_t *node, uint32_t *cpus, uint32_t *npick);
 /* Stores an answer and the nodes picked; -1 (not stored) when out of memory. */
 int sl_answers_keep(sl_answers *a, sl_answer *e, bool ok, double when, const uint32_t *node, const uint32_t *cpus, uint32_t npick);
 
