@@ -139,6 +139,9 @@ uint32_t sl_space_find(const sl_space_map *m, double t)
     return lo;
 }
 
+/* Node by node, not through the mask of sl_space_reserve: the loop stops
+ * at the first reserved node, while a mask is made of all of them first
+ * (one here made whole RICC 3.6 % slower on 2026-12-04). */
 bool sl_space_nodes_free(const sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n)
 {
     for (uint32_t i = sl_space_find(m, begin); i < m->n && m->r[i].begin < end; i++)
