@@ -3,7 +3,6 @@
  * never overlap, so a partition's free count is exact and cheap to keep. */
 #define _POSIX_C_SOURCE 200809L
 #include "hpcsim/cluster.h"
-#include "cluster_internal.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

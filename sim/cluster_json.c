@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster_internal.h"
-#include "json_fields.h"
 #include "hpcsim/cluster.h"
+#include "hpcsim/json_fields.h"
 
 /* Reads obj[key] as an integer in [min, max]; absent → *out unchanged
  * unless required. */

@@ -84,7 +84,7 @@ hs_engine *hs_engine_new(hs_cluster *cluster, hs_trace *trace, const struct hs_p
         sort_jobs = NULL;
     }
     e->now = n ? trace->jobs[e->arrivals[0]].submit : 0;
-    if (e->opt.perf && !(e->fluid = hs_fluid_new(e->opt.perf, cluster, trace, e->alloc))) {
+    if (e->opt.perf_ops && !(e->fluid = hs_fluid_new(e->opt.perf_ops, e->opt.perf, cluster, trace, e->alloc))) {
         hs_error_set(err, NULL, 0, 0, "out of memory");
         hs_engine_free(e);
         return NULL;

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 
 typedef struct fjob {
-    const hs_backend_model *backend;
-    enum hs_profile profile;
-    double noise;  /* this job's draw: a fixed factor on its run time */
+    hs_job_terms terms; /* fixed at its start: class, noise factor, launch delay */
     double work;   /* native seconds of work left at `last` */
     double rate;   /* work per second since `last` */
     double last;
@@ -18,7 +16,8 @@ typedef struct fjob {
 } fjob;
 
 struct hs_fluid {
-    const hs_perf *perf;
+    const hs_perf_ops *ops;
+    const void *model;
     hs_cluster *c;
     hs_trace *t;
     const hs_intervals *allocs; /* the engine's, per job */
@@ -28,12 +27,14 @@ struct hs_fluid {
     uint32_t round;
 };
 
-hs_fluid *hs_fluid_new(const hs_perf *perf, hs_cluster *c, hs_trace *t, const hs_intervals *allocs)
+hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t,
+                       const hs_intervals *allocs)
 {
     hs_fluid *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    f->perf = perf;
+    f->ops = ops;
+    f->model = model;
     f->c = c;
     f->t = t;
     f->allocs = allocs;
@@ -102,7 +103,7 @@ static int replan(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx)
             j->work = 0;
     }
     j->last = now;
-    j->rate = 1 / (hs_perf_factor(j->backend, j->profile, sharing(f, idx)) * j->noise);
+    j->rate = 1 / (f->ops->factor(f->model, &j->terms, sharing(f, idx)) * j->terms.noise);
     double end = (now > j->go ? now : j->go) + j->work / j->rate;
     j->killed = end > j->limit;
     if (j->killed)
@@ -143,10 +144,8 @@ int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, c
     fjob *j = &f->jobs[idx];
     uint32_t first, last;
     span(f->c, &alloc->r[0], &first, &last);
-    j->backend = hs_perf_node_backend(f->perf, first);
-    j->profile = hs_perf_profile(f->perf, &f->t->jobs[idx], idx);
-    j->noise = hs_perf_noise(f->perf, j->backend, idx);
-    j->go = now + hs_perf_launch(f->perf, j->backend, idx);
+    f->ops->terms(f->model, &f->t->jobs[idx], idx, first, &j->terms);
+    j->go = now + j->terms.launch;
     j->last = now;
     j->work = f->t->jobs[idx].runtime;
     j->rate = 0;

@@ -1,4 +1,4 @@
-/* Fluid progress of running jobs under a performance model (perf.h), for
+/* Fluid progress of running jobs under a performance model (engine.h), for
  * the engine: each running job has work left (native seconds) and a rate;
  * when a job starts or ends, every job sharing one of its nodes has its
  * progress brought up to now and its end re-planned at the new rate (the
@@ -13,13 +13,13 @@
 #include "event_heap.h"
 #include "hpcsim/cluster.h"
 #include "hpcsim/intervals.h"
-#include "hpcsim/perf.h"
+#include "hpcsim/engine.h"
 #include "hpcsim/trace.h"
 
 typedef struct hs_fluid hs_fluid;
 
 /* allocs: the engine's allocation of each job, read while jobs run. */
-hs_fluid *hs_fluid_new(const hs_perf *perf, hs_cluster *c, hs_trace *t, const hs_intervals *allocs);
+hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t, const hs_intervals *allocs);
 void hs_fluid_free(hs_fluid *f);
 
 /* job (index idx) starts now on alloc: plans it and re-plans its

@@ -1,5 +1,5 @@
 /* JSON field helpers (json_fields.h). */
-#include "json_fields.h"
+#include "hpcsim/json_fields.h"
 
 #include <string.h>
 

@@ -63,8 +63,9 @@ static int s_schedule(void *state, hs_error *err)
     return s->on_pass ? s->on_pass(s, err) : 0;
 }
 
-static const struct hs_policy_ops script_ops = {"script", "test", s_create, s_destroy, s_submitted,
-                                                s_ended,  s_wakeup, s_schedule};
+static const struct hs_policy_ops script_ops = {.name = "script", .summary = "test", .create = s_create,
+                                                .destroy = s_destroy, .job_submitted = s_submitted,
+                                                .job_ended = s_ended, .wakeup = s_wakeup, .schedule = s_schedule};
 
 static void load(hs_cluster *c, hs_trace *t, const char *swf, uint32_t nodes)
 {

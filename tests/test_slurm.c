@@ -55,7 +55,7 @@ static void replay(const char *name, const char *conf_path, const char *swf, tl_
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
-    cfg.slurm_conf = conf_path;
+    hs_run_config_add_conf(&cfg, conf_path);
     tl_replay(name, swf, &cfg, r);
 }
 
@@ -272,8 +272,8 @@ START_TEST(association_file)
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
-    cfg.slurm_conf = c;
-    cfg.slurm_assoc = tl_write(dir, "assoc.txt", "root|||\nphysics||90|root\nbio||10|root\nphysics|1|1|\nbio|2|1|\nbio|3|1|\n");
+    hs_run_config_add_conf(&cfg, c);
+    hs_run_config_add_opt(&cfg, "assoc", tl_write(dir, "assoc.txt", "root|||\nphysics||90|root\nbio||10|root\nphysics|1|1|\nbio|2|1|\nbio|3|1|\n"));
     tl_result r;
     tl_replay("slurm_assocfile_on", swf, &cfg, &r);
     ck_assert_double_lt(r.start[4], r.start[3]);
@@ -409,8 +409,8 @@ START_TEST(qos_orders_the_queue)
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
-    cfg.slurm_conf = c;
-    cfg.slurm_qos = tl_write(dir, "qos.txt", "normal|0|1.000000\nhigh|100|1.000000\n");
+    hs_run_config_add_conf(&cfg, c);
+    hs_run_config_add_opt(&cfg, "qos", tl_write(dir, "qos.txt", "normal|0|1.000000\nhigh|100|1.000000\n"));
     tl_result r;
     tl_replay("slurm_qos_on", swf, &cfg, &r);
     ck_assert_double_lt(r.start[2], r.start[1]);
@@ -430,8 +430,8 @@ START_TEST(qos_orders_the_queue)
     const char *fs = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
                      "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
     const char *c2 = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", fs);
-    cfg.slurm_conf = c2;
-    cfg.slurm_qos = tl_write(dir, "qos2.txt", "normal|0|1.000000\nhigh|100|1.000000\nscavenger|0|0.000000\n");
+    hs_run_config_add_conf(&cfg, c2);
+    hs_run_config_add_opt(&cfg, "qos", tl_write(dir, "qos2.txt", "normal|0|1.000000\nhigh|100|1.000000\nscavenger|0|0.000000\n"));
     tl_replay("slurm_qos_usage_on", swf2, &cfg, &r);
     ck_assert_double_lt(r.start[4], r.start[3]);
     replay("slurm_qos_usage_off", c2, swf2, &r);
@@ -538,13 +538,13 @@ static char *run_logged(const char *name, const char *conf_path, const char *swf
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
-    cfg.slurm_conf = conf_path;
+    hs_run_config_add_conf(&cfg, conf_path);
     cfg.trace_path = tl_write(dir, "t.swf", swf_text);
     char out[512], logp[512];
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(logp, sizeof logp, "%s/slurm.log", dir);
     cfg.out_dir = out;
-    cfg.slurm_log = logp;
+    hs_run_config_add_opt(&cfg, "log", logp);
     hs_error err = {0};
     ck_assert_msg(hs_run(&cfg, NULL, &err) == 0, "%s", err.text);
     char *text = tl_read(logp, NULL);
@@ -662,11 +662,12 @@ START_TEST(shortcuts_change_nothing)
         hs_run_config cfg;
         hs_run_config_default(&cfg);
         cfg.policy = "slurm";
-        cfg.slurm_conf = conf_path;
+        hs_run_config_add_conf(&cfg, conf_path);
         cfg.trace_path = trace;
         snprintf(out[logged], sizeof out[logged], "%s/out%d", dir, logged);
         cfg.out_dir = out[logged];
-        cfg.slurm_log = logged ? logp : NULL;
+        if (logged)
+            hs_run_config_add_opt(&cfg, "log", logp);
         hs_error err = {0};
         ck_assert_msg(hs_run(&cfg, NULL, &err) == 0, "%s", err.text);
     }
@@ -1074,7 +1075,7 @@ static void oracle_fixture(const char *name, double tol, int within_min, double 
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
-    cfg.slurm_conf = conf_path;
+    hs_run_config_add_conf(&cfg, conf_path);
     cfg.trace_path = tl_write(dir, "t.swf", swf);
     char out[512], jobs_path[600];
     snprintf(out, sizeof out, "%s/out", dir);
@@ -1198,12 +1199,12 @@ START_TEST(cli_slurm)
     char *err = NULL;
     const char *no_conf[] = {"run", "--trace", trace, "--policy", "slurm", "--out", out, NULL};
     ck_assert_int_ne(tl_cli(&err, no_conf), 0);
-    ck_assert_ptr_nonnull(strstr(err, "--policy slurm: needs --slurm-conf FILE"));
+    ck_assert_ptr_nonnull(strstr(err, "--policy slurm: needs --policy-conf slurm.conf (or --slurm-conf FILE)"));
     ck_assert(!tl_exists(out));
     free(err);
     const char *qos_alone[] = {"run", "--trace", trace, "--policy", "easy", "--slurm-qos", c, "--out", out, NULL};
     ck_assert_int_ne(tl_cli(&err, qos_alone), 0);
-    ck_assert_ptr_nonnull(strstr(err, "--slurm-qos: is only read with --policy slurm --slurm-conf FILE"));
+    ck_assert_ptr_nonnull(strstr(err, "--slurm-qos: is only read with --policy slurm"));
     ck_assert(!tl_exists(out));
     free(err);
     char qos_bad[512];
@@ -1215,7 +1216,7 @@ START_TEST(cli_slurm)
     free(err);
     const char *both[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--nodes", "4", "--out", out, NULL};
     ck_assert_int_ne(tl_cli(&err, both), 0);
-    ck_assert_ptr_nonnull(strstr(err, "the cluster comes from slurm.conf"));
+    ck_assert_ptr_nonnull(strstr(err, "slurm.conf: the cluster comes from this file (--policy slurm): drop --cluster"));
     free(err);
     const char *ok[] = {"run", "--quiet", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--out", out, NULL};
     ck_assert_int_eq(tl_cli(&err, ok), 0);

@@ -65,7 +65,7 @@ START_TEST(parse_and_replay)
     if (slurm_conf) {
         snprintf(cluster, sizeof cluster, "%s/slurm/%s", HS_FIXTURES, slurm_conf);
         cfg.policy = "slurm";
-        cfg.slurm_conf = cluster;
+        hs_run_config_add_conf(&cfg, cluster);
         cfg.nodes = cfg.cores_per_node = 0;
     } else if (rt->cluster) {
         snprintf(cluster, sizeof cluster, "%s/%s", HS_FIXTURES, rt->cluster);

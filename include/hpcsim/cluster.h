@@ -65,6 +65,13 @@ int hs_cluster_set_mode(hs_cluster *c, enum hs_alloc_mode mode, const char *sour
 
 void hs_cluster_free(hs_cluster *c);
 
+/* For readers that fill c->groups (and c->parts) themselves, as the JSON
+ * reader and a policy's own configuration do: numbers nodes and cores of
+ * the groups, then lays out partition units from each group's partition.
+ * With no partitions (c->nparts == 0) it makes one, "all", of every
+ * group. */
+int hs_cluster_finish_layout(hs_cluster *c, const char *source, hs_error *err);
+
 /* Units a job of `procs` processors needs in partition p (node mode:
  * ceil(procs / cores per node)). */
 uint64_t hs_cluster_demand(const hs_cluster *c, uint32_t p, uint64_t procs);

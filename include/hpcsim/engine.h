@@ -22,18 +22,38 @@ typedef struct hs_engine hs_engine;
 typedef int (*hs_job_end_fn)(void *ctx, const hs_engine *eng, const hs_job *job,
                              const hs_intervals *alloc, hs_error *err);
 
+/* The seam to a performance model, a table of functions as for a policy
+ * (hpcsim/perf.h fills one from a model file): the engine never calls a
+ * model's code by name. When a job starts on first_node, terms() fixes
+ * what stays constant for it (a launch delay before its work begins, a
+ * noise factor, and an opaque class); factor() is then the stretch of its
+ * run time while k other jobs share its busiest node. A job progresses at
+ * 1 / (factor × noise) native seconds of work per second. */
+typedef struct hs_job_terms {
+    const void *backend; /* opaque to the engine: handed back to factor() */
+    int profile;
+    double noise;
+    double launch;
+} hs_job_terms;
+
+typedef struct hs_perf_ops {
+    void (*terms)(const void *model, const hs_job *job, uint32_t idx, uint32_t first_node, hs_job_terms *out);
+    double (*factor)(const void *model, const hs_job_terms *terms, unsigned k);
+} hs_perf_ops;
+
 typedef struct hs_engine_options {
     bool kill_at_req_time; /* default true, as real resource managers do */
     hs_job_end_fn on_job_end;
     void *on_job_end_ctx;
     void (*progress)(void *ctx, const hs_engine *eng); /* may be NULL */
     void *progress_ctx;
-    /* A performance model (hpcsim/perf.h): jobs progress at its rates,
-     * re-planned whenever what shares their nodes changes. NULL = every
-     * job runs exactly its trace run time. */
-    const struct hs_perf *perf;
+    /* A performance model: jobs progress at its rates, re-planned
+     * whenever what shares their nodes changes. perf_ops NULL = every job
+     * runs exactly its trace run time. */
+    const hs_perf_ops *perf_ops;
+    const void *perf;
     /* What the policy is configured with (the Slurm model's slurm.conf,
-     * hpcsim/slurm.h); NULL for policies that need none. */
+     * models/policy/slurm); NULL for policies that take none. */
     const void *policy_config;
 } hs_engine_options;
 

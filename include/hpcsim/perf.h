@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "hpcsim/cluster.h"
+#include "hpcsim/engine.h"
 #include "hpcsim/model.h"
 #include "hpcsim/trace.h"
 
@@ -55,5 +56,9 @@ double hs_perf_noise(const hs_perf *p, const hs_backend_model *b, uint32_t job);
 double hs_perf_launch(const hs_perf *p, const hs_backend_model *b, uint32_t job);
 /* overhead × slowdown(k): the factor on a job's run time. */
 double hs_perf_factor(const hs_backend_model *b, enum hs_profile prof, unsigned k);
+
+/* The table the engine is handed (hs_engine_options.perf_ops), with an
+ * hs_perf as its model. */
+extern const hs_perf_ops hs_perf_engine_ops;
 
 #endif

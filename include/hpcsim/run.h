@@ -9,9 +9,13 @@
 
 #include "hpcsim/error.h"
 #include "hpcsim/metrics.h"
+#include "hpcsim/policy.h"
+
+#define HS_RUN_MAX_POLICY_CONF 8
+#define HS_RUN_MAX_POLICY_OPTS 64
 
 typedef struct hs_run_config {
-    const char *trace_path;
+    const char *trace_path;      /* "-" = standard input */
     const char *cluster_path;    /* NULL: --nodes/--cores-per-node or the trace header */
     uint32_t nodes;              /* 0 = MaxNodes of the header */
     uint32_t cores_per_node;     /* 0 = MaxProcs / MaxNodes of the header */
@@ -27,14 +31,17 @@ typedef struct hs_run_config {
     const char *backend;         /* nodes' backend in it, unless their group names one */
     double profile_share[4];     /* of jobs per profile (cpu, memory, io, latency); all 0 = all cpu */
     const char *profile_rules;   /* "app:7=memory,queue:2=io": tried before the shares; NULL = none */
-    const char *slurm_conf;      /* --policy slurm: the slurm.conf giving cluster and parameters */
-    const char *topology_conf;   /* its topology.conf; NULL = beside slurm.conf if it says topology/tree */
-    const char *slurm_assoc;     /* its associations (hpcsim/slurm.h); NULL = from SWF groups and users */
-    const char *slurm_qos;       /* its QOS levels (hpcsim/slurm.h); NULL = none (QOS factor 0) */
-    const char *slurm_log;       /* its scheduling decisions, one per line (hpcsim/slurm.h); NULL = none */
+    /* The policy's own configuration (hpcsim/policy.h). */
+    const char *policy_conf[HS_RUN_MAX_POLICY_CONF];
+    unsigned npolicy_conf;
+    hs_policy_opt policy_opts[HS_RUN_MAX_POLICY_OPTS];
+    unsigned npolicy_opts;
 } hs_run_config;
 
 void hs_run_config_default(hs_run_config *cfg);
+/* Appends a --policy-conf file or a --policy-opt; -1 when the list is full. */
+int hs_run_config_add_conf(hs_run_config *cfg, const char *path);
+int hs_run_config_add_opt(hs_run_config *cfg, const char *key, const char *value);
 
 int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err);
 

@@ -51,6 +51,8 @@ typedef struct hs_swf_header {
 
 typedef struct hs_swf_reader hs_swf_reader;
 
+/* path "-" reads standard input (plain or gzip, as files), which may be
+ * opened again: it is kept in an unlinked temporary file. */
 hs_swf_reader *hs_swf_open(const char *path, hs_error *err);
 void hs_swf_close(hs_swf_reader *r);
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json_fields.h"
+#include "hpcsim/json_fields.h"
 
 static const char *const profile_names[HS_PROFILE_N] = {"cpu", "memory", "io", "latency"};
 

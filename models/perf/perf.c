@@ -170,3 +170,22 @@ double hs_perf_factor(const hs_backend_model *b, enum hs_profile prof, unsigned 
      * zero or negative time when extrapolated */
     return f * (slowdown > 0.1 ? slowdown : 0.1);
 }
+
+/* The engine's seam (hpcsim/engine.h): it reaches these only through the
+ * table, so the engine never depends on this room. */
+static void seam_terms(const void *model, const hs_job *job, uint32_t idx, uint32_t first_node, hs_job_terms *out)
+{
+    const hs_perf *p = model;
+    const hs_backend_model *b = hs_perf_node_backend(p, first_node);
+    out->backend = b;
+    out->profile = (int)hs_perf_profile(p, job, idx);
+    out->noise = hs_perf_noise(p, b, idx);
+    out->launch = hs_perf_launch(p, b, idx);
+}
+
+static double seam_factor(const void *model, const hs_job_terms *t, unsigned k)
+{
+    return hs_perf_factor(t->backend, (enum hs_profile)t->profile, k);
+}
+
+const hs_perf_ops hs_perf_engine_ops = {seam_terms, seam_factor};

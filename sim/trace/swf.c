@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define SWF_LINE_MAX 8192 /* a real SWF line is under 200 bytes */
@@ -164,6 +165,48 @@ void hs_swf_header_free(hs_swf_header *h)
     h->ncomments = 0;
 }
 
+/* "-" is standard input. A replay reads its trace twice (the header
+ * may size the cluster, then the jobs), and a pipe reads once: so the
+ * first open copies it into an unlinked temporary file, which every open
+ * of "-" then reads from its start. */
+static int stdin_copy = -1;
+
+static gzFile open_stdin(void)
+{
+    if (stdin_copy < 0) {
+        const char *dir = getenv("TMPDIR");
+        char name[4096];
+        snprintf(name, sizeof name, "%s/hpcsim-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(name);
+        if (fd < 0)
+            return NULL;
+        unlink(name);
+        char buf[1 << 16];
+        ssize_t n;
+        while ((n = read(STDIN_FILENO, buf, sizeof buf)) != 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 || write(fd, buf, (size_t)n) != n) {
+                int saved = errno ? errno : ENOSPC;
+                close(fd);
+                errno = saved;
+                return NULL;
+            }
+        }
+        stdin_copy = fd;
+    }
+    int fd = dup(stdin_copy);
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz)
+        close(fd);
+    return gz;
+}
+
 hs_swf_reader *hs_swf_open(const char *path, hs_error *err)
 {
     hs_swf_reader *r = calloc(1, sizeof *r);
@@ -173,7 +216,7 @@ hs_swf_reader *hs_swf_open(const char *path, hs_error *err)
         return NULL;
     }
     errno = 0;
-    r->gz = gzopen(path, "rb");
+    r->gz = strcmp(path, "-") == 0 ? open_stdin() : gzopen(path, "rb");
     if (!r->gz) {
         hs_error_set(err, path, 0, 0, "cannot open: %s", errno ? strerror(errno) : "out of memory");
         free(r->path);

@@ -29,42 +29,15 @@
 
 #include "state.h"
 
-/* ---- running jobs by expected end (start + limit), then job index ----
- * Kept sorted as jobs start and end, so a cycle need not sort them. */
-
-static bool ends_before(const sl_state *s, uint32_t a, uint32_t b)
+/* The will-run test on the timeline's view of the nodes: the selection
+ * code reads the nodes through s, so the views are swapped for the call
+ * (timeline.c). */
+static bool select_in_view(sl_state *s, uint32_t j, const uint64_t *avail)
 {
-    double ea = s->sj[a].expected_end, eb = s->sj[b].expected_end;
-    return ea != eb ? ea < eb : a < b;
-}
-
-/* Position of the first running job that does not end before j. */
-static uint32_t order_find(const sl_state *s, uint32_t j)
-{
-    uint32_t lo = 0, hi = s->norder;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (ends_before(s, s->order[mid], j))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-void sl_order_add(sl_state *s, uint32_t j)
-{
-    uint32_t at = order_find(s, j);
-    memmove(s->order + at + 1, s->order + at, (s->norder - at) * sizeof *s->order);
-    s->order[at] = j;
-    s->norder++;
-}
-
-void sl_order_remove(sl_state *s, uint32_t j)
-{
-    uint32_t at = order_find(s, j);
-    memmove(s->order + at, s->order + at + 1, (s->norder - at - 1) * sizeof *s->order);
-    s->norder--;
+    sl_timeline_swap_view(s);
+    bool ok = sl_select(s, j, avail);
+    sl_timeline_swap_view(s);
+    return ok;
 }
 
 /* Slurm rounds on the wall clock (epoch seconds): trace time t is
@@ -156,7 +129,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         }
         if (agg_fits(job, &a)) {
             sl_timeline_seek(s, through);
-            ok = sl_timeline_select(s, j, avail);
+            ok = select_in_view(s, j, avail);
         }
         if (ok || i >= s->norder)
             break;

@@ -353,7 +353,24 @@ static int slurm_schedule(void *state, hs_error *err)
 
 const struct hs_policy_ops hs_policy_slurm = {
     .name = "slurm",
-    .summary = "Slurm 22.05 from a slurm.conf (--slurm-conf): multifactor priority, main scheduler, backfill, cons_tres",
+    .summary = "Slurm 22.05 from a slurm.conf: multifactor priority, main scheduler, backfill, cons_tres",
+    .usage = "--policy-conf slurm.conf   the cluster (NodeName, PartitionName) and the scheduler\n"
+             "                           (SchedulerParameters, Priority*, SelectType*); SWF partition n\n"
+             "                           goes to the n-th PartitionName (alias --slurm-conf)\n"
+             "--policy-opt topology=FILE its topology.conf (default: beside slurm.conf when it sets\n"
+             "                           TopologyPlugin=topology/tree; alias --topology-conf)\n"
+             "--policy-opt assoc=FILE    the site's associations, as printed by sacctmgr -nP show assoc\n"
+             "                           format=account,user,fairshare,parentname (alias --slurm-assoc)\n"
+             "--policy-opt qos=FILE      the site's QOS levels, as printed by sacctmgr -nP show qos\n"
+             "                           format=name,priority,usagefactor; SWF queue n gets the n-th\n"
+             "                           (alias --slurm-qos)\n"
+             "--policy-opt log=FILE      every start and backfill reservation, one per line (alias\n"
+             "                           --slurm-log)\n",
+    .configure = sl_configure,
+    .cluster = sl_configured_cluster,
+    .accept = hs_slurm_setup_accept,
+    .finish = sl_finish,
+    .unconfigure = sl_unconfigure,
     .create = slurm_create,
     .destroy = slurm_destroy,
     .job_submitted = slurm_submitted,

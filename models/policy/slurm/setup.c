@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cluster_internal.h"
+#include "hpcsim/cluster.h"
 
 #define YEAR (365.0 * 86400.0)
 
@@ -96,6 +96,11 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
 {
     if (!s)
         return;
+    if (s->log) { /* not finished: the run failed, and a partial log must not look complete */
+        fclose(s->log);
+        remove(s->log_path);
+    }
+    free(s->log_path);
     sl_topology_free(&s->topo);
     sl_assoc_file_free(&s->assoc);
     sl_qos_file_free(&s->qos);
@@ -178,7 +183,7 @@ int hs_slurm_setup_accept(void *setup, const hs_job *job, char *why, size_t why_
     return 1;
 }
 
-void hs_slurm_setup_set_log(hs_slurm_setup *s, FILE *log) { s->log = log; }
+
 
 int hs_slurm_setup_load_assoc(hs_slurm_setup *s, const char *path, hs_error *err)
 {

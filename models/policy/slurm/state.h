@@ -159,7 +159,7 @@ typedef struct sl_state {
     uint64_t *sw_cpus;
     uint32_t *pick_node, *pick_cpus, npick;
     uint64_t *pick_pairs;        /* sl_start: picks as (node << 32 | cpus), to sort */
-    uint32_t *order;             /* running jobs by expected end (backfill.c) */
+    uint32_t *order;             /* running jobs by expected end (end_order.c) */
     uint32_t norder;
     sl_space_map space;          /* backfill */
     sl_answers answers;          /* backfill */
@@ -214,8 +214,10 @@ void sl_timeline_seek(sl_state *s, uint32_t at);
 /* What the first `steps` steps give back on all of partition part's
  * nodes: CPUs it may use and nodes that come to offer some. */
 void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes);
-/* Runs sl_select on the view instead of the nodes' present state. */
-bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail);
+/* Swaps the view with the nodes' present state (node_free, has_free,
+ * idle), so that code reading the present reads the view; swapped back
+ * by a second call. */
+void sl_timeline_swap_view(sl_state *s);
 
 /* answers.c */
 int sl_answers_init(sl_answers *a, uint32_t nwords);
@@ -249,17 +251,21 @@ void sl_priority_job(sl_state *s, uint32_t j);
 void sl_priority_tick(sl_state *s);
 void sl_charge_end(sl_state *s, uint32_t j);
 
-/* queue (main_sched.c) */
+/* pending.c */
 void sl_sort_pending(sl_state *s);
 /* Queues a submitted job, in order when the queue is sorted. */
 void sl_queue_add(sl_state *s, uint32_t j);
 void sl_remove_started(sl_state *s);
+
+/* end_order.c: running jobs by expected end */
+void sl_order_add(sl_state *s, uint32_t j);    /* a job started */
+void sl_order_remove(sl_state *s, uint32_t j); /* a job ended */
+
+/* main_sched.c */
 int sl_main_pass(sl_state *s, bool full, hs_error *err);
 
 /* backfill.c */
 int sl_backfill(sl_state *s, hs_error *err);
-void sl_order_add(sl_state *s, uint32_t j);    /* a job started */
-void sl_order_remove(sl_state *s, uint32_t j); /* a job ended */
 
 /* CPUs a node with f of its total free can give a job: all free ones,
  * or, for a whole-node job, all or none. */

@@ -165,7 +165,7 @@ void sl_timeline_seek(sl_state *s, uint32_t at)
     }
 }
 
-static void swap_view(sl_state *s)
+void sl_timeline_swap_view(sl_state *s)
 {
     uint32_t *f = s->node_free;
     uint64_t *h = s->has_free, *i = s->idle;
@@ -175,12 +175,4 @@ static void swap_view(sl_state *s)
     s->tl.free = f;
     s->tl.has_free = h;
     s->tl.idle = i;
-}
-
-bool sl_timeline_select(sl_state *s, uint32_t j, const uint64_t *avail)
-{
-    swap_view(s);
-    bool ok = sl_select(s, j, avail);
-    swap_view(s);
-    return ok;
 }

@@ -14,11 +14,11 @@
 static void run_usage(FILE *out)
 {
     fputs("usage: hpcsim run --trace FILE [--cluster FILE | --nodes N --cores-per-node C]\n"
-          "                  [--policy NAME] [--alloc cores|nodes] [--out DIR] [--seed S]\n"
-          "                  [--strict] [--no-kill] [--quiet]\n"
+          "                  [--policy NAME [--policy-conf FILE]... [--policy-opt KEY=VALUE]...]\n"
+          "                  [--alloc cores|nodes] [--out DIR] [--seed S] [--strict] [--no-kill] [--quiet]\n"
           "\n"
-          "  --trace FILE          SWF trace, plain or gzip\n"
-          "  --cluster FILE        cluster description (JSON, see README)\n"
+          "  --trace FILE          SWF trace, plain or gzip; - reads standard input\n"
+          "  --cluster FILE        cluster description (JSON, docs/cluster-format.md)\n"
           "  --nodes N             cluster of N identical nodes (default: MaxNodes of the trace header)\n"
           "  --cores-per-node C    cores per node (default: MaxProcs / MaxNodes, else 1)\n"
           "  --alloc cores|nodes   allocate cores (default) or whole nodes\n"
@@ -26,31 +26,44 @@ static void run_usage(FILE *out)
           out);
     for (const struct hs_policy_ops *const *p = hs_policy_all(); *p; p++)
         fprintf(out, "                          %-6s %s\n", (*p)->name, (*p)->summary);
+    fputs("  --policy-conf FILE    the policy's own configuration file (repeatable)\n"
+          "  --policy-opt KEY=VAL  one of the policy's options (repeatable)\n",
+          out);
+    for (const struct hs_policy_ops *const *p = hs_policy_all(); *p; p++) {
+        if (!(*p)->usage)
+            continue;
+        fprintf(out, "                        with --policy %s:\n", (*p)->name);
+        for (const char *line = (*p)->usage; *line;) {
+            const char *nl = strchr(line, '\n');
+            int len = nl ? (int)(nl - line) : (int)strlen(line);
+            fprintf(out, "                          %.*s\n", len, line);
+            line += len + (nl != NULL);
+        }
+    }
     fputs("  --out DIR             output directory (default hpcsim-out): jobs.csv, out.swf,\n"
           "                        rejected.csv, summary.json\n"
           "  --seed S              seed of the run's random draws (default 0)\n"
           "  --strict              stop at the first malformed trace line (default: skip and count)\n"
           "  --no-kill             let jobs run past their requested time\n"
-          "  --model FILE          stretch run times with a performance model (hpcsim-calibrate fit,\n"
-          "                        or models/data/literature.json)\n"
+          "  --model FILE|NAME     stretch run times with a performance model (a file from\n"
+          "                        hpcsim-calibrate fit, or the name of a shipped one: literature)\n"
           "  --backend NAME        the nodes' backend in the model (a cluster group's \"backend\" wins)\n"
           "  --profiles LIST       shares of jobs per profile, e.g. cpu=0.6,memory=0.3,io=0.1\n"
           "                        (drawn with --seed; default: every job cpu)\n"
           "  --profile-rules LIST  profiles by SWF field first, e.g. app:7=memory,queue:2=io,user:15=latency\n"
-          "  --slurm-conf FILE     with --policy slurm: the slurm.conf giving the cluster (NodeName,\n"
-          "                        PartitionName) and the scheduler (SchedulerParameters, Priority*,\n"
-          "                        SelectType*); SWF partition n goes to the n-th PartitionName\n"
-          "  --topology-conf FILE  with --slurm-conf: switches for topology/tree (default: topology.conf\n"
-          "                        beside slurm.conf when it sets TopologyPlugin=topology/tree)\n"
-          "  --slurm-assoc FILE    with --slurm-conf: the site's associations, as printed by\n"
-          "                        sacctmgr -nP show assoc format=account,user,fairshare,parentname\n"
-          "  --slurm-qos FILE      with --slurm-conf: the site's QOS levels, as printed by\n"
-          "                        sacctmgr -nP show qos format=name,priority,usagefactor;\n"
-          "                        SWF queue n gets the n-th, other jobs \"normal\"\n"
-          "  --slurm-log FILE      with --policy slurm: every start and backfill reservation, one per line\n"
           "  --quiet               do not list skipped lines on stderr\n",
           out);
 }
+
+/* The Slurm flags of earlier versions, kept so that no command line
+ * breaks: each is a --policy-conf or a --policy-opt of --policy slurm. */
+static const struct alias {
+    int flag;
+    const char *name, *key; /* key NULL: --policy-conf */
+} aliases[] = {
+    {'L', "--slurm-conf", NULL},        {'T', "--topology-conf", "topology"}, {'A', "--slurm-assoc", "assoc"},
+    {'Q', "--slurm-qos", "qos"},        {'G', "--slurm-log", "log"},
+};
 
 /* "cpu=0.5,memory=0.3,io=0.2": shares of jobs per profile. */
 static int parse_profiles(const char *text, double *share)
@@ -86,7 +99,8 @@ int hs_cmd_run(int argc, char **argv)
         {"profiles", required_argument, 0, 'P'}, {"profile-rules", required_argument, 0, 'R'},
         {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
         {"topology-conf", required_argument, 0, 'T'}, {"slurm-assoc", required_argument, 0, 'A'},
-        {"slurm-qos", required_argument, 0, 'Q'},
+        {"slurm-qos", required_argument, 0, 'Q'}, {"policy-conf", required_argument, 0, 'F'},
+        {"policy-opt", required_argument, 0, 'O'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
@@ -94,6 +108,7 @@ int hs_cmd_run(int argc, char **argv)
     cfg.warn = stderr;
     uint64_t v;
     int c;
+    const char *alias_used = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
@@ -107,11 +122,36 @@ int hs_cmd_run(int argc, char **argv)
         case 'm': cfg.model_path = optarg; break;
         case 'R': cfg.profile_rules = optarg; break;
         case 'b': cfg.backend = optarg; break;
-        case 'L': cfg.slurm_conf = optarg; break;
-        case 'G': cfg.slurm_log = optarg; break;
-        case 'T': cfg.topology_conf = optarg; break;
-        case 'A': cfg.slurm_assoc = optarg; break;
-        case 'Q': cfg.slurm_qos = optarg; break;
+        case 'L': case 'T': case 'A': case 'Q': case 'G':
+            for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+                if (aliases[i].flag == c) {
+                    alias_used = aliases[i].name;
+                    if (aliases[i].key ? hs_run_config_add_opt(&cfg, aliases[i].key, optarg) < 0
+                                       : hs_run_config_add_conf(&cfg, optarg) < 0) {
+                        fprintf(stderr, "hpcsim run: %s: too many policy options\n", aliases[i].name);
+                        return 2;
+                    }
+                }
+            break;
+        case 'F':
+            if (hs_run_config_add_conf(&cfg, optarg) < 0) {
+                fprintf(stderr, "hpcsim run: --policy-conf: at most %d files\n", HS_RUN_MAX_POLICY_CONF);
+                return 2;
+            }
+            break;
+        case 'O': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                fprintf(stderr, "hpcsim run: --policy-opt: '%s' is not KEY=VALUE\n", optarg);
+                return 2;
+            }
+            *eq = '\0'; /* getopt's argv: ours to split */
+            if (hs_run_config_add_opt(&cfg, optarg, eq + 1) < 0) {
+                fprintf(stderr, "hpcsim run: --policy-opt: at most %d options\n", HS_RUN_MAX_POLICY_OPTS);
+                return 2;
+            }
+            break;
+        }
         case 'P':
             if (parse_profiles(optarg, cfg.profile_share) < 0)
                 return 2;
@@ -149,6 +189,11 @@ int hs_cmd_run(int argc, char **argv)
     if (!cfg.trace_path) {
         fprintf(stderr, "hpcsim run: --trace FILE is required\n");
         run_usage(stderr);
+        return 2;
+    }
+    if (alias_used && strcmp(cfg.policy, "slurm") != 0) {
+        fprintf(stderr, "hpcsim run: %s: is only read with --policy slurm (it stands for its --policy-conf or "
+                        "--policy-opt)\n", alias_used);
         return 2;
     }
     int shares = 0;

@@ -11,7 +11,7 @@
 #include "hpcsim/output.h"
 #include "hpcsim/perf.h"
 #include "hpcsim/progress.h"
-#include "hpcsim/slurm.h"
+#include "hpcsim/policy.h"
 #include "hpcsim/trace.h"
 
 void hs_run_config_default(hs_run_config *cfg)
@@ -21,6 +21,22 @@ void hs_run_config_default(hs_run_config *cfg)
     cfg->policy = "easy";
     cfg->out_dir = "hpcsim-out";
     cfg->kill_at_req_time = true;
+}
+
+int hs_run_config_add_conf(hs_run_config *cfg, const char *path)
+{
+    if (cfg->npolicy_conf == HS_RUN_MAX_POLICY_CONF)
+        return -1;
+    cfg->policy_conf[cfg->npolicy_conf++] = path;
+    return 0;
+}
+
+int hs_run_config_add_opt(hs_run_config *cfg, const char *key, const char *value)
+{
+    if (cfg->npolicy_opts == HS_RUN_MAX_POLICY_OPTS)
+        return -1;
+    cfg->policy_opts[cfg->npolicy_opts++] = (hs_policy_opt){key, value};
+    return 0;
 }
 
 /* Cluster from --cluster, or --nodes/--cores-per-node, or the trace header. */
@@ -69,59 +85,63 @@ static int make_cluster(const hs_run_config *cfg, hs_cluster *c, char *source, s
     return 0;
 }
 
+/* The policy's configuration, from --policy-conf and --policy-opt. A
+ * policy that takes none refuses any. */
+static int configure_policy(const struct hs_policy_ops *policy, const hs_run_config *cfg, void **config,
+                            hs_error *err)
+{
+    *config = NULL;
+    if (!policy->configure) {
+        if (cfg->npolicy_conf || cfg->npolicy_opts)
+            return hs_error_set(err, cfg->npolicy_conf ? "--policy-conf" : "--policy-opt", 0, 0,
+                                "policy '%s' takes no configuration", policy->name);
+        return 0;
+    }
+    hs_policy_args args = {cfg->policy_conf, cfg->npolicy_conf, cfg->policy_opts, cfg->npolicy_opts, cfg->warn};
+    return policy->configure(&args, config, err);
+}
+
+/* The cluster: the policy's configuration when it describes one, else
+ * --cluster, --nodes/--cores-per-node or the trace header. */
+static int build_cluster(const struct hs_policy_ops *policy, void *config, const hs_run_config *cfg, hs_cluster *c,
+                         char *source, size_t source_len, hs_error *err)
+{
+    int own = policy->cluster ? policy->cluster(config, c, source, source_len, err) : 0;
+    if (own < 0)
+        return -1;
+    if (!own)
+        return make_cluster(cfg, c, source, source_len, err);
+    if (cfg->cluster_path || cfg->nodes || cfg->cores_per_node || cfg->alloc_mode >= 0) {
+        hs_cluster_free(c);
+        return hs_error_set(err, source, 0, 0,
+                            "the cluster comes from this file (--policy %s): drop --cluster, --nodes, --cores-per-node "
+                            "and --alloc",
+                            policy->name);
+    }
+    return 0;
+}
+
 int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
 {
     const struct hs_policy_ops *policy = hs_policy_find(cfg->policy);
     if (!policy)
         return hs_error_set(err, "--policy", 0, 0, "unknown policy '%s' (hpcsim run --help lists them)", cfg->policy);
-    bool slurm = !strcmp(policy->name, "slurm");
-    const char *slurm_only = cfg->topology_conf ? "--topology-conf" : NULL;
-    if (!slurm_only && cfg->slurm_assoc)
-        slurm_only = "--slurm-assoc";
-    if (!slurm_only && cfg->slurm_qos)
-        slurm_only = "--slurm-qos";
-    if (slurm_only && !cfg->slurm_conf)
-        return hs_error_set(err, slurm_only, 0, 0, "is only read with --policy slurm --slurm-conf FILE");
-    if (slurm != (cfg->slurm_conf != NULL))
-        return hs_error_set(err, slurm ? "--policy slurm" : "--slurm-conf", 0, 0,
-                            slurm ? "needs --slurm-conf FILE (the cluster and the scheduler's parameters come from it)"
-                                  : "is only read by --policy slurm");
-    if (slurm && (cfg->cluster_path || cfg->nodes || cfg->cores_per_node || cfg->alloc_mode >= 0))
-        return hs_error_set(err, "--slurm-conf", 0, 0, "the cluster comes from slurm.conf: drop --cluster, --nodes, --cores-per-node and --alloc");
+    void *config;
+    if (configure_policy(policy, cfg, &config, err) < 0)
+        return -1;
     hs_cluster cluster;
     char source[512];
-    hs_slurm_setup *setup = NULL;
-    FILE *slurm_log = NULL;
-    if (slurm) {
-        if (!(setup = hs_slurm_setup_load(cfg->slurm_conf, cfg->topology_conf, cfg->warn, err)))
-            return -1;
-        snprintf(source, sizeof source, "%s", cfg->slurm_conf);
-        if ((cfg->slurm_assoc && hs_slurm_setup_load_assoc(setup, cfg->slurm_assoc, err) < 0) ||
-            (cfg->slurm_qos && hs_slurm_setup_load_qos(setup, cfg->slurm_qos, err) < 0) ||
-            hs_slurm_setup_cluster(setup, &cluster, err) < 0) {
-            hs_slurm_setup_free(setup);
-            return -1;
-        }
-        if (cfg->slurm_log && !(slurm_log = fopen(cfg->slurm_log, "w"))) {
-            hs_error_set(err, cfg->slurm_log, 0, 0, "cannot write: %s", strerror(errno));
-            hs_cluster_free(&cluster);
-            hs_slurm_setup_free(setup);
-            return -1;
-        }
-        hs_slurm_setup_set_log(setup, slurm_log);
-    } else if (make_cluster(cfg, &cluster, source, sizeof source, err) < 0)
+    if (build_cluster(policy, config, cfg, &cluster, source, sizeof source, err) < 0) {
+        if (policy->unconfigure)
+            policy->unconfigure(config);
         return -1;
-    hs_trace trace;
-    hs_trace_options topt = {cfg->strict, cfg->warn, 20, NULL, NULL};
-    if (setup) {
-        topt.accept = hs_slurm_setup_accept;
-        topt.accept_ctx = setup;
     }
+    hs_trace trace;
+    hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
-        hs_slurm_setup_free(setup);
-        if (slurm_log)
-            fclose(slurm_log);
+        if (policy->unconfigure)
+            policy->unconfigure(config);
         return -1;
     }
     int rc = -1;
@@ -159,15 +179,18 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     eopt.on_job_end_ctx = out;
     if (cfg->progress)
         eopt.progress = hs_progress_tick;
-    eopt.perf = perf;
-    eopt.policy_config = setup;
+    if (perf) {
+        eopt.perf_ops = &hs_perf_engine_ops;
+        eopt.perf = perf;
+    }
+    eopt.policy_config = config;
     if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
         goto out;
     if (cfg->progress)
         hs_progress_done(eng);
     hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
                           cfg->kill_at_req_time, cfg->model_path, cfg->backend};
-    if (hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
+    if ((policy->finish && policy->finish(config, err) < 0) || hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
         goto out;
     out = NULL;
     if (out_metrics && hs_metrics_compute(&trace, &cluster, out_metrics) < 0) {
@@ -182,8 +205,7 @@ out:
     hs_model_free(&model);
     hs_trace_free(&trace);
     hs_cluster_free(&cluster);
-    hs_slurm_setup_free(setup);
-    if (slurm_log && fclose(slurm_log) != 0 && rc == 0)
-        rc = hs_error_set(err, cfg->slurm_log, 0, 0, "write failed");
+    if (policy->unconfigure)
+        policy->unconfigure(config);
     return rc;
 }

@@ -1,0 +1,82 @@
+/* The Slurm model's side of the policy seam (hpcsim/policy.h): its
+ * configuration is one slurm.conf (--policy-conf), with the options
+ * topology=, assoc=, qos= and log= naming its other files. The
+ * --slurm-conf, --topology-conf, --slurm-assoc, --slurm-qos and
+ * --slurm-log flags of earlier versions are aliases of these (cli/). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "setup.h"
+
+static const char *const keys[] = {"topology", "assoc", "qos", "log", NULL};
+
+/* The value of --policy-opt key (the last one given), or NULL. */
+static const char *option(const hs_policy_args *a, const char *key)
+{
+    const char *v = NULL;
+    for (unsigned i = 0; i < a->nopts; i++)
+        if (strcmp(a->opts[i].key, key) == 0)
+            v = a->opts[i].value;
+    return v;
+}
+
+int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
+{
+    *config = NULL;
+    if (a->nconf != 1)
+        return hs_error_set(err, "--policy slurm", 0, 0,
+                            a->nconf ? "reads one slurm.conf, %u --policy-conf files were given"
+                                     : "needs --policy-conf slurm.conf (or --slurm-conf FILE): the cluster and the "
+                                       "scheduler's parameters come from it",
+                            a->nconf);
+    for (unsigned i = 0; i < a->nopts; i++) {
+        unsigned k = 0;
+        while (keys[k] && strcmp(keys[k], a->opts[i].key) != 0)
+            k++;
+        if (!keys[k])
+            return hs_error_set(err, "--policy-opt", 0, 0,
+                                "slurm has no option '%s' (its options: topology, assoc, qos, log)", a->opts[i].key);
+    }
+    hs_slurm_setup *s = hs_slurm_setup_load(a->conf[0], option(a, "topology"), a->warn, err);
+    if (!s)
+        return -1;
+    const char *assoc = option(a, "assoc"), *qos = option(a, "qos"), *log = option(a, "log");
+    if ((assoc && hs_slurm_setup_load_assoc(s, assoc, err) < 0) || (qos && hs_slurm_setup_load_qos(s, qos, err) < 0))
+        goto fail;
+    if (log) {
+        if (!(s->log_path = strdup(log))) {
+            hs_error_set(err, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        if (!(s->log = fopen(log, "w"))) {
+            hs_error_set(err, log, 0, 0, "cannot write: %s", strerror(errno));
+            goto fail;
+        }
+    }
+    *config = s;
+    return 0;
+fail:
+    hs_slurm_setup_free(s);
+    return -1;
+}
+
+int sl_configured_cluster(void *config, hs_cluster *c, char *source, size_t source_len, hs_error *err)
+{
+    const hs_slurm_setup *s = config;
+    snprintf(source, source_len, "%s", s->source);
+    return hs_slurm_setup_cluster(s, c, err) < 0 ? -1 : 1;
+}
+
+int sl_finish(void *config, hs_error *err)
+{
+    hs_slurm_setup *s = config;
+    if (!s->log)
+        return 0;
+    int rc = fclose(s->log);
+    s->log = NULL;
+    return rc != 0 ? hs_error_set(err, s->log_path, 0, 0, "write failed") : 0;
+}
+
+void sl_unconfigure(void *config) { hs_slurm_setup_free(config); }
