@@ -1,5 +1,5 @@
 /* Placement: N nodes of V vCPUs each onto host CPUs, for the four layouts
- * of the KVM/KubeVirt tuning study (../shared/CALIBRATION-NOTES.md):
+ * of the KVM/KubeVirt tuning study (docs/calibration.md):
  *   def      no pinning: a node may run on any CPU left to nodes;
  *   pin_def  each vCPU pinned 1:1, cores filled thread by thread
  *            (on the study's host: 1,17,2,18);

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "state.h"
 
-#include "backends/kvm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -101,6 +100,17 @@ int hc_state_note_process(hc_state *s, pid_t pid)
     return append(s, "%s", line, 0);
 }
 
+/* The hook whose kind a record "KIND REST" is, or NULL. */
+static const hc_cleanup_hook *hook_of(const hc_cleanup_hook *const *hooks, const char *record)
+{
+    for (const hc_cleanup_hook *const *h = hooks; h && *h; h++) {
+        size_t len = strlen((*h)->kind);
+        if (strncmp(record, (*h)->kind, len) == 0 && record[len] == ' ')
+            return *h;
+    }
+    return NULL;
+}
+
 static int remove_container(const char *lxcpath, const char *name, FILE *log)
 {
     struct lxc_container *c = lxc_container_new(name, lxcpath);
@@ -190,7 +200,7 @@ static int process_alive(pid_t pid, long long started)
     return p && p[1] == ' ' && p[2] != 'Z';
 }
 
-int hc_cleanup(const char *given, FILE *log, hs_error *err)
+int hc_state_cleanup(const char *given, const hc_cleanup_hook *const *hooks, FILE *log, hs_error *err)
 {
     char workdir[512], path[600], lxcpath[600];
     if (absolute(given, workdir, sizeof workdir) < 0)
@@ -198,6 +208,7 @@ int hc_cleanup(const char *given, FILE *log, hs_error *err)
     snprintf(path, sizeof path, "%s/state", workdir);
     snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
     int removed = 0;
+    const hc_cleanup_hook *hook;
     FILE *f = fopen(path, "r");
     if (!f && errno != ENOENT)
         return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
@@ -220,10 +231,8 @@ int hc_cleanup(const char *given, FILE *log, hs_error *err)
             } else if (pass == 1 && strncmp(line, "lxc ", 4) == 0) {
                 removed += remove_container(lxcpath, line + 4, log);
                 removed += sweep_cgroups(line + 4, log, 0) > 0;
-            } else if (pass == 1 && strncmp(line, "kvm ", 4) == 0 && strchr(line + 4, ' ')) {
-                char *name = strchr(line + 4, ' ');
-                *name++ = '\0';
-                removed += hc_kvm_remove(line + 4, name, log);
+            } else if (pass == 1 && (hook = hook_of(hooks, line))) {
+                removed += hook->remove(line + strlen(hook->kind) + 1, log);
             } else if (pass == 2 && strncmp(line, "file ", 5) == 0 && unlink(line + 5) == 0) {
                 removed++;
                 if (log)
@@ -254,15 +263,17 @@ int hc_cleanup(const char *given, FILE *log, hs_error *err)
         }
     if (d)
         closedir(d);
-    removed += hc_kvm_sweep_tests(log);
-    if (hc_leftovers(workdir, NULL) == 0)
+    for (const hc_cleanup_hook *const *h = hooks; h && *h; h++)
+        if ((*h)->sweep)
+            removed += (*h)->sweep(log);
+    if (hc_state_leftovers(workdir, hooks, NULL) == 0)
         unlink(path);
     else
         return hs_error_set(err, workdir, 0, 0, "some objects could not be removed (run cleanup again as root)");
     return removed;
 }
 
-int hc_leftovers(const char *given, FILE *log)
+int hc_state_leftovers(const char *given, const hc_cleanup_hook *const *hooks, FILE *log)
 {
     char workdir[512], path[600], lxcpath[600], line[1024];
     if (absolute(given, workdir, sizeof workdir) < 0)
@@ -270,6 +281,7 @@ int hc_leftovers(const char *given, FILE *log)
     snprintf(path, sizeof path, "%s/state", workdir);
     snprintf(lxcpath, sizeof lxcpath, "%s/lxc", workdir);
     int n = 0;
+    const hc_cleanup_hook *hook;
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
@@ -281,10 +293,10 @@ int hc_leftovers(const char *given, FILE *log)
                 fprintf(log, "leftover process %d\n", pid);
         } else if (strncmp(line, "lxc ", 4) == 0) {
             n += sweep_cgroups(line + 4, log, 1);
-        } else if (strncmp(line, "kvm ", 4) == 0 && strchr(line + 4, ' ') && hc_kvm_alive(strchr(line + 4, ' ') + 1)) {
+        } else if ((hook = hook_of(hooks, line)) && hook->alive(line + strlen(hook->kind) + 1)) {
             n++;
             if (log)
-                fprintf(log, "leftover domain %s\n", strchr(line + 4, ' ') + 1);
+                fprintf(log, "leftover %s\n", line);
         }
     }
     if (f)

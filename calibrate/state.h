@@ -4,8 +4,8 @@
  * handler, or `hpcsim-calibrate cleanup` after a kill -9 replays the file
  * and removes whatever still exists. Containers live in WORKDIR/lxc, a
  * private lxcpath, and carry the prefix "hpcsim-", so cleanup also finds
- * any the file missed. Domains are found through libvirt and, should
- * libvirt have lost them, by the guest name on their QEMU's command line. */
+ * any the file missed. Other kinds of record (the kvm backend's domains)
+ * are removed by the hooks their backend hands in. */
 #ifndef HPCSIM_CALIBRATE_STATE_H
 #define HPCSIM_CALIBRATE_STATE_H
 
@@ -33,14 +33,26 @@ int hc_state_note_file(hc_state *s, const char *path);
 /* A libvirt domain, with the URI of the driver that runs it. */
 int hc_state_note_domain(hc_state *s, const char *uri, const char *name);
 
-/* Removes everything the state file and the lxcpath name; prints one line
- * per object removed to `log` (may be NULL); removes the state file when
- * all is gone. Returns the number of objects removed, or -1. */
-int hc_cleanup(const char *workdir, FILE *log, hs_error *err);
+/* What a backend removes of a killed run, handed to the cleanup so that
+ * this file names no backend: the records "KIND REST" of the state file
+ * are its own (REST as its hc_state_note_* wrote it). */
+typedef struct hc_cleanup_hook {
+    const char *kind;
+    int (*remove)(const char *rest, FILE *log); /* objects removed */
+    int (*alive)(const char *rest);             /* 1 while it remains */
+    int (*sweep)(FILE *log);                    /* what no state file names; may be NULL */
+} hc_cleanup_hook;
+
+/* Removes everything the state file and the lxcpath name, and what the
+ * hooks (NULL-terminated) remove; prints one line per object removed to
+ * `log` (may be NULL); removes the state file when all is gone. Returns
+ * the number of objects removed, or -1. backend.h's hc_cleanup passes
+ * every backend's hooks. */
+int hc_state_cleanup(const char *workdir, const hc_cleanup_hook *const *hooks, FILE *log, hs_error *err);
 
 /* Leftovers still on this host: containers under WORKDIR/lxc, processes
- * of the state file still alive, and cgroups named after our containers
- * (for tests and for `cleanup --check`). */
-int hc_leftovers(const char *workdir, FILE *log);
+ * of the state file still alive, cgroups named after our containers, and
+ * records a hook says are alive (for tests and for `cleanup --check`). */
+int hc_state_leftovers(const char *workdir, const hc_cleanup_hook *const *hooks, FILE *log);
 
 #endif

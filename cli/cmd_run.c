@@ -18,7 +18,7 @@ static void run_usage(FILE *out)
           "                  [--alloc cores|nodes] [--out DIR] [--seed S] [--strict] [--no-kill] [--quiet]\n"
           "\n"
           "  --trace FILE          SWF trace, plain or gzip; - reads standard input\n"
-          "  --cluster FILE        cluster description (JSON, docs/cluster-format.md)\n"
+          "  --cluster FILE        cluster description (JSON, docs/replay.md)\n"
           "  --nodes N             cluster of N identical nodes (default: MaxNodes of the trace header)\n"
           "  --cores-per-node C    cores per node (default: MaxProcs / MaxNodes, else 1)\n"
           "  --alloc cores|nodes   allocate cores (default) or whole nodes\n"

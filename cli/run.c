@@ -4,7 +4,10 @@
 #include "hpcsim/run.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hpcsim/engine.h"
 #include "hpcsim/model.h"
@@ -85,6 +88,38 @@ static int make_cluster(const hs_run_config *cfg, hs_cluster *c, char *source, s
     return 0;
 }
 
+/* --model NAME, a name with no slash and no ".json": a shipped model,
+ * looked for in $HPCSIM_MODELS, then where an installed program keeps
+ * them (PREFIX/bin/hpcsim -> PREFIX/share/hpcsim/models), then in the
+ * source tree the program was built from. Anything else is a path. */
+static int find_model(const char *given, char *path, size_t cap, hs_error *err)
+{
+    size_t len = strlen(given);
+    if (strchr(given, '/') || (len >= 5 && strcmp(given + len - 5, ".json") == 0) || access(given, F_OK) == 0) {
+        snprintf(path, cap, "%s", given);
+        return 0;
+    }
+    char exe[PATH_MAX] = "", dirs[3][PATH_MAX + 64];
+    const char *env = getenv("HPCSIM_MODELS");
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(dirs[0], sizeof dirs[0], "%s", env ? env : "");
+    snprintf(dirs[1], sizeof dirs[1], "%s/../%s", exe, HPCSIM_INSTALLED_MODELS);
+    snprintf(dirs[2], sizeof dirs[2], "%s", HPCSIM_SOURCE_MODELS);
+    for (int i = 0; i < 3; i++) {
+        if (!dirs[i][0] || (i == 1 && !slash))
+            continue;
+        if (snprintf(path, cap, "%s/%s.json", dirs[i], given) < (int)cap && access(path, R_OK) == 0)
+            return 0;
+    }
+    return hs_error_set(err, "--model", 0, 0,
+                        "'%s' is neither a file nor a shipped model (looked in $HPCSIM_MODELS, %s/../%s and %s)",
+                        given, exe, HPCSIM_INSTALLED_MODELS, HPCSIM_SOURCE_MODELS);
+}
+
 /* The policy's configuration, from --policy-conf and --policy-opt. A
  * policy that takes none refuses any. */
 static int configure_policy(const struct hs_policy_ops *policy, const hs_run_config *cfg, void **config,
@@ -150,15 +185,18 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     hs_model model;
     hs_perf *perf = NULL;
     memset(&model, 0, sizeof model);
+    char model_path[PATH_MAX + 128] = "";
+    if (cfg->model_path && find_model(cfg->model_path, model_path, sizeof model_path, err) < 0)
+        goto out;
     if (cfg->model_path) { /* before any output exists: a bad model writes nothing */
         hs_profile_rule rules[HS_PERF_MAX_RULES];
         hs_perf_config pc = {&model, cfg->backend, {0}, cfg->seed, rules, 0};
         memcpy(pc.share, cfg->profile_share, sizeof pc.share);
         if ((cfg->profile_rules && hs_profile_rules_parse(cfg->profile_rules, rules, &pc.nrules, err) < 0) ||
-            hs_model_load(&model, cfg->model_path, err) < 0)
+            hs_model_load(&model, model_path, err) < 0)
             goto out;
         if (!(perf = hs_perf_new(&pc, &cluster, err))) {
-            snprintf(err->source, sizeof err->source, "%s", cfg->model_path);
+            snprintf(err->source, sizeof err->source, "%s", model_path);
             goto out;
         }
     }
@@ -189,7 +227,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (cfg->progress)
         hs_progress_done(eng);
     hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
-                          cfg->kill_at_req_time, cfg->model_path, cfg->backend};
+                          cfg->kill_at_req_time, cfg->model_path ? model_path : NULL, cfg->backend};
     if ((policy->finish && policy->finish(config, err) < 0) || hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
         goto out;
     out = NULL;

@@ -1,4 +1,4 @@
-/* Reads a cluster description (format in the README):
+/* Reads a cluster description (format in docs/replay.md):
  *   { "name": "curie", "allocation": "cores",
  *     "groups": [ {"name": "thin", "count": 5040, "cores": 16, "memory_mb": 65536} ],
  *     "partitions": [ {"name": "batch", "groups": ["thin"], "swf_partition": 1,

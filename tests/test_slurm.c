@@ -1,6 +1,6 @@
 /* The Slurm model (issue 6): fair-share against Slurm's own expected
- * values (POLICY-SPEC.md B.9: test24.1) and Fair Tree order (our oracle
- * run, SLURM-ORACLE.md 5.2); the backfill cases of Slurm's backfill_test.c
+ * values (docs/slurm.md: test24.1) and Fair Tree order (our oracle
+ * run, docs/slurm.md, oracle runs); the backfill cases of Slurm's backfill_test.c
  * transcribed as traces (inputs and expected outcomes are facts); one case
  * per backfill parameter showing its effect, each run with and without it;
  * the main scheduler's partition blocking and batch delay; priority
@@ -111,7 +111,7 @@ END_TEST
 
 START_TEST(fair_tree_order)
 {
-    /* Our oracle run (SLURM-ORACLE.md 5.2): root/root with usage, acctA/root
+    /* Our oracle run (docs/slurm.md, oracle runs): root/root with usage, acctA/root
      * and acctB/nobody without: FairShare 1.0, 1.0 (tied), 1/3. */
     sl_assoc_tree t;
     ck_assert_int_eq(sl_assoc_init(&t), 0);
@@ -912,7 +912,7 @@ END_TEST
 
 START_TEST(cons_tres_best_fit)
 {
-    /* SLURM-ORACLE.md 5.4 on 16 nodes × 32 cores, all idle: -n40 gets
+    /* docs/slurm.md, oracle runs on 16 nodes × 32 cores, all idle: -n40 gets
      * n1 (32) + n2 (8); -n8 then n2 (tightest fit); -n20 (one node) n3. */
     const char *dir = tl_tmpdir("slurm_bestfit_conf");
     char swf[1024] = "";
@@ -1130,7 +1130,7 @@ static void oracle_fixture(const char *name, double tol, int within_min, double 
 START_TEST(oracle_fixtures)
 {
     /* Recorded with bench/slurm-oracle on 2026-11-23 (Slurm 22.05.8). The
-     * 16-node run is SLURM-ORACLE.md 5.1's trace; the other two are ours
+     * 16-node run is docs/slurm.md, oracle runs's trace; the other two are ours
      * (traces/oracle-*.swf, bench/slurm-oracle/conf/). Bounds: what the
      * model reached on 2026-11-23, rounded to the safe side. Trace A
      * queues deeply, and small timing differences cascade there: a second

@@ -8,6 +8,7 @@
 #define HPCSIM_CALIBRATE_BACKEND_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -51,12 +52,20 @@ typedef struct hc_backend_ops {
      * object's text merged into results it has no say in (launch), e.g.
      * {"virt":"qemu","emulated":true}. NULL = nothing to add. */
     void (*describe)(char *json, size_t cap);
+    /* Optional: what cleanup after a kill must remove that the state
+     * file's own records (processes, containers, files) do not cover. */
+    const hc_cleanup_hook *cleanup;
 } hc_backend_ops;
 
 extern const hc_backend_ops hc_backend_native;
 extern const hc_backend_ops hc_backend_lxc;
 extern const hc_backend_ops hc_backend_kvm;
 const hc_backend_ops *hc_backend_find(const char *name);
+
+/* hc_state_cleanup and hc_state_leftovers (state.h) with every backend's
+ * cleanup hook: what `hpcsim-calibrate cleanup` and a run's end call. */
+int hc_cleanup(const char *workdir, FILE *log, hs_error *err);
+int hc_leftovers(const char *workdir, FILE *log);
 
 /* Node launch latency: prepare + run /bin/true + teardown, in seconds. */
 int hc_launch_latency(const hc_backend_ops *b, hc_node *n, double *seconds, hs_error *err);

@@ -31,6 +31,26 @@ const hc_backend_ops *hc_backend_find(const char *name)
     return NULL;
 }
 
+/* Every backend's cleanup hook, NULL-terminated. */
+static const hc_cleanup_hook *const *cleanup_hooks(void)
+{
+    static const hc_cleanup_hook *hooks[4];
+    const hc_backend_ops *all[] = {&hc_backend_native, &hc_backend_lxc, &hc_backend_kvm};
+    unsigned n = 0;
+    for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->cleanup)
+            hooks[n++] = all[i]->cleanup;
+    hooks[n] = NULL;
+    return hooks;
+}
+
+int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
+{
+    return hc_state_cleanup(workdir, cleanup_hooks(), log, err);
+}
+
+int hc_leftovers(const char *workdir, FILE *log) { return hc_state_leftovers(workdir, cleanup_hooks(), log); }
+
 int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const char *what, hs_error *err)
 {
     size_t len = 0;

@@ -1,4 +1,4 @@
-/* kvm nodes through libvirt (kvm.h). Facts from ../shared/CALIBRATION-NOTES.md
+/* kvm nodes through libvirt (kvm.h). Facts from docs/calibration.md
  * that shape this file:
  *  - domain creation under qemu:///system fails unless virtlogd runs
  *    besides libvirtd; the embedded driver needs neither, but an event
@@ -906,7 +906,26 @@ int hc_kvm_sweep_tests(FILE *log)
     return removed;
 }
 
+/* The state file's records "kvm URI NAME" (hc_state_note_domain). */
+static int record_remove(const char *rest, FILE *log)
+{
+    char uri[512];
+    const char *name = strchr(rest, ' ');
+    if (!name || (size_t)(name - rest) >= sizeof uri)
+        return 0;
+    snprintf(uri, sizeof uri, "%.*s", (int)(name - rest), rest);
+    return hc_kvm_remove(uri, name + 1, log);
+}
+
+static int record_alive(const char *rest)
+{
+    const char *name = strchr(rest, ' ');
+    return name && hc_kvm_alive(name + 1);
+}
+
+static const hc_cleanup_hook kvm_cleanup = {"kvm", record_remove, record_alive, hc_kvm_sweep_tests};
+
 const hc_backend_ops hc_backend_kvm = {
     "kvm", kvm_probe, kvm_prepare, kvm_run, kvm_spawn, kvm_set_running, kvm_teardown, kvm_launch,
-    kvm_describe,
+    kvm_describe, &kvm_cleanup,
 };

@@ -1,7 +1,7 @@
 /* libvirt domain XML for a KVM node, made from its placement (issue 4's
  * first part; the libvirt lifecycle is not built yet). One function per
  * concern, each writing one part of the domain, for the four layouts of
- * the tuning study (../shared/CALIBRATION-NOTES.md):
+ * the tuning study (docs/calibration.md):
  *   def      no pinning; <cpu mode='host-model'> (maximum under TCG);
  *   pin_def  <vcpupin> 1:1, libvirt's default topology, host-passthrough;
  *   pin      the same pins, topology 1 socket × V cores × 1 thread;

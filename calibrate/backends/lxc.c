@@ -1,6 +1,6 @@
 /* lxc: the node is a liblxc application container on the host's root
  * file system (no image), its cpuset and memory limit set in its cgroup.
- * Facts from ../shared/CALIBRATION-NOTES.md that shape this file:
+ * Facts from docs/calibration.md that shape this file:
  *  - lxc.console.path = none is required with the host rootfs;
  *  - on hybrid cgroup hosts lxc.cgroup2.* keys are accepted and silently
  *    ignored, so the layout is detected and the pinning is verified from
@@ -213,5 +213,5 @@ static void lxc_teardown(hc_node *n)
 }
 
 const hc_backend_ops hc_backend_lxc = {
-    "lxc", lxc_probe, lxc_prepare, lxc_run, lxc_spawn, lxc_set_running, lxc_teardown, NULL, NULL,
+    "lxc", lxc_probe, lxc_prepare, lxc_run, lxc_spawn, lxc_set_running, lxc_teardown, NULL, NULL, NULL,
 };

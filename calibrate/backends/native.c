@@ -124,5 +124,5 @@ static int native_set_running(hc_node *n, pid_t pid, int on)
 static void native_teardown(hc_node *n) { (void)n; }
 
 const hc_backend_ops hc_backend_native = {
-    "native", native_probe, native_prepare, native_run, native_spawn, native_set_running, native_teardown, NULL, NULL,
+    "native", native_probe, native_prepare, native_run, native_spawn, native_set_running, native_teardown, NULL, NULL, NULL,
 };

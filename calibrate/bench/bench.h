@@ -2,7 +2,7 @@
  * benchmark. Every mode measures throughput over a fixed window of wall
  * time (work done / time taken), never per-iteration medians: with a CPU
  * hog on the same CPU a per-pass median moved 1.05x while real throughput
- * halved (../shared/CALIBRATION-NOTES.md). Each prints one JSON line. */
+ * halved (docs/calibration.md). Each prints one JSON line. */
 #ifndef HPCSIM_BENCH_H
 #define HPCSIM_BENCH_H
 

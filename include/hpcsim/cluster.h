@@ -53,7 +53,7 @@ typedef struct hs_cluster {
 int hs_cluster_init_uniform(hs_cluster *c, uint32_t nnodes, uint32_t cores,
                             enum hs_alloc_mode mode, hs_error *err);
 
-/* Reads a cluster description (JSON; format in the README). */
+/* Reads a cluster description (JSON; format in docs/replay.md). */
 int hs_cluster_load_json(hs_cluster *c, const char *path, hs_error *err);
 /* Same, from a string; source names it in messages. */
 int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const char *source,

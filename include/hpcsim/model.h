@@ -1,6 +1,6 @@
 /* Performance models: the contract between hpcsim-calibrate (which fits
  * them from measurements) and hpcsim (which stretches runtimes with them).
- * A model file is JSON, "format": 1, described in the README:
+ * A model file is JSON, "format": 1, described in docs/models.md:
  *
  *   { "format": 1,
  *     "provenance": { ... where the numbers come from ... },

@@ -1,7 +1,7 @@
 /* A workload ready to simulate: the SWF records turned into jobs by the
  * archive's rules for missing values, checked against the cluster.
  *
- * Rules (the README repeats them):
+ * Rules (docs/replay.md repeats them):
  *  - processors: requested (field 8); when missing (-1) or 0, allocated
  *    (field 5); when both are missing the job is unusable.
  *  - requested time (field 9) missing: the job's run time is used (a

@@ -1,5 +1,5 @@
 /* Association tree and the two fair-share algorithms of Slurm's
- * priority/multifactor, written from POLICY-SPEC.md B.3 and checked on
+ * priority/multifactor, written from docs/slurm.md and checked on
  * the cases of B.9 (tests/test_slurm.c). */
 #include "assoc.h"
 

@@ -1,4 +1,4 @@
-/* Slurm associations and fair-share (POLICY-SPEC.md B.3): a tree of
+/* Slurm associations and fair-share (docs/slurm.md): a tree of
  * accounts with users as leaves, raw shares, decayed raw usage charged to
  * an association and all its ancestors, and the fair-share factor of each
  * user association by the classic formula or by Fair Tree. */

@@ -1,4 +1,4 @@
-/* The backfill cycle (POLICY-SPEC.md B.5, B.7). Pending jobs are taken in
+/* The backfill cycle (docs/slurm.md, B.7). Pending jobs are taken in
  * queue order. Each gets the earliest start that (a) the running jobs'
  * time limits allow, by the will-run test, and (b) leaves the nodes
  * reserved for the jobs before it alone. A job that can start now starts;
@@ -7,7 +7,7 @@
  * bf_window, so later jobs cannot delay it. Running jobs are not in the
  * map: the will-run test walks them by end time (start + limit) in groups
  * cut at a barrier: first the first end rounded up to a multiple of 30 s
- * on the wall clock plus 30 s (POLICY-SPEC.md B.7), then moved by a window
+ * on the wall clock plus 30 s (docs/slurm.md), then moved by a window
  * that doubles from 30 s (60, 120, ...; or grows by bf_window_linear) until
  * the next job ends inside; the job's start is the end of the last job of
  * the group after which it fits. The reservation runs from the start

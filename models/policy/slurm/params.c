@@ -1,5 +1,5 @@
 /* slurm.conf → hs_slurm_params, with Slurm 22.05's defaults and ranges
- * (POLICY-SPEC.md B.8; slurm.conf(5)). */
+ * (docs/slurm.md; slurm.conf(5)). */
 #include "params.h"
 
 #include <errno.h>
@@ -209,7 +209,7 @@ static int read_priority(reader *r, hs_slurm_params *p)
     const char *enforce = value_of(c, "AccountingStorageEnforce", "");
     p->charge_at_end = has_word(enforce, "limits") || has_word(enforce, "safe");
     if (p->multifactor && !p->slurmdbd && (p->w_age || p->w_fairshare)) {
-        /* What Slurm 22.05 itself does (POLICY-SPEC.md B.3). */
+        /* What Slurm 22.05 itself does (docs/slurm.md). */
         if (r->warn)
             fprintf(r->warn, "%s: note: PriorityWeightAge and PriorityWeightFairshare need AccountingStorageType=accounting_storage/slurmdbd; "
                              "as Slurm does, they are set to 0\n", r->src);

@@ -1,5 +1,5 @@
 /* The numbers Slurm's scheduler runs on, read from a slurm.conf with the
- * defaults of Slurm 22.05 (POLICY-SPEC.md B.8) where a key is absent.
+ * defaults of Slurm 22.05 (docs/slurm.md) where a key is absent.
  * Every value is checked: a wrong one is an error naming the file, the
  * line and the key. */
 #ifndef HPCSIM_SLURM_PARAMS_H

@@ -1,7 +1,7 @@
 /* The Slurm model behind `--policy slurm` (issue 6): when each of Slurm's
  * activities runs, and the state they share. Slurm's controller has
  * three clocks, modelled here as timers that ask the engine for
- * wake-ups (POLICY-SPEC.md B.2):
+ * wake-ups (docs/slurm.md):
  *  - the main scheduler: a pass (default_queue_depth jobs) on the first
  *    whole second after a submission once batch_sched_delay has passed
  *    since the previous pass, at once when a job ends (unless defer),

@@ -1,4 +1,4 @@
-/* priority/multifactor (POLICY-SPEC.md B.3). A job's priority is the sum
+/* priority/multifactor (docs/slurm.md). A job's priority is the sum
  * of weight × factor over age, fair-share, job size, partition and QOS
  * (0 without a QOS file: a trace names none; the association factor is
  * 0), at least 1,

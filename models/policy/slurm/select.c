@@ -1,4 +1,4 @@
-/* Node selection of select/cons_tres (POLICY-SPEC.md B.6): CPUs are
+/* Node selection of select/cons_tres (docs/slurm.md): CPUs are
  * counted per node; a job takes CPUs on as many nodes as it needs
  * (whole nodes when its partition is OverSubscribe=EXCLUSIVE or the
  * cluster uses select/linear). Usable nodes are grouped into runs of
@@ -46,7 +46,7 @@ typedef struct run {
 static run *runs;
 static uint32_t runs_cap;
 
-/* topology/tree (POLICY-SPEC.md B.6, item 5): the job goes under the
+/* topology/tree (docs/slurm.md): the job goes under the
  * lowest-level switch whose usable nodes can hold it, the one with the
  * fewest such nodes on a tie (best fit); below a higher switch, leaf
  * switches are added one at a time: the tightest leaf that covers what

@@ -1,4 +1,4 @@
-/* The backfill's node-space map (POLICY-SPEC.md B.5): consecutive time
+/* The backfill's node-space map (docs/slurm.md): consecutive time
  * records [begin, end), each with the nodes no pending job has reserved
  * then. Kept as an array in time order, so the record holding a time is
  * found by binary search, and with a hash of each record's nodes, so the

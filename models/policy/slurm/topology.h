@@ -1,7 +1,7 @@
 /* topology.conf for topology/tree: switches, each with the nodes below it
  * (leaf switches: Nodes=; others: Switches=), read into bitmaps over the
  * slurm.conf's node indexes. A job then goes to the lowest-level switch
- * that can hold it, best fit on node count (POLICY-SPEC.md B.6, item 5). */
+ * that can hold it, best fit on node count (docs/slurm.md). */
 #ifndef HPCSIM_SLURM_TOPOLOGY_H
 #define HPCSIM_SLURM_TOPOLOGY_H
 
