@@ -2,8 +2,10 @@
  * one clear message naming the file, line and field, a non-zero exit, and
  * no output files at all. */
 #define _POSIX_C_SOURCE 200809L
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -48,6 +50,18 @@ static const bad_case cases[] = {
     {"nodes_on_mixed_sizes", OK_LINE,
      "{\"groups\": [{\"count\": 4, \"cores\": 16}, {\"count\": 2, \"cores\": 32}]}", {"--alloc", "nodes"}, 1,
      "partition 'all' mixes nodes with different core counts"},
+    {"conf_to_a_policy_without", OK_LINE, NULL, {"--nodes", "4", "--policy-conf", "x.conf"}, 1,
+     "--policy-conf: policy 'easy' takes no configuration"},
+    {"opt_not_key_value", OK_LINE, NULL, {"--nodes", "4", "--policy-opt", "novalue"}, 2,
+     "--policy-opt: 'novalue' is not KEY=VALUE"},
+    {"slurm_unknown_opt", OK_LINE, NULL, {"--policy", "slurm", "--policy-conf", "s.conf", "--policy-opt", "bf=1"}, 1,
+     "--policy-opt: slurm has no option 'bf' (its options: topology, assoc, qos, log)"},
+    {"slurm_two_confs", OK_LINE, NULL, {"--policy", "slurm", "--policy-conf", "a.conf", "--policy-conf", "b.conf"}, 1,
+     "--policy slurm: reads one slurm.conf, 2 --policy-conf files were given"},
+    {"slurm_alias_elsewhere", OK_LINE, NULL, {"--nodes", "4", "--slurm-log", "x.log"}, 2,
+     "--slurm-log: is only read with --policy slurm"},
+    {"model_unknown_name", OK_LINE, NULL, {"--nodes", "4", "--model", "nosuch"}, 1,
+     "--model: 'nosuch' is neither a file nor a shipped model"},
     {"cluster_and_nodes", OK_LINE, "{\"groups\": [{\"count\": 4, \"cores\": 16}]}", {"--nodes", "4"}, 2,
      "give either --cluster or --nodes/--cores-per-node, not both"},
 };
@@ -126,6 +140,68 @@ START_TEST(help_and_usage)
 }
 END_TEST
 
+/* --trace - reads standard input: the same schedule as from the file,
+ * the cluster still sized from its header (read before the jobs). */
+START_TEST(trace_from_stdin)
+{
+    const char *dir = tl_tmpdir("cli_stdin");
+    char file_out[1200], pipe_out[1200], trace[1200], a[1300], b[1300];
+    snprintf(file_out, sizeof file_out, "%s/file", dir);
+    snprintf(pipe_out, sizeof pipe_out, "%s/stdin", dir);
+    snprintf(trace, sizeof trace, "%s/demo-lublin-2000.swf", HS_REPO_TRACES);
+    char *err = NULL;
+    const char *from_file[] = {"run", "--quiet", "--trace", trace, "--out", file_out, NULL};
+    ck_assert_int_eq(tl_cli(&err, from_file), 0);
+    free(err);
+    int saved = dup(0), fd = open(trace, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    dup2(fd, 0);
+    const char *from_stdin[] = {"run", "--quiet", "--trace", "-", "--out", pipe_out, NULL};
+    int status = tl_cli(&err, from_stdin);
+    dup2(saved, 0);
+    close(fd);
+    close(saved);
+    ck_assert_msg(status == 0, "%s", err);
+    free(err);
+    snprintf(a, sizeof a, "%s/jobs.csv", file_out);
+    snprintf(b, sizeof b, "%s/jobs.csv", pipe_out);
+    size_t la, lb;
+    char *ta = tl_read(a, &la), *tb = tl_read(b, &lb);
+    ck_assert_uint_gt(la, 1000);
+    ck_assert(la == lb && memcmp(ta, tb, la) == 0);
+    free(ta);
+    free(tb);
+}
+END_TEST
+
+/* --model NAME finds a shipped model: the same run as with its path. */
+START_TEST(model_by_name)
+{
+    const char *dir = tl_tmpdir("cli_model_name");
+    char by_name[1200], by_path[1200], trace[1200], model[1200], a[1300], b[1300];
+    snprintf(by_name, sizeof by_name, "%s/name", dir);
+    snprintf(by_path, sizeof by_path, "%s/path", dir);
+    snprintf(trace, sizeof trace, "%s/demo-lublin-2000.swf", HS_REPO_TRACES);
+    snprintf(model, sizeof model, "%s/literature.json", HS_MODELS);
+    char *err = NULL;
+    const char *name[] = {"run", "--quiet", "--trace", trace, "--model", "literature", "--backend", "kvm",
+                          "--profiles", "io=1", "--out", by_name, NULL};
+    ck_assert_int_eq(tl_cli(&err, name), 0);
+    free(err);
+    const char *path[] = {"run", "--quiet", "--trace", trace, "--model", model, "--backend", "kvm",
+                          "--profiles", "io=1", "--out", by_path, NULL};
+    ck_assert_int_eq(tl_cli(&err, path), 0);
+    free(err);
+    snprintf(a, sizeof a, "%s/jobs.csv", by_name);
+    snprintf(b, sizeof b, "%s/jobs.csv", by_path);
+    size_t la, lb;
+    char *ta = tl_read(a, &la), *tb = tl_read(b, &lb);
+    ck_assert(la == lb && memcmp(ta, tb, la) == 0);
+    free(ta);
+    free(tb);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("cli");
@@ -133,6 +209,8 @@ static Suite *make(void)
     tcase_add_loop_test(tc, bad_input, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, skipped_lines_are_counted_and_listed);
     tcase_add_test(tc, help_and_usage);
+    tcase_add_test(tc, trace_from_stdin);
+    tcase_add_test(tc, model_by_name);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -430,6 +430,7 @@ START_TEST(qos_orders_the_queue)
     const char *fs = "PriorityType=priority/multifactor\nAccountingStorageType=accounting_storage/slurmdbd\n"
                      "AccountingStorageEnforce=associations,limits\nPriorityWeightFairshare=10000\nPriorityCalcPeriod=1";
     const char *c2 = conf(dir, 4, 1, "bf_interval=1,sched_interval=1", fs);
+    cfg.npolicy_conf = cfg.npolicy_opts = 0; /* a new configuration */
     hs_run_config_add_conf(&cfg, c2);
     hs_run_config_add_opt(&cfg, "qos", tl_write(dir, "qos2.txt", "normal|0|1.000000\nhigh|100|1.000000\nscavenger|0|0.000000\n"));
     tl_replay("slurm_qos_usage_on", swf2, &cfg, &r);
@@ -1212,6 +1213,17 @@ START_TEST(cli_slurm)
     const char *qos_wrong[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--slurm-qos", qos_bad, "--out", out, NULL};
     ck_assert_int_ne(tl_cli(&err, qos_wrong), 0);
     ck_assert_ptr_nonnull(strstr(err, "qos.txt:2: field 2 (Priority): 'x' is not an integer"));
+    ck_assert(!tl_exists(out));
+    free(err);
+    /* a run that fails after its log was opened leaves no partial log */
+    char logp[600], logopt[700];
+    snprintf(logp, sizeof logp, "%s/decisions.log", dir);
+    snprintf(logopt, sizeof logopt, "log=%s", logp);
+    const char *no_trace[] = {"run", "--trace", "/nonexistent/t.swf", "--policy", "slurm", "--policy-conf", c,
+                              "--policy-opt", logopt, "--out", out, NULL};
+    ck_assert_int_ne(tl_cli(&err, no_trace), 0);
+    ck_assert_ptr_nonnull(strstr(err, "/nonexistent/t.swf: cannot open"));
+    ck_assert(!tl_exists(logp));
     ck_assert(!tl_exists(out));
     free(err);
     const char *both[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", c, "--nodes", "4", "--out", out, NULL};
