@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include "state.h"
 
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fsutil.h"
 
 static int append(hc_state *s, const char *fmt, const char *a, long long b)
 {
@@ -127,12 +128,8 @@ static int remove_container(const char *lxcpath, const char *name, FILE *log)
     char dir[1200];
     snprintf(dir, sizeof dir, "%s/%s", lxcpath, name);
     struct stat st;
-    if (stat(dir, &st) == 0) {
-        char cmd[1300];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd) == 0)
-            removed = 1;
-    }
+    if (lstat(dir, &st) == 0 && hc_remove_tree(dir) == 0)
+        removed = 1;
     if (removed && log)
         fprintf(log, "removed container %s\n", name);
     return removed;
@@ -146,7 +143,7 @@ static int sweep_hierarchy(const char *base, const char *name, FILE *log, int on
     static const char *const kinds[] = {"lxc.payload.", "lxc.monitor."};
     int found = 0;
     for (size_t k = 0; k < 2; k++) {
-        char dir[PATH_MAX], cmd[PATH_MAX + 64];
+        char dir[PATH_MAX];
         struct stat st;
         int n = snprintf(dir, sizeof dir, "%s/%s%s", base, kinds[k], name);
         if (n < 0 || (size_t)n >= sizeof dir || stat(dir, &st) != 0)
@@ -158,8 +155,7 @@ static int sweep_hierarchy(const char *base, const char *name, FILE *log, int on
             continue;
         }
         /* children first: rmdir works bottom-up only */
-        n = snprintf(cmd, sizeof cmd, "find '%s' -depth -type d -exec rmdir {} + 2>/dev/null", dir);
-        if (n > 0 && (size_t)n < sizeof cmd && system(cmd) == 0 && log)
+        if (hc_rmdir_tree(dir) == 0 && log)
             fprintf(log, "removed cgroup %s\n", dir);
     }
     return found;

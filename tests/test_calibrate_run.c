@@ -176,6 +176,56 @@ START_TEST(sigterm_tears_down)
 }
 END_TEST
 
+/* A work directory named to break out of a shell (paths come from users,
+ * and this program runs as root): a real native and LXC series, killed,
+ * cleaned up and resumed in it, never runs the command in its name. */
+START_TEST(hostile_workdir_runs_no_shell)
+{
+    char why[256];
+    if (!hc_backend_lxc.probe(why, sizeof why)) {
+        fprintf(stderr, "SKIP hostile_workdir_runs_no_shell: %s\n", why);
+        return;
+    }
+    const char *base = tl_tmpdir("calib_hostile");
+    char dir[1400], marker[1400];
+    snprintf(dir, sizeof dir, "%s/a b'c\"$(touch X);d", base);
+    snprintf(marker, sizeof marker, "%s/X", base);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) { /* from base, where a shell would make X */
+        int null = open("/dev/null", O_WRONLY);
+        if (chdir(base) < 0)
+            _exit(126);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(HS_CALIBRATE, HS_CALIBRATE, "run", "--workdir", dir, PLAN, (char *)NULL);
+        _exit(127);
+    }
+    wait_for_blocks(dir, 1);
+    usleep(250000); /* inside a block: a container exists */
+    kill(pid, SIGKILL);
+    wait_status(pid);
+    pid_t c = fork();
+    if (c == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (chdir(base) < 0)
+            _exit(126);
+        dup2(null, 1);
+        execl(HS_CALIBRATE, HS_CALIBRATE, "cleanup", "--workdir", dir, (char *)NULL);
+        _exit(127);
+    }
+    ck_assert_int_eq(wait_status(c), 0);
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    ck_assert_int_eq(host_leftovers(), 0);
+    ck_assert_int_eq(wait_status(start(dir, "--resume")), 0);
+    ck_assert_int_eq(count_done(dir, NULL, 0), NBLOCKS);
+    ck_assert_int_eq(hc_leftovers(dir, stderr), 0);
+    ck_assert_int_eq(host_leftovers(), 0);
+    ck_assert_msg(!tl_exists(marker), "a shell ran the work directory's name");
+    ck_assert(!tl_exists("X"));
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("calibrate_run");
@@ -183,6 +233,7 @@ static Suite *make(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, kill9_cleanup_resume);
     tcase_add_test(tc, sigterm_tears_down);
+    tcase_add_test(tc, hostile_workdir_runs_no_shell);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,6 +77,9 @@ int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const c
 
 /* Seconds on CLOCK_MONOTONIC, for every timeout and latency of the backends. */
 double hc_now(void);
+/* Sleeps s seconds (the backends' polling loops). */
+void hc_sleep(double s);
+
 
 /* Set by the SIGINT/SIGTERM handler: waits give up, the run tears down. */
 extern volatile int hc_stop_requested;

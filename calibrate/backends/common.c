@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,37 +20,6 @@ double hc_now(void)
 }
 
 volatile int hc_stop_requested;
-
-const hc_backend_ops *hc_backend_find(const char *name)
-{
-    if (strcmp(name, "native") == 0)
-        return &hc_backend_native;
-    if (strcmp(name, "lxc") == 0)
-        return &hc_backend_lxc;
-    if (strcmp(name, "kvm") == 0)
-        return &hc_backend_kvm;
-    return NULL;
-}
-
-/* Every backend's cleanup hook, NULL-terminated. */
-static const hc_cleanup_hook *const *cleanup_hooks(void)
-{
-    static const hc_cleanup_hook *hooks[4];
-    const hc_backend_ops *all[] = {&hc_backend_native, &hc_backend_lxc, &hc_backend_kvm};
-    unsigned n = 0;
-    for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (all[i]->cleanup)
-            hooks[n++] = all[i]->cleanup;
-    hooks[n] = NULL;
-    return hooks;
-}
-
-int hc_cleanup(const char *workdir, FILE *log, hs_error *err)
-{
-    return hc_state_cleanup(workdir, cleanup_hooks(), log, err);
-}
-
-int hc_leftovers(const char *workdir, FILE *log) { return hc_state_leftovers(workdir, cleanup_hooks(), log); }
 
 int hc_collect(pid_t pid, int fd, double timeout, char *out, size_t cap, const char *what, hs_error *err)
 {
@@ -135,4 +105,10 @@ int hc_launch_latency(const hc_backend_ops *b, hc_node *n, double *seconds, hs_e
     b->teardown(n);
     *seconds = hc_now() - t0;
     return rc < 0 ? -1 : 0;
+}
+
+void hc_sleep(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
 }

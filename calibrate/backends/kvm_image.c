@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include "kvm_image.h"
 
+#include "fsutil.h"
+
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
@@ -319,10 +321,7 @@ int hc_guest_image_get(const char *bench_bin, hc_guest_image *img, hs_error *err
     ok = (c.f && fclose(c.f) == 0) && ok;
     if (!ok || rename(tmp, dir) < 0) {
         int saved = errno;
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        if (system(cmd) != 0) { /* reported below either way */
-        }
+        hc_remove_tree(tmp); /* reported below either way */
         struct stat again;
         if (stat(img->initrd, &again) == 0) { /* another run built it meanwhile */
             rc = 0;

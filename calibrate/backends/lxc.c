@@ -21,6 +21,7 @@
 #include <lxc/lxccontainer.h>
 
 #include "backend.h"
+#include "fsutil.h"
 
 /* v1 cpuset controller mounted (hybrid or legacy): lxc.cgroup.*; else v2. */
 static const char *cgroup_prefix(void)
@@ -206,10 +207,8 @@ static void lxc_teardown(hc_node *n)
     n->priv = NULL;
     char dir[1200];
     snprintf(dir, sizeof dir, "%s/%s", n->state->lxcpath, n->name);
-    char cmd[1300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "lxc: could not remove %s\n", dir);
+    if (hc_remove_tree(dir) < 0)
+        fprintf(stderr, "lxc: could not remove %s: %s\n", dir, strerror(errno));
 }
 
 const hc_backend_ops hc_backend_lxc = {

@@ -107,10 +107,11 @@ def call_edges(build):
     defined, undefined = {}, defaultdict(set)
     src_of = {}
     for o in objs:
-        m = re.search(r"\.dir/(.+)\.o$", o)
+        # BUILD/SUBDIR/CMakeFiles/TARGET.dir/REL.o is SUBDIR/REL
+        m = re.search(r"^(.*?)/?CMakeFiles/[^/]+\.dir/(.+)\.o$", os.path.relpath(o, build))
         if not m:
             continue
-        src = m.group(1)
+        src = os.path.normpath(os.path.join(m.group(1), m.group(2)))
         if src.startswith(EXEMPT) or room(src)[0] is None:
             continue
         src_of[o] = src

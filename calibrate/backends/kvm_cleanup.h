@@ -1,0 +1,22 @@
+/* Cleanup of kvm nodes after a kill: the state file's records
+ * "kvm URI NAME" (hc_state_note_domain) are the kvm backend's cleanup
+ * hook (state.h). */
+#ifndef HPCSIM_CALIBRATE_KVM_CLEANUP_H
+#define HPCSIM_CALIBRATE_KVM_CLEANUP_H
+
+#include <stdio.h>
+
+#include "state.h"
+
+/* Destroys domain `name` through uri, and kills any QEMU process still
+ * carrying that guest name. Returns 1 if something was removed.
+ * hc_kvm_alive tells whether such a QEMU still runs. */
+int hc_kvm_remove(const char *uri, const char *name, FILE *log);
+int hc_kvm_alive(const char *name);
+/* Kills the QEMU of any kvm boot test whose process died before it
+ * could destroy it; returns how many. */
+int hc_kvm_sweep_tests(FILE *log);
+
+extern const hc_cleanup_hook hc_kvm_cleanup;
+
+#endif
