@@ -8,6 +8,7 @@
 #include "assoc.h"
 #include "assoc_file.h"
 #include "params.h"
+#include "priority.h"
 #include "qos_file.h"
 #include "slurm_testlib.h"
 #include "state.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answers.h"
 #include "state.h"
 
 int sl_answers_init(sl_answers *a, uint32_t nwords)

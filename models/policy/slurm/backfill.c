@@ -27,7 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "backfill.h"
+#include "answers.h"
+#include "pending.h"
+#include "reserved.h"
+#include "select.h"
+#include "space.h"
+#include "timeline.h"
 
 /* The will-run test on the timeline's view of the nodes: the selection
  * code reads the nodes through s, so the views are swapped for the call

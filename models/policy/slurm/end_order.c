@@ -3,6 +3,7 @@
  * not sort them. */
 #include <string.h>
 
+#include "end_order.h"
 #include "state.h"
 
 static bool ends_before(const sl_state *s, uint32_t a, uint32_t b)

@@ -6,7 +6,9 @@
  * priority order; only the backfill starts jobs out of order. */
 #include <string.h>
 
-#include "state.h"
+#include "main_sched.h"
+#include "pending.h"
+#include "select.h"
 
 int sl_main_pass(sl_state *s, bool full, hs_error *err)
 {

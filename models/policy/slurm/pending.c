@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pending.h"
 #include "state.h"
 
 static const sl_state *sort_state; /* qsort has no context argument in C99 */

@@ -20,7 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "answers.h"
+#include "backfill.h"
+#include "main_sched.h"
+#include "pending.h"
+#include "priority.h"
+#include "reserved.h"
+#include "select.h"
+#include "timeline.h"
 
 #define NEVER INFINITY
 

@@ -9,6 +9,7 @@
  * queue is in submission order. */
 #include <math.h>
 
+#include "priority.h"
 #include "state.h"
 
 static double age_factor(const sl_state *s, const sl_job *j, double now)

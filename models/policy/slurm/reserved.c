@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "reserved.h"
 #include "state.h"
 
 void sl_reserved_forget(sl_state *s) { s->reserved.part = UINT32_MAX; }

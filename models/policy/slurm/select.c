@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "select.h"
+#include "end_order.h"
+#include "reserved.h"
+#include "timeline.h"
 
 
 void sl_node_add(sl_state *s, uint32_t n, int64_t cpus)

@@ -1,6 +1,6 @@
-/* The Slurm model's state, shared by its parts: the scheduling passes
- * (main_sched.c, backfill.c), node selection (select.c), priorities
- * (priority.c) and the policy seam (policy.c). One model run = one
+/* The Slurm model's state, shared by its parts, and the small inline
+ * helpers they all use; each part's functions are in the header named
+ * like it (select.h, timeline.h, backfill.h, ...). One model run = one
  * sl_state. Times are seconds of simulated time. */
 #ifndef HPCSIM_SLURM_STATE_H
 #define HPCSIM_SLURM_STATE_H
@@ -59,7 +59,7 @@ typedef struct sl_job {
     uint32_t run_slot;
 } sl_job;
 
-/* answers.c: the will-run answers of a backfill cycle, until a start */
+/* The backfill's will-run answers, until a start (answers.h). */
 #define SL_ANSWERS 256
 typedef struct sl_answer {
     uint64_t gen;           /* an answer while equal to sl_answers.gen */
@@ -80,7 +80,7 @@ typedef struct sl_answers {
 } sl_answers;
 
 /* The running jobs' releases in expected-end order, the sequence every
- * will-run walk follows (timeline.c). */
+ * will-run walk follows (timeline.h). */
 typedef struct sl_timeline {
     bool valid;            /* false once a job starts or ends */
     uint32_t built;        /* steps (entries of order[]) logged so far */
@@ -99,8 +99,8 @@ typedef struct sl_timeline {
     uint32_t *gain_nodes;
 } sl_timeline;
 
-/* reserved.c: per reservation begin, the CPUs and nodes free now that it
- * takes (nodes with free CPUs and res_first == begin) in partition part. */
+/* Per reservation begin, the CPUs and nodes free now that it takes in
+ * partition part (reserved.h). */
 typedef struct sl_reserved_bucket {
     double begin;
     uint64_t cpus;
@@ -174,14 +174,6 @@ typedef struct sl_state {
     uint64_t bf_tested_after; /* jobs tested after the last start of their cycle */
 } sl_state;
 
-/* select.c */
-/* Can job j start on the nodes of `avail` (NULL: all of its partition's)
- * given node_free[] now? Fills pick_node/pick_cpus/npick by Slurm's
- * consecutive best fit (under a switch, with a topology). */
-bool sl_select(sl_state *s, uint32_t j, const uint64_t *avail);
-int sl_start(sl_state *s, uint32_t j, hs_error *err);  /* on pick_*; the job leaves pending */
-void sl_release(sl_state *s, uint32_t j);
-void sl_node_add(sl_state *s, uint32_t n, int64_t cpus); /* free += cpus, aggregates kept */
 /* Sets node n's free CPUs (f of its cpus) and its bits in has_free/idle:
  * in the cluster's arrays, or in the timeline's view of them. */
 static inline void sl_set_free_in(uint32_t *free, uint64_t *has_free, uint64_t *idle, uint32_t cpus, uint32_t n, uint32_t f)
@@ -197,75 +189,6 @@ static inline void sl_set_free(sl_state *s, uint32_t n, uint32_t f)
 {
     sl_set_free_in(s->node_free, s->has_free, s->idle, s->node_cpus[n], n, f);
 }
-
-/* timeline.c: the will-run walk's sequence of releases (step i: the job
- * order[i] ends), logged lazily and shared by every walk until a job
- * starts or ends. */
-int sl_timeline_init(sl_state *s, uint32_t njobs);
-void sl_timeline_free(sl_timeline *t);
-/* Room for e more logged nodes (a job about to start on e nodes). */
-int sl_timeline_grow(sl_state *s, uint64_t e);
-/* Adds what step i gives back on the nodes of the bitmap `nodes`, as a
- * job (whole: whole-node) counts it: CPUs it may use, and nodes that come
- * to offer some. */
-void sl_timeline_step_gain(sl_state *s, uint32_t i, const uint64_t *nodes, bool whole, uint64_t *cpus, uint32_t *count);
-/* Moves the view to "after the first `at` steps" (at <= steps logged). */
-void sl_timeline_seek(sl_state *s, uint32_t at);
-/* What the first `steps` steps give back on all of partition part's
- * nodes: CPUs it may use and nodes that come to offer some. */
-void sl_timeline_gain(sl_state *s, uint32_t part, uint32_t steps, uint64_t *cpus, uint32_t *nodes);
-/* Swaps the view with the nodes' present state (node_free, has_free,
- * idle), so that code reading the present reads the view; swapped back
- * by a second call. */
-void sl_timeline_swap_view(sl_state *s);
-
-/* answers.c */
-int sl_answers_init(sl_answers *a, uint32_t nwords);
-void sl_answers_free(sl_answers *a);
-void sl_answers_forget(sl_answers *a); /* a job started, or a cycle begins */
-/* The slot of job's question about avail; *hit when it holds its answer
- * (else it is taken for the answer sl_answers_keep will store). */
-sl_answer *sl_answers_slot(sl_answers *a, const sl_job *job, const uint64_t *avail, bool *hit);
-/* Puts a hit's picked nodes in node/cpus/npick (pick_*), unless they are
- * there already. */
-void sl_answers_use(sl_answers *a, sl_answer *e, uint32_t *node, uint32_t *cpus, uint32_t *npick);
-/* Stores an answer and the nodes picked; -1 (not stored) when out of memory. */
-int sl_answers_keep(sl_answers *a, sl_answer *e, bool ok, double when, const uint32_t *node, const uint32_t *cpus, uint32_t npick);
-
-/* reserved.c */
-void sl_reserved_forget(sl_state *s); /* the cycle ended */
-/* Node n's res_first came down from old_first (INFINITY: none). */
-void sl_reserved_moved(sl_state *s, uint32_t n, double old_first);
-/* Node n had old_free free CPUs (a job started or ended on it). */
-void sl_reserved_freed(sl_state *s, uint32_t n, uint32_t old_free);
-/* CPUs and nodes free now in partition part whose first reservation
- * begins at or before until. false when out of memory (count otherwise). */
-bool sl_reserved_taken(sl_state *s, uint32_t part, double until, uint64_t *cpus, uint32_t *nodes);
-
-/* priority.c */
-/* Job size factor (B.3): n nodes and c CPUs in the cluster. */
-double sl_size_factor(const hs_slurm_params *p, double n, double c, double nodes, double cpus, double limit);
-/* Sum of weighted factors → Slurm's priority (>= 1, truncated, capped). */
-uint32_t sl_priority_value(double sum);
-void sl_priority_job(sl_state *s, uint32_t j);
-void sl_priority_tick(sl_state *s);
-void sl_charge_end(sl_state *s, uint32_t j);
-
-/* pending.c */
-void sl_sort_pending(sl_state *s);
-/* Queues a submitted job, in order when the queue is sorted. */
-void sl_queue_add(sl_state *s, uint32_t j);
-void sl_remove_started(sl_state *s);
-
-/* end_order.c: running jobs by expected end */
-void sl_order_add(sl_state *s, uint32_t j);    /* a job started */
-void sl_order_remove(sl_state *s, uint32_t j); /* a job ended */
-
-/* main_sched.c */
-int sl_main_pass(sl_state *s, bool full, hs_error *err);
-
-/* backfill.c */
-int sl_backfill(sl_state *s, hs_error *err);
 
 /* CPUs a node with f of its total free can give a job: all free ones,
  * or, for a whole-node job, all or none. */

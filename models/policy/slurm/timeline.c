@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeline.h"
 #include "state.h"
 
 int sl_timeline_init(sl_state *s, uint32_t njobs)
