@@ -1,5 +1,5 @@
-/* Every real trace of ../shared/traces: it parses with the job count its
- * README gives, with no malformed line, and its EASY replay passes the
+/* Every real trace of ../shared/traces: it parses with the job count
+ * traces/README.md gives, with no malformed line, and its EASY replay passes the
  * schedule checker. One trace per process (argv[1] names it), so ctest
  * runs them side by side; without an argument, all of them. The cluster
  * of each is its header's, or, where the header cannot give one, the
@@ -16,7 +16,7 @@
 
 typedef struct real_trace {
     const char *file;
-    uint32_t lines; /* data lines, from the README */
+    uint32_t lines; /* data lines, from traces/README.md (the archive's counts) */
     uint32_t nodes, cores; /* 0: from the header */
     const char *cluster;   /* fixture, or NULL */
 } real_trace;

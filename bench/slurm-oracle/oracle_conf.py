@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns a user's slurm.conf into one that real Slurm 22.05 runs on this
-machine (../shared/SLURM-ORACLE.md): the scheduling keys are kept as
+machine (as bench/slurm-oracle/install sets it up): the scheduling keys are kept as
 written, every node becomes a slurmd on its own 127.0.X.Y address and port,
 and the daemon keys point into a scratch directory. Usage:
     oracle_conf.py USER_SLURM_CONF SCRATCH_DIR > slurm.conf
