@@ -32,6 +32,8 @@ typedef struct checker {
     uint64_t nranges, rcap;
     uint64_t units;
     int kill;
+    uint64_t beyond_expected; /* jobs.held_beyond_request of summary.json (0 when absent) */
+    uint64_t beyond_seen;     /* rows holding more units than they requested */
 } checker;
 
 static char *path_in(const char *dir, const char *name)
@@ -50,18 +52,19 @@ static int read_summary(const char *path, checker *ck, uint64_t *expect_rows, ui
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root)
         return hs_error_set(err, path, jerr.line, jerr.column, "%s", jerr.text);
-    json_int_t units = -1, completed = -1, killed = -1, rejected = -1, skipped = -1;
+    json_int_t units = -1, completed = -1, killed = -1, rejected = -1, skipped = -1, beyond = 0;
     int kill = -1;
-    int rc = json_unpack_ex(root, &jerr, 0, "{s:{s:I}, s:b, s:{s:I, s:I, s:I, s:I}}", "cluster", "units", &units,
+    int rc = json_unpack_ex(root, &jerr, 0, "{s:{s:I}, s:b, s:{s:I, s:I, s:I, s:I, s?I}}", "cluster", "units", &units,
                             "kill_at_requested_time", &kill, "jobs", "completed", &completed, "killed", &killed,
-                            "rejected", &rejected, "skipped", &skipped);
+                            "rejected", &rejected, "skipped", &skipped, "held_beyond_request", &beyond);
     json_decref(root);
     if (rc < 0)
         return hs_error_set(err, path, 0, 0, "not a summary of hpcsim: %s", jerr.text);
-    if (units <= 0 || completed < 0 || killed < 0 || rejected < 0 || skipped < 0)
+    if (units <= 0 || completed < 0 || killed < 0 || rejected < 0 || skipped < 0 || beyond < 0)
         return hs_error_set(err, path, 0, 0, "negative counts or no units");
     ck->units = (uint64_t)units;
     ck->kill = kill;
+    ck->beyond_expected = (uint64_t)beyond;
     *expect_rows = (uint64_t)(completed + killed);
     *expect_dropped = (uint64_t)(rejected + skipped);
     return 0;
@@ -128,10 +131,14 @@ static int check_row(checker *ck, char *line, long lineno, hs_intervals *iv, hs_
     const char *why;
     if (hs_intervals_parse(iv, f[C_ALLOC], strlen(f[C_ALLOC]), &why) < 0)
         return hs_error_set(err, ck->csv, lineno, 0, "column allocated_resources: %s", why);
+    /* More than requested only where summary.json says whole nodes were
+     * given (a node-exclusive policy), and never fewer. */
     uint64_t total = hs_intervals_total(iv);
-    if (total != (uint64_t)v[C_NRES])
+    bool beyond = total > (uint64_t)v[C_NRES] && ck->beyond_expected > 0;
+    if (total != (uint64_t)v[C_NRES] && !beyond)
         return hs_error_set(err, ck->csv, lineno, 0, "job %s holds %llu units but requested %s", f[C_ID],
                             (unsigned long long)total, f[C_NRES]);
+    ck->beyond_seen += beyond;
     if (iv->n && (uint64_t)iv->r[iv->n - 1].first + iv->r[iv->n - 1].count > ck->units)
         return hs_error_set(err, ck->csv, lineno, 0, "job %s uses unit %u; the cluster has %llu", f[C_ID],
                             iv->r[iv->n - 1].first + iv->r[iv->n - 1].count - 1, (unsigned long long)ck->units);
@@ -335,6 +342,11 @@ int hs_check_outdir(const char *dir, hs_check_report *rep, hs_error *err)
     if (ck.nrows != expect_rows) {
         hs_error_set(err, csv, 0, 0, "%llu jobs, but summary.json counts %llu completed or killed",
                      (unsigned long long)ck.nrows, (unsigned long long)expect_rows);
+        goto out;
+    }
+    if (ck.beyond_seen != ck.beyond_expected) {
+        hs_error_set(err, csv, 0, 0, "%llu jobs hold more units than they requested, but summary.json counts %llu",
+                     (unsigned long long)ck.beyond_seen, (unsigned long long)ck.beyond_expected);
         goto out;
     }
     if (sweep(&ck, rep, err) < 0 || count_swf(swf, &nswf, err) < 0 || count_lines(rej, &nrej, err) < 0)

@@ -124,7 +124,7 @@ uint32_t hs_engine_job_index(const hs_engine *e, const hs_job *job)
     return (uint32_t)(job - e->trace->jobs);
 }
 
-int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs_error *err)
+static int start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, bool may_hold_more, hs_error *err)
 {
     uint32_t idx = hs_engine_job_index(e, job);
     long id = (long)job->swf.f[HS_SWF_JOB_ID];
@@ -135,7 +135,7 @@ int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs
         return hs_error_set(err, e->trace->path, job->swf.line, 0, "policy %s: job %ld is not queued",
                             e->ops->name, id);
     uint64_t total = hs_intervals_total(alloc);
-    if (total != job->demand)
+    if (may_hold_more ? total < job->demand : total != job->demand)
         return hs_error_set(err, e->trace->path, job->swf.line, 0,
                             "policy %s: job %ld needs %u units, the allocation has %llu", e->ops->name, id,
                             job->demand, (unsigned long long)total);
@@ -161,7 +161,18 @@ int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs
     hs_cluster_take(e->cluster, job->partition, mine);
     job->state = HS_JOB_RUNNING;
     job->start = e->now;
+    job->held = (uint32_t)total;
     return 0;
+}
+
+int hs_engine_start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs_error *err)
+{
+    return start_job(e, job, alloc, false, err);
+}
+
+int hs_engine_start_job_holding(hs_engine *e, hs_job *job, const hs_intervals *alloc, hs_error *err)
+{
+    return start_job(e, job, alloc, true, err);
 }
 
 int hs_engine_wakeup_at(hs_engine *e, double t, hs_error *err)

@@ -41,7 +41,7 @@ int hs_metrics_compute(const hs_trace *t, const hs_cluster *c, hs_metrics *m)
         waits[n++] = wait;
         wait_sum += wait;
         bsld_sum += fmax(1.0, (wait + run) / fmax(run, HS_BSLD_TAU));
-        used += (double)j->demand * run;
+        used += (double)j->held * run;
         m->first_submit = fmin(m->first_submit, j->submit);
         m->last_end = fmax(m->last_end, j->end);
     }

@@ -77,6 +77,11 @@ uint32_t hs_engine_job_index(const hs_engine *eng, const hs_job *job);
  * job is not queued, the size is wrong, or a unit is outside its partition
  * or busy. The engine copies alloc. */
 int hs_engine_start_job(hs_engine *eng, hs_job *job, const hs_intervals *alloc, hs_error *err);
+/* The same for a policy that gives whole nodes or sockets: alloc may hold
+ * more units than the job asks (never fewer). The job's `held` records
+ * them; outputs show them, and summary.json counts such jobs
+ * (jobs.held_beyond_request) so that the checker knows to expect them. */
+int hs_engine_start_job_holding(hs_engine *eng, hs_job *job, const hs_intervals *alloc, hs_error *err);
 /* Asks for a wakeup() call at time t (>= now). */
 int hs_engine_wakeup_at(hs_engine *eng, double t, hs_error *err);
 

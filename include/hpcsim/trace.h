@@ -38,6 +38,8 @@ typedef struct hs_job {
     double start, end;  /* set by the engine */
     uint64_t procs;     /* processors after the missing-value rules */
     uint32_t demand;    /* units (nodes or cores) it needs */
+    uint32_t held;      /* units it held while running: its demand, or more when a
+                         * node-exclusive policy gave it whole nodes (set at start) */
     uint32_t partition;
     uint8_t state;
 } hs_job;

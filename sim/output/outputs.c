@@ -145,8 +145,8 @@ static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, c
         fld[HS_SWF_WAIT] = j->start - j->submit;
         fld[HS_SWF_RUN] = j->end - j->start;
         fld[HS_SWF_ALLOC_PROCS] = c->mode == HS_ALLOC_NODES
-                                      ? (double)j->demand * c->parts[j->partition].cores_per_node
-                                      : (double)j->demand;
+                                      ? (double)j->held * c->parts[j->partition].cores_per_node
+                                      : (double)j->held;
         fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
         row_buf r = {.len = 0};
         for (int k = 0; k < HS_SWF_NFIELDS; k++)
@@ -223,6 +223,12 @@ static int write_summary(const char *path, const hs_trace *t, const hs_cluster *
         (json_int_t)t->req_time_from_runtime, "makespan", m.makespan, "utilization", m.utilization, "wait", "mean",
         m.wait_mean, "median", m.wait_median, "p95", m.wait_p95, "max", m.wait_max, "bounded_slowdown", "tau",
         HS_BSLD_TAU, "mean", m.bsld_mean);
+    uint64_t beyond = 0; /* only node-exclusive policies have any: other summaries stay as they were */
+    for (uint32_t i = 0; i < t->njobs; i++)
+        beyond += (t->jobs[i].state == HS_JOB_COMPLETED || t->jobs[i].state == HS_JOB_KILLED) &&
+                  t->jobs[i].held > t->jobs[i].demand;
+    if (root && beyond)
+        json_object_set_new(json_object_get(root, "jobs"), "held_beyond_request", json_integer((json_int_t)beyond));
     if (root && facts->model_path)
         json_object_set_new(root, "model", json_pack("{s:s, s:s?}", "file", facts->model_path, "backend", facts->backend));
     if (!root)

@@ -1,0 +1,106 @@
+/* The Flux model's resources and planner (graph.c): the cluster as
+ * Fluxion's resource graph cluster → node → socket → core, each core's
+ * time line (the job running on it until its planned end, and the
+ * reservations of the current loop), and the match: which cores or
+ * nodes a job gets over [t, t + duration), walked in the match policy's
+ * order. Times are exact seconds: Fluxion's planner does not round
+ * (docs/flux.md). */
+#ifndef HPCSIM_FLUX_GRAPH_H
+#define HPCSIM_FLUX_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "hpcsim/cluster.h"
+#include "hpcsim/error.h"
+#include "hpcsim/intervals.h"
+
+/* A reservation span on a core: [begin, end) of the current loop. */
+typedef struct fx_span {
+    double begin, end;
+    uint32_t next; /* the core's next span, or FX_NONE */
+} fx_span;
+
+#define FX_NONE UINT32_MAX
+#define FX_MAX_SOCKETS 64 /* per node */
+
+/* A running job's planned end, for the reservation search. */
+typedef struct fx_end {
+    double end;
+    uint32_t cores, part;
+} fx_end;
+
+/* What a job asks for: `count` slots of one kind. */
+enum fx_slot { FX_SLOT_CORE, FX_SLOT_SOCKET, FX_SLOT_NODE };
+
+typedef struct fx_request {
+    enum fx_slot slot;
+    uint32_t count;
+    uint32_t partition; /* only its nodes */
+    double duration;    /* INFINITY: unlimited, held for ever */
+} fx_request;
+
+typedef struct fx_graph {
+    const hs_cluster *cluster;
+    fx_match match;
+    uint32_t nnodes, sockets; /* sockets per node */
+    uint64_t ncores;
+    uint32_t *node_part;      /* per node: its partition */
+    uint32_t *free_now;       /* per node: cores not held by a running job */
+    uint64_t *part_free;      /* per partition: free_now summed */
+    double *planned_end;      /* per core: its running job's start + duration */
+    bool *held;               /* per core: a running job holds it */
+    uint32_t *first_span;     /* per core: its reservation spans (this loop) */
+    fx_span *spans;
+    uint32_t nspans, span_cap;
+    uint32_t *touched;        /* cores with spans, to clear them */
+    uint32_t ntouched, touched_cap;
+    /* `first`: each node's edge weight (its free cores when an allocation
+     * or reservation last passed through; UINT64_MAX before), and the
+     * nodes kept sorted by (weight, id), both descending. */
+    uint64_t *node_weight;
+    uint32_t *order;          /* nodes in match order */
+    uint32_t *order_pos;      /* per node: its place in order */
+    /* the picks of the last successful match */
+    uint32_t *pick;           /* core ids (local to the graph: node_base + k) */
+    uint32_t npick;
+    uint64_t *node_base;      /* per node: its first core (the cluster's core_base) */
+    fx_end *ends;             /* running jobs by planned end */
+    uint32_t nends, ends_cap;
+    double *res_ends;         /* this loop's reservations by end */
+    uint32_t nres_ends, res_ends_cap;
+} fx_graph;
+
+/* Builds the graph of c (sockets per node from the configuration). */
+int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_error *err);
+void fx_graph_free(fx_graph *g);
+
+/* Matches r over [t, t + r->duration) in the policy's order; on success
+ * the cores are in pick/npick. now: the present (cores still held are
+ * free only at a later t, and only after their planned end). */
+bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now);
+
+/* The earliest t > now at which r matches, tried at the times the
+ * planner's availability changes (ends of running jobs and of this
+ * loop's reservations), as Fluxion's planner does; the picks are left in
+ * pick/npick. false when no time works. */
+bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at);
+
+/* The picks become a running job's (held until now + duration) or a
+ * reservation of this loop over [at, at + duration); both update the
+ * `first` policy's weights. -1 when out of memory. */
+void fx_graph_hold(fx_graph *g, double now, double duration);
+int fx_graph_reserve(fx_graph *g, double at, double duration);
+/* A running job's cores (given as graph core ids) are free again. */
+void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n);
+/* Drops every reservation (a loop begins). */
+void fx_graph_cancel_reservations(fx_graph *g);
+
+/* The picks as unit ids of the cluster (cores, or nodes in node mode). */
+int fx_graph_units(const fx_graph *g, hs_intervals *out);
+/* "node3[0-15] node4[0-7]": the picks, for the decision log. */
+void fx_graph_write_picks(const fx_graph *g, FILE *out);
+
+#endif
