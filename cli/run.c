@@ -196,7 +196,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
             hs_model_load(&model, model_path, err) < 0)
             goto out;
         if (!(perf = hs_perf_new(&pc, &cluster, err))) {
-            snprintf(err->source, sizeof err->source, "%s", model_path);
+            snprintf(err->source, sizeof err->source, "%.*s", (int)sizeof err->source - 1, model_path);
             goto out;
         }
     }

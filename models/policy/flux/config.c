@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
 #include "toml.h"
 
 static const fx_match matches[] = {

@@ -14,6 +14,8 @@
 
 enum fx_queue_policy { FX_FCFS, FX_EASY, FX_HYBRID, FX_CONSERVATIVE };
 
+#define FX_MAX_SOCKETS 64 /* per node */
+
 /* A match policy as Fluxion's policy factory composes it. */
 typedef struct fx_match {
     const char *name;

@@ -24,7 +24,6 @@ typedef struct fx_span {
 } fx_span;
 
 #define FX_NONE UINT32_MAX
-#define FX_MAX_SOCKETS 64 /* per node */
 
 /* A running job's planned end, for the reservation search. */
 typedef struct fx_end {
