@@ -263,6 +263,151 @@ START_TEST(reservation_depth_protects_jobs)
 }
 END_TEST
 
+/* ---- each match policy on 2 nodes x 4 cores (units 0-3, 4-7): two
+ * 1-core jobs, hand-computed ---- */
+
+START_TEST(match_policies_place_by_hand)
+{
+    char swf[512] = "";
+    fjob(swf, sizeof swf, 1, 0, 100, 1, 100, -1);
+    fjob(swf, sizeof swf, 2, 0, 100, 1, 100, -1);
+    static const struct {
+        const char *policy, *j1, *j2;
+    } want[] = {
+        {"high", "7", "6"},      {"hinode", "7", "6"},       {"low", "0", "1"},      {"lonode", "0", "1"},
+        {"variation", "0", "1"}, /* no perf_class given: all tie, low order */
+        {"first", "7", "3"},     /* node1 first (ids tie at the start), then node0: its weight is
+                                    untouched, node1's is its 3 free cores */
+        {"hinodex", "4-7", "0-3"}, {"lonodex", "0-3", "4-7"}, {"firstnodex", "4-7", "0-3"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char opt[64], name[64];
+        snprintf(opt, sizeof opt, "match-policy=%s", want[i].policy);
+        snprintf(name, sizeof name, "flux_match_%s", want[i].policy);
+        tl_result r;
+        replay(name, swf, 2, 4, (const char *const[]){opt, NULL}, &r);
+        ck_assert_msg(strcmp(r.alloc[0], want[i].j1) == 0 && strcmp(r.alloc[1], want[i].j2) == 0,
+                      "%s: got %s and %s, expected %s and %s", want[i].policy, r.alloc[0], r.alloc[1], want[i].j1,
+                      want[i].j2);
+    }
+}
+END_TEST
+
+/* ---- the TOML reader ---- */
+
+START_TEST(toml_reads_the_subset)
+{
+    const char *text = "# Fluxion\n"
+                       "[sched-fluxion-qmanager]\n"
+                       "queue-policy = \"hybrid\"  # a comment\n"
+                       "queue-params = { queue-depth = 1_024, max-queue-depth = +2048 }\n"
+                       "[sched-fluxion-qmanager.policy-params]\n"
+                       "reservation-depth = 3\n"
+                       "[\"sched-fluxion-resource\"]\n"
+                       "match-policy = 'low'\n"
+                       "a.b.c = true\n"
+                       "esc = \"tab\\there \\u00e9\"\n";
+    hs_error err;
+    fx_toml *t = fx_toml_parse(text, strlen(text), "t.toml", &err);
+    ck_assert_msg(t != NULL, "%s:%ld:%d: %s", err.source, err.line, err.column, err.text);
+    const fx_toml *q = fx_toml_get(t, "sched-fluxion-qmanager"), *r = fx_toml_get(t, "sched-fluxion-resource");
+    ck_assert_str_eq(fx_toml_get(q, "queue-policy")->string, "hybrid");
+    ck_assert_int_eq(fx_toml_get(fx_toml_get(q, "queue-params"), "queue-depth")->integer, 1024);
+    ck_assert_int_eq(fx_toml_get(fx_toml_get(q, "queue-params"), "max-queue-depth")->integer, 2048);
+    ck_assert_int_eq(fx_toml_get(fx_toml_get(q, "policy-params"), "reservation-depth")->integer, 3);
+    ck_assert_str_eq(fx_toml_get(r, "match-policy")->string, "low");
+    ck_assert_int_eq(fx_toml_get(fx_toml_get(fx_toml_get(r, "a"), "b"), "c")->kind, FX_TOML_BOOLEAN);
+    ck_assert_str_eq(fx_toml_get(r, "esc")->string, "tab\there \xc3\xa9");
+    fx_toml_free(t);
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"a = [1]\n", "t.toml:1:5: arrays are not supported here"},
+        {"a = 1.5\n", "t.toml:1:6: floats, dates and times are not supported here"},
+        {"a = 0x10\n", "t.toml:1:5: only decimal integers are supported here"},
+        {"a = 'x\n", "t.toml:1:7: unterminated string"},
+        {"[a]\nb = 1\n[a]\n", "t.toml:3:4: table [a] is defined twice"},
+        {"a.b = 1\na.b = 2\n", "t.toml:2:1: key 'b' is given twice"},
+        {"[a\nb = 1\n", "t.toml:1:3: unterminated table header: expected ']'"},
+        {"a = 1 b = 2\n", "t.toml:1:7: expected the end of the line"},
+        {"a = 012\n", "t.toml:1:8: an integer may not have a leading zero"},
+        {"a = \"\\q\"\n", "t.toml:1:7: unknown escape in a string"},
+        {"[[a]]\n", "t.toml:1:2: arrays of tables ([[...]]) are not supported here"},
+        {"a = { b = 1 }\na.c = 2\n", "t.toml:2:1: 'a' is an inline table: it cannot be extended"},
+        {"a = 99999999999999999999\n", "t.toml:1:5: integer out of range"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = fx_toml_parse(bad[i].text, strlen(bad[i].text), "t.toml", &err);
+        ck_assert_ptr_null(t);
+        char got[1024];
+        snprintf(got, sizeof got, "%s:%ld:%d: %s", err.source, err.line, err.column, err.text);
+        ck_assert_msg(strstr(got, bad[i].want) == got, "'%s': got '%s', expected '%s'", bad[i].text, got, bad[i].want);
+    }
+    char deep[200] = "a = ";
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "{b=");
+    ck_assert_ptr_null(fx_toml_parse(deep, strlen(deep), "t.toml", &err));
+    ck_assert_ptr_nonnull(strstr(err.text, "nested more than 32 deep"));
+    ck_assert_ptr_null(fx_toml_parse("a = 1\0", 6, "t.toml", &err));
+    ck_assert_str_eq(err.text, "a NUL byte");
+}
+END_TEST
+
+/* ---- bad configuration through the program: one message naming file,
+ * line and key; a non-zero exit; no output directory ---- */
+
+START_TEST(bad_configuration_is_refused)
+{
+    const char *dir = tl_tmpdir("flux_bad_conf");
+    char swf[256] = "", trace[1200], out[1200];
+    fjob(swf, sizeof swf, 1, 0, 10, 1, 10, -1);
+    snprintf(trace, sizeof trace, "%s", tl_write(dir, "t.swf", swf));
+    snprintf(out, sizeof out, "%s/out", dir);
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"[sched-fluxion-qmanager]\nqueue-policy = \"sjf\"\n",
+         "q.toml:2:1: sched-fluxion-qmanager.queue-policy: 'sjf' is not fcfs, easy, hybrid or conservative"},
+        {"[sched-fluxion-qmanager.queue-params]\nqueue-depth = \"32\"\n",
+         "q.toml:2:1: sched-fluxion-qmanager.queue-params.queue-depth: expected an integer, got a string"},
+        {"[sched-fluxion-qmanager\nqueue-policy = \"easy\"\n", "q.toml:1:24: unterminated table header"},
+        {"[sched-fluxion-resource]\nmatch-policy = \"low\"\nmatch-policy = \"high\"\n",
+         "q.toml:3:1: key 'match-policy' is given twice"},
+        {"[sched-fluxion-resource]\nmatch-policy = \"locality\"\n", "q.toml:2:1: sched-fluxion-resource.match-policy: 'locality' is not modelled"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char conf[1200];
+        snprintf(conf, sizeof conf, "%s", tl_write(dir, "q.toml", bad[i].text));
+        const char *argv[] = {"run", "--trace", trace, "--nodes", "1", "--policy", "flux", "--policy-conf", conf,
+                              "--out", out, NULL};
+        char *err = NULL;
+        ck_assert_int_eq(tl_cli(&err, argv), 1);
+        ck_assert_msg(strstr(err, bad[i].want) != NULL, "expected '%s' in: %s", bad[i].want, err);
+        ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "more than one line: %s", err);
+        ck_assert(!tl_exists(out));
+        free(err);
+    }
+    const char *opt_bad[] = {"run", "--trace", trace, "--nodes", "1", "--policy", "flux", "--policy-opt",
+                             "queue-depth=many", "--out", out, NULL};
+    char *err = NULL;
+    ck_assert_int_eq(tl_cli(&err, opt_bad), 1);
+    ck_assert_ptr_nonnull(strstr(err, "--policy-opt: queue-depth: 'many' is not an integer"));
+    ck_assert(!tl_exists(out));
+    free(err);
+    /* keys with no effect are listed once, and the run goes on */
+    char conf[1200];
+    snprintf(conf, sizeof conf, "%s",
+             tl_write(dir, "ok.toml", "[resource]\nnoverify = true\n[sched-fluxion-resource]\nmatch-format = "
+                                      "\"rv1_nosched\"\nmatch-policy = \"low\"\n"));
+    const char *ok[] = {"run", "--trace", trace, "--nodes", "1", "--policy", "flux", "--policy-conf", conf,
+                        "--out", out, NULL};
+    ck_assert_int_eq(tl_cli(&err, ok), 0);
+    ck_assert_ptr_nonnull(strstr(err, "ok.toml: keys with no effect on scheduling, ignored: resource, "
+                                      "sched-fluxion-resource.match-format\n"));
+    free(err);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("flux");
@@ -277,7 +422,12 @@ static Suite *make(void)
     TCase *p = tcase_create("parameters");
     tcase_add_test(p, queue_depth_limits_the_window);
     tcase_add_test(p, reservation_depth_protects_jobs);
+    tcase_add_test(p, match_policies_place_by_hand);
     suite_add_tcase(s, p);
+    TCase *c = tcase_create("configuration");
+    tcase_add_test(c, toml_reads_the_subset);
+    tcase_add_test(c, bad_configuration_is_refused);
+    suite_add_tcase(s, c);
     return s;
 }
 

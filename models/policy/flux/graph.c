@@ -8,9 +8,17 @@
  * of the job's partition in the policy's order (high: highest id first;
  * low: lowest; first: by the free cores each node had when an allocation
  * or reservation last passed through it, then highest id, weights that a
- * job's end does not refresh, as Fluxion's edge weights), inside a node
- * its sockets, inside a socket its cores, and takes what is free until
- * the request is met (Fluxion's stop-on-first-match walk; docs/flux.md). */
+ * job's end does not refresh, as Fluxion's edge weights), and inside a
+ * node takes its free cores (or whole sockets) by id until the request is
+ * met (Fluxion's stop-on-first-match walk; docs/flux.md).
+ *
+ * The walk's order is kept as buckets of nodes by weight, each a bitmap
+ * (static policies have one bucket), so that a weight change moves one
+ * bit and a walk at the present skips every node with no free core a word
+ * at a time. At the present, the free cores that this loop's
+ * reservations make unusable before a window's end are counted from a
+ * sorted list of their first reservation's begin: a request that cannot
+ * be met is refused without a walk. */
 #include "graph.h"
 
 #include <math.h>
@@ -19,12 +27,72 @@
 
 static uint32_t cores_of(const fx_graph *g, uint32_t n) { return (uint32_t)(g->node_base[n + 1] - g->node_base[n]); }
 
-/* Node a comes before node b in the walk. */
-static bool before(const fx_graph *g, uint32_t a, uint32_t b)
+static void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
+static void bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
+
+/* Moves node n to bucket b (the `first` policy's weight). */
+static void set_bucket(fx_graph *g, uint32_t n, uint32_t b)
 {
-    if (g->match.dynamic && g->node_weight[a] != g->node_weight[b])
-        return g->node_weight[a] > g->node_weight[b];
-    return g->match.high ? a > b : a < b;
+    uint32_t old = g->node_bucket[n];
+    if (old == b)
+        return;
+    bit_clear(g->bucket + (uint64_t)old * g->nwords, n);
+    g->bucket_count[old]--;
+    bit_set(g->bucket + (uint64_t)b * g->nwords, n);
+    g->bucket_count[b]++;
+    g->node_bucket[n] = b;
+}
+
+static void set_free_now(fx_graph *g, uint32_t n, uint32_t f)
+{
+    g->free_now[n] = f;
+    if (f)
+        bit_set(g->has_free, n);
+    else
+        bit_clear(g->has_free, n);
+}
+
+/* The walk over nodes: buckets from the highest, inside one the nodes by
+ * id (descending under a high policy); only nodes with a free core when
+ * only_free. */
+typedef struct walk {
+    int64_t bucket, word;
+    uint64_t bits;
+    bool only_free;
+} walk;
+
+static void walk_begin(const fx_graph *g, walk *w, bool only_free)
+{
+    w->bucket = g->nbuckets;
+    w->word = 0;
+    w->bits = 0;
+    w->only_free = only_free;
+}
+
+static bool walk_next(const fx_graph *g, walk *w, uint32_t *node)
+{
+    bool high = g->match.high;
+    for (;;) {
+        if (w->bits) {
+            int k = high ? 63 - __builtin_clzll(w->bits) : __builtin_ctzll(w->bits);
+            w->bits &= ~(1ull << k);
+            *node = (uint32_t)(w->word * 64 + k);
+            return true;
+        }
+        bool more = w->bucket < (int64_t)g->nbuckets && (high ? w->word > 0 : w->word + 1 < (int64_t)g->nwords);
+        if (more) {
+            w->word += high ? -1 : 1;
+        } else {
+            do
+                w->bucket--;
+            while (w->bucket >= 0 && g->bucket_count[w->bucket] == 0);
+            if (w->bucket < 0)
+                return false;
+            w->word = high ? (int64_t)g->nwords - 1 : 0;
+        }
+        w->bits = g->bucket[(uint64_t)w->bucket * g->nwords + (uint64_t)w->word] &
+                  (w->only_free ? g->has_free[w->word] : ~0ull);
+    }
 }
 
 int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_error *err)
@@ -33,27 +101,42 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->cluster = c;
     g->match = cfg->match;
     g->nnodes = c->nnodes;
+    g->nwords = (c->nnodes + 63) / 64;
     g->sockets = cfg->sockets_per_node;
     g->ncores = c->ncores;
-    for (uint32_t k = 0; k < c->ngroups; k++)
+    g->nparts = c->nparts;
+    uint32_t most = 0;
+    for (uint32_t k = 0; k < c->ngroups; k++) {
         if (c->groups[k].cores % g->sockets)
             return hs_error_set(err, "--policy-opt", 0, 0,
                                 "sockets-per-node=%u: node group '%s' has %u cores, which do not split into %u sockets",
                                 g->sockets, c->groups[k].name, c->groups[k].cores, g->sockets);
-    size_t n = g->nnodes ? g->nnodes : 1, nc = g->ncores ? g->ncores : 1;
+        most = c->groups[k].cores > most ? c->groups[k].cores : most;
+    }
+    /* `first`: a bucket per weight 0..most, and one above for untouched
+     * nodes; other policies: one bucket */
+    g->nbuckets = g->match.dynamic ? most + 2 : 1;
+    size_t n = g->nnodes ? g->nnodes : 1, nc = g->ncores ? g->ncores : 1, np = c->nparts ? c->nparts : 1;
+    size_t words = g->nwords ? g->nwords : 1;
     g->node_part = malloc(n * sizeof *g->node_part);
     g->free_now = malloc(n * sizeof *g->free_now);
-    g->part_free = calloc(c->nparts ? c->nparts : 1, sizeof *g->part_free);
+    g->part_free = calloc(np, sizeof *g->part_free);
     g->planned_end = calloc(nc, sizeof *g->planned_end);
     g->held = calloc(nc, sizeof *g->held);
     g->first_span = malloc(nc * sizeof *g->first_span);
-    g->node_weight = malloc(n * sizeof *g->node_weight);
-    g->order = malloc(n * sizeof *g->order);
-    g->order_pos = malloc(n * sizeof *g->order_pos);
+    g->min_begin = malloc(nc * sizeof *g->min_begin);
+    g->core_node = malloc(nc * sizeof *g->core_node);
+    g->node_min_end = malloc(n * sizeof *g->node_min_end);
+    g->node_bucket = malloc(n * sizeof *g->node_bucket);
+    g->bucket = calloc((size_t)g->nbuckets * words, sizeof *g->bucket);
+    g->bucket_count = calloc(g->nbuckets, sizeof *g->bucket_count);
+    g->has_free = calloc(words, sizeof *g->has_free);
+    g->blocking = calloc(np, sizeof *g->blocking);
     g->pick = malloc(nc * sizeof *g->pick);
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
     if (!g->node_part || !g->free_now || !g->part_free || !g->planned_end || !g->held || !g->first_span ||
-        !g->node_weight || !g->order || !g->order_pos || !g->pick || !g->node_base) {
+        !g->min_begin || !g->core_node || !g->node_min_end || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free ||
+        !g->blocking || !g->pick || !g->node_base) {
         fx_graph_free(g);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
@@ -62,15 +145,21 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
             g->node_part[c->groups[k].first_node + i] = c->groups[k].partition;
     for (uint32_t i = 0; i <= g->nnodes; i++)
         g->node_base[i] = c->core_base[i];
+    uint32_t top = g->nbuckets - 1;
     for (uint32_t i = 0; i < g->nnodes; i++) {
-        g->free_now[i] = cores_of(g, i);
+        set_free_now(g, i, cores_of(g, i));
         g->part_free[g->node_part[i]] += g->free_now[i];
-        g->node_weight[i] = UINT64_MAX;
-        g->order[i] = g->match.high ? g->nnodes - 1 - i : i;
-        g->order_pos[g->order[i]] = i;
+        bit_set(g->bucket + (uint64_t)top * g->nwords, i);
+        g->bucket_count[top]++;
+        g->node_bucket[i] = top;
+        g->node_min_end[i] = INFINITY;
+        for (uint64_t k = g->node_base[i]; k < g->node_base[i + 1]; k++)
+            g->core_node[k] = i;
     }
-    for (uint64_t i = 0; i < g->ncores; i++)
+    for (uint64_t i = 0; i < g->ncores; i++) {
         g->first_span[i] = FX_NONE;
+        g->min_begin[i] = INFINITY;
+    }
     return 0;
 }
 
@@ -82,16 +171,89 @@ void fx_graph_free(fx_graph *g)
     free(g->planned_end);
     free(g->held);
     free(g->first_span);
+    free(g->min_begin);
+    free(g->core_node);
+    free(g->node_min_end);
     free(g->spans);
     free(g->touched);
-    free(g->node_weight);
-    free(g->order);
-    free(g->order_pos);
+    free(g->node_bucket);
+    free(g->bucket);
+    free(g->bucket_count);
+    free(g->has_free);
+    for (uint32_t p = 0; g->blocking && p < g->nparts; p++) {
+        free(g->blocking[p].begin);
+        free(g->blocking[p].count);
+    }
+    free(g->blocking);
     free(g->pick);
     free(g->node_base);
     free(g->ends);
     free(g->res_ends);
     memset(g, 0, sizeof *g);
+}
+
+/* --- free cores that reservations block, by their first span's begin:
+ * a loop's reservations have few distinct begins, so (begin, count)
+ * pairs in order --- */
+
+static uint32_t count_before(const fx_blocking *b, double x)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < b->n && b->begin[i] < x; i++)
+        n += b->count[i];
+    return n;
+}
+
+static int blocking_add(fx_blocking *b, double x)
+{
+    uint32_t i = 0;
+    while (i < b->n && b->begin[i] < x)
+        i++;
+    if (i < b->n && b->begin[i] == x) {
+        b->count[i]++;
+        return 0;
+    }
+    if (b->n == b->cap) {
+        uint32_t cap = b->cap ? 2 * b->cap : 16;
+        double *begin = realloc(b->begin, cap * sizeof *begin);
+        if (begin)
+            b->begin = begin;
+        uint32_t *count = begin ? realloc(b->count, cap * sizeof *count) : NULL;
+        if (!count)
+            return -1;
+        b->count = count;
+        b->cap = cap;
+    }
+    memmove(b->begin + i + 1, b->begin + i, (b->n - i) * sizeof *b->begin);
+    memmove(b->count + i + 1, b->count + i, (b->n - i) * sizeof *b->count);
+    b->begin[i] = x;
+    b->count[i] = 1;
+    b->n++;
+    return 0;
+}
+
+static void blocking_remove(fx_blocking *b, double x)
+{
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->begin[i] == x) {
+            if (--b->count[i] == 0) {
+                memmove(b->begin + i, b->begin + i + 1, (b->n - i - 1) * sizeof *b->begin);
+                memmove(b->count + i, b->count + i + 1, (b->n - i - 1) * sizeof *b->count);
+                b->n--;
+            }
+            return;
+        }
+}
+
+/* Node n's earliest planned end among its held cores (INFINITY: none
+ * held), kept as jobs start and end there. */
+static void node_end_update(fx_graph *g, uint32_t n)
+{
+    double e = INFINITY;
+    for (uint64_t k = g->node_base[n]; k < g->node_base[n + 1]; k++)
+        if (g->held[k] && g->planned_end[k] < e)
+            e = g->planned_end[k];
+    g->node_min_end[n] = e;
 }
 
 static bool core_free(const fx_graph *g, uint64_t core, double t, double end, double now)
@@ -146,13 +308,18 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
     g->npick = 0;
     double end = t + r->duration;
     uint32_t need = r->count;
-    /* Now, and for cores, the partition's free count is a bound that
-     * settles most refusals at once. */
-    if (t <= now && r->slot == FX_SLOT_CORE && g->part_free[r->partition] < need)
+    /* At the present, for cores: the free cores less those a reservation
+     * of this loop takes before the window ends is exactly what a walk
+     * would find, so a request beyond it is refused at once. */
+    if (t <= now && r->slot == FX_SLOT_CORE && !g->match.node_exclusive &&
+        g->part_free[r->partition] - count_before(&g->blocking[r->partition], end) < need)
         return false;
-    for (uint32_t i = 0; i < g->nnodes && need; i++) {
-        uint32_t n = g->order[i];
-        if (g->node_part[n] != r->partition || (t <= now && g->free_now[n] == 0))
+    walk w;
+    walk_begin(g, &w, t <= now);
+    uint32_t n;
+    while (need && walk_next(g, &w, &n)) {
+        /* a node all held past t has nothing to give */
+        if (g->node_part[n] != r->partition || (g->free_now[n] == 0 && g->node_min_end[n] > t))
             continue;
         uint32_t cores = cores_of(g, n);
         if (r->slot == FX_SLOT_NODE || g->match.node_exclusive) {
@@ -230,39 +397,6 @@ static int add_res_end(fx_graph *g, double end)
     return 0;
 }
 
-/* Keeps node n in its place in the `first` order after its weight moved. */
-static void reorder(fx_graph *g, uint32_t n)
-{
-    uint32_t pos = g->order_pos[n];
-    while (pos > 0 && before(g, n, g->order[pos - 1])) {
-        g->order[pos] = g->order[pos - 1];
-        g->order_pos[g->order[pos]] = pos;
-        pos--;
-    }
-    while (pos + 1 < g->nnodes && before(g, g->order[pos + 1], n)) {
-        g->order[pos] = g->order[pos + 1];
-        g->order_pos[g->order[pos]] = pos;
-        pos++;
-    }
-    g->order[pos] = n;
-    g->order_pos[n] = pos;
-}
-
-/* The node holding a graph core: nodes are few next to cores, so a
- * binary search over node_base. */
-static uint32_t node_of(const fx_graph *g, uint32_t core)
-{
-    uint32_t lo = 0, hi = g->nnodes;
-    while (hi - lo > 1) {
-        uint32_t mid = (lo + hi) / 2;
-        if (g->node_base[mid] <= core)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* `first`: the picks' nodes take as weight their free cores now (an
  * allocation or a reservation passed through them). */
 static void touch_weights(fx_graph *g)
@@ -271,12 +405,10 @@ static void touch_weights(fx_graph *g)
         return;
     uint32_t last = UINT32_MAX;
     for (uint32_t i = 0; i < g->npick; i++) {
-        uint32_t n = node_of(g, g->pick[i]);
-        if (n == last)
-            continue;
+        uint32_t n = g->core_node[g->pick[i]];
+        if (n != last)
+            set_bucket(g, n, g->free_now[n]);
         last = n;
-        g->node_weight[n] = g->free_now[n];
-        reorder(g, n);
     }
 }
 
@@ -324,12 +456,16 @@ static void remove_end(fx_graph *g, double end, uint32_t cores, uint32_t part)
 
 void fx_graph_hold(fx_graph *g, double now, double duration)
 {
-    uint32_t part = g->npick ? g->node_part[node_of(g, g->pick[0])] : 0;
+    uint32_t part = g->npick ? g->node_part[g->core_node[g->pick[0]]] : 0;
     for (uint32_t i = 0; i < g->npick; i++) {
-        uint32_t core = g->pick[i];
+        uint32_t core = g->pick[i], n = g->core_node[core];
         g->held[core] = true;
         g->planned_end[core] = now + duration;
-        g->free_now[node_of(g, core)]--;
+        set_free_now(g, n, g->free_now[n] - 1);
+        if (isfinite(g->min_begin[core])) /* reserved later, held now: no longer a free core it blocks */
+            blocking_remove(&g->blocking[part], g->min_begin[core]);
+        if (now + duration < g->node_min_end[n])
+            g->node_min_end[n] = now + duration;
     }
     g->part_free[part] -= g->npick;
     add_end(g, now + duration, g->npick, part); /* out of memory: reservations see it later, nothing worse */
@@ -355,6 +491,15 @@ int fx_graph_reserve(fx_graph *g, double at, double duration)
             g->touched[g->ntouched++] = core;
         g->spans[g->nspans] = (fx_span){at, at + duration, g->first_span[core]};
         g->first_span[core] = g->nspans++;
+        if (!g->held[core] && at < g->min_begin[core]) {
+            fx_blocking *b = &g->blocking[g->node_part[g->core_node[core]]];
+            if (isfinite(g->min_begin[core]))
+                blocking_remove(b, g->min_begin[core]);
+            if (blocking_add(b, at) < 0)
+                return -1;
+        }
+        if (at < g->min_begin[core])
+            g->min_begin[core] = at;
     }
     touch_weights(g);
     return isfinite(at + duration) ? add_res_end(g, at + duration) : 0;
@@ -364,11 +509,14 @@ void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n)
 {
     if (!n)
         return;
-    uint32_t part = g->node_part[node_of(g, cores[0])];
+    uint32_t part = g->node_part[g->core_node[cores[0]]];
     double end = g->planned_end[cores[0]];
     for (uint32_t i = 0; i < n; i++) {
+        uint32_t node = g->core_node[cores[i]];
         g->held[cores[i]] = false;
-        g->free_now[node_of(g, cores[i])]++;
+        set_free_now(g, node, g->free_now[node] + 1);
+        if (i + 1 == n || g->core_node[cores[i + 1]] != node)
+            node_end_update(g, node);
     }
     g->part_free[part] += n;
     remove_end(g, end, n, part);
@@ -376,8 +524,12 @@ void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n)
 
 void fx_graph_cancel_reservations(fx_graph *g)
 {
-    for (uint32_t i = 0; i < g->ntouched; i++)
+    for (uint32_t i = 0; i < g->ntouched; i++) {
         g->first_span[g->touched[i]] = FX_NONE;
+        g->min_begin[g->touched[i]] = INFINITY;
+    }
+    for (uint32_t p = 0; p < g->nparts; p++)
+        g->blocking[p].n = 0;
     g->ntouched = 0;
     g->nspans = 0;
     g->nres_ends = 0;
@@ -400,7 +552,7 @@ int fx_graph_units(const fx_graph *g, hs_intervals *out)
     int rc = 0;
     uint32_t last = UINT32_MAX;
     for (uint32_t i = 0; i < g->npick && rc == 0; i++) {
-        uint32_t unit = g->cluster->mode == HS_ALLOC_NODES ? node_of(g, sorted[i]) : sorted[i];
+        uint32_t unit = g->cluster->mode == HS_ALLOC_NODES ? g->core_node[sorted[i]] : sorted[i];
         if (unit != last)
             rc = hs_intervals_append(out, unit, 1);
         last = unit;
@@ -417,10 +569,10 @@ void fx_graph_write_picks(const fx_graph *g, FILE *out)
     memcpy(sorted, g->pick, g->npick * sizeof *sorted);
     qsort(sorted, g->npick, sizeof *sorted, cmp_u32);
     for (uint32_t i = 0; i < g->npick;) {
-        uint32_t n = node_of(g, sorted[i]);
+        uint32_t n = g->core_node[sorted[i]];
         fprintf(out, " node%u[", n);
         bool first = true;
-        while (i < g->npick && node_of(g, sorted[i]) == n) {
+        while (i < g->npick && g->core_node[sorted[i]] == n) {
             uint32_t a = sorted[i], b = a;
             while (i + 1 < g->npick && sorted[i + 1] == b + 1)
                 b = sorted[++i];

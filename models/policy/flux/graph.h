@@ -41,27 +41,43 @@ typedef struct fx_request {
     double duration;    /* INFINITY: unlimited, held for ever */
 } fx_request;
 
+/* Per partition, the free cores that a reservation of this loop holds,
+ * counted by their first reservation's begin. */
+typedef struct fx_blocking {
+    double *begin;   /* distinct, ascending */
+    uint32_t *count; /* free cores whose first span begins there */
+    uint32_t n, cap;
+} fx_blocking;
+
 typedef struct fx_graph {
     const hs_cluster *cluster;
     fx_match match;
-    uint32_t nnodes, sockets; /* sockets per node */
+    uint32_t nnodes, nwords, sockets; /* sockets per node */
     uint64_t ncores;
+    uint32_t nparts;
     uint32_t *node_part;      /* per node: its partition */
     uint32_t *free_now;       /* per node: cores not held by a running job */
     uint64_t *part_free;      /* per partition: free_now summed */
     double *planned_end;      /* per core: its running job's start + duration */
     bool *held;               /* per core: a running job holds it */
     uint32_t *first_span;     /* per core: its reservation spans (this loop) */
+    double *min_begin;        /* per core: its earliest span's begin (INFINITY: none) */
+    uint32_t *core_node;      /* per core: its node */
+    double *node_min_end;     /* per node: earliest planned end of its held cores */
+    fx_blocking *blocking;    /* per partition */
     fx_span *spans;
     uint32_t nspans, span_cap;
     uint32_t *touched;        /* cores with spans, to clear them */
     uint32_t ntouched, touched_cap;
-    /* `first`: each node's edge weight (its free cores when an allocation
-     * or reservation last passed through; UINT64_MAX before), and the
-     * nodes kept sorted by (weight, id), both descending. */
-    uint64_t *node_weight;
-    uint32_t *order;          /* nodes in match order */
-    uint32_t *order_pos;      /* per node: its place in order */
+    /* The walk's order: buckets of nodes (bitmaps of nwords words), walked
+     * from the highest. `first`: bucket w holds the nodes whose edge weight
+     * (free cores when an allocation or reservation last passed through)
+     * is w, the top one those never touched; other policies: one bucket. */
+    uint32_t nbuckets;
+    uint64_t *bucket;
+    uint32_t *bucket_count;
+    uint32_t *node_bucket;    /* per node */
+    uint64_t *has_free;       /* bitmap: nodes with a free core now */
     /* the picks of the last successful match */
     uint32_t *pick;           /* core ids (local to the graph: node_base + k) */
     uint32_t npick;

@@ -239,16 +239,24 @@ static int simple_key(cursor *c, char **out)
     return 0;
 }
 
-/* A possibly dotted key: parts[] malloc'd strings. */
+static void free_parts(char **parts, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(parts[i]);
+}
+
+/* A possibly dotted key: parts[] malloc'd strings (freed on failure). */
 #define MAX_KEY_PARTS 16
 static int dotted_key(cursor *c, char **parts, int *nparts)
 {
     *nparts = 0;
     for (;;) {
-        if (*nparts == MAX_KEY_PARTS)
-            return fail(c, "a key of more than 16 parts%s", NULL);
-        if (simple_key(c, &parts[*nparts]) < 0)
+        if (*nparts == MAX_KEY_PARTS || simple_key(c, &parts[*nparts]) < 0) {
+            if (*nparts == MAX_KEY_PARTS)
+                fail(c, "a key of more than 16 parts%s", NULL);
+            free_parts(parts, *nparts);
             return -1;
+        }
         (*nparts)++;
         skip_blank(c);
         if (peek(c) != '.')
@@ -258,26 +266,18 @@ static int dotted_key(cursor *c, char **parts, int *nparts)
     }
 }
 
-static void free_parts(char **parts, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(parts[i]);
-}
-
 /* The subtable `name` of t, made (implicit) when absent. */
 static fx_toml *subtable(cursor *c, fx_toml *t, const char *name, int line, int col)
 {
     fx_toml *v = (fx_toml *)fx_toml_get(t, name);
     if (v) {
-        if (v->kind != FX_TOML_TABLE) {
-            fail(c, "'%s' is already a value, not a table", name);
-            return NULL;
-        }
-        if (v->inline_table) {
-            fail(c, "'%s' is an inline table: it cannot be extended", name);
-            return NULL;
-        }
-        return v;
+        if (v->kind == FX_TOML_TABLE && !v->inline_table)
+            return v;
+        c->line = line, c->col = col; /* the error is the key's */
+        fail(c, v->kind != FX_TOML_TABLE ? "'%s' is already a value, not a table"
+                                         : "'%s' is an inline table: it cannot be extended",
+             name);
+        return NULL;
     }
     if (!(v = new_value(FX_TOML_TABLE, name, line, col)) || add_member(c, t, v) < 0) {
         if (v)
@@ -357,7 +357,7 @@ static int inline_table(cursor *c, fx_toml *t)
  * between them, no leading zero. Floats and other bases are refused. */
 static int integer(cursor *c, fx_toml *v)
 {
-    size_t start = c->pos;
+    int start_col = c->col;
     char digits[32];
     size_t n = 0;
     if (peek(c) == '+' || peek(c) == '-') {
@@ -392,7 +392,7 @@ static int integer(cursor *c, fx_toml *v)
     char *end;
     long long x = strtoll(digits, &end, 10);
     if (errno == ERANGE) {
-        c->pos = start; /* point at the value */
+        c->col = start_col; /* point at the value */
         return fail(c, "integer out of range%s", NULL);
     }
     v->kind = FX_TOML_INTEGER;
