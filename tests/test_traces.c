@@ -41,6 +41,7 @@ enum { NTRACES = sizeof traces / sizeof traces[0] };
 
 static int selected = -1;
 static const char *slurm_conf; /* fixture name, or NULL */
+static const char *flux_queue; /* "flux:POLICY": the Flux model under that queue policy, run twice */
 
 START_TEST(parse_and_replay)
 {
@@ -62,27 +63,54 @@ START_TEST(parse_and_replay)
     cfg.trace_path = path;
     cfg.nodes = rt->nodes;
     cfg.cores_per_node = rt->cores;
+    if (flux_queue) {
+        cfg.policy = "flux";
+        hs_run_config_add_opt(&cfg, "queue-policy", flux_queue);
+    }
+    if (rt->cluster) {
+        snprintf(cluster, sizeof cluster, "%s/%s", HS_FIXTURES, rt->cluster);
+        cfg.cluster_path = cluster;
+    }
     if (slurm_conf) {
         snprintf(cluster, sizeof cluster, "%s/slurm/%s", HS_FIXTURES, slurm_conf);
+        cfg.cluster_path = NULL;
         cfg.policy = "slurm";
         hs_run_config_add_conf(&cfg, cluster);
         cfg.nodes = cfg.cores_per_node = 0;
-    } else if (rt->cluster) {
-        snprintf(cluster, sizeof cluster, "%s/%s", HS_FIXTURES, rt->cluster);
-        cfg.cluster_path = cluster;
     }
     char out[1200];
     snprintf(out, sizeof out, "%s/out", tl_tmpdir(rt->file));
     cfg.out_dir = out;
     hs_metrics m;
+    char cmd_again[1400];
     ck_assert_msg(hs_run(&cfg, &m, &err) == 0, "%s: %s:%ld: %s", rt->file, err.source, err.line, err.text);
     hs_check_report rep;
     ck_assert_msg(hs_check_outdir(out, &rep, &err) == 0, "%s: checker: %s:%ld: %s", rt->file, err.source, err.line,
                   err.text);
     ck_assert_uint_eq(m.completed + m.killed + m.rejected + m.skipped, rt->lines);
     ck_assert_uint_eq(rep.jobs, m.completed + m.killed);
+    if (flux_queue) { /* a run is a pure function of its inputs: the same bytes again */
+        char again[1300], a[1400], b[1400];
+        snprintf(again, sizeof again, "%s-again", out);
+        cfg.out_dir = again;
+        ck_assert_msg(hs_run(&cfg, NULL, &err) == 0, "%s: %s", rt->file, err.text);
+        static const char *const files[] = {"jobs.csv", "out.swf", "summary.json", "rejected.csv"};
+        for (int k = 0; k < 4; k++) {
+            snprintf(a, sizeof a, "%s/%s", out, files[k]);
+            snprintf(b, sizeof b, "%s/%s", again, files[k]);
+            size_t la, lb;
+            char *ta = tl_read(a, &la), *tb = tl_read(b, &lb);
+            ck_assert_msg(ta && tb && la == lb && memcmp(ta, tb, la) == 0, "%s: %s differs on a second run", rt->file,
+                          files[k]);
+            free(ta);
+            free(tb);
+        }
+        snprintf(cmd_again, sizeof cmd_again, "rm -rf '%s'", again);
+        ck_assert_int_eq(system(cmd_again), 0);
+    }
     printf("%s%s%s: %llu completed, %llu killed, %llu rejected, %llu skipped; utilization %.3f, mean wait %.0f s\n",
-           rt->file, slurm_conf ? " with the Slurm model of " : "", slurm_conf ? slurm_conf : "", (unsigned long long)m.completed, (unsigned long long)m.killed, (unsigned long long)m.rejected,
+           rt->file, slurm_conf ? " with the Slurm model of " : flux_queue ? " with the Flux model under " : "",
+           slurm_conf ? slurm_conf : flux_queue ? flux_queue : "", (unsigned long long)m.completed, (unsigned long long)m.killed, (unsigned long long)m.rejected,
            (unsigned long long)m.skipped, m.utilization, m.wait_mean);
     char cmd[1300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", out); /* large: do not keep */
@@ -102,7 +130,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "no trace named %s\n", argv[1]);
             return 2;
         }
-        if (argc > 2)
+        if (argc > 2 && strncmp(argv[2], "flux:", 5) == 0)
+            flux_queue = argv[2] + 5;
+        else if (argc > 2)
             slurm_conf = argv[2];
     }
     Suite *s = suite_create("traces");

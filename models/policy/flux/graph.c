@@ -574,7 +574,7 @@ void fx_graph_write_picks(const fx_graph *g, FILE *out)
         bool first = true;
         while (i < g->npick && g->core_node[sorted[i]] == n) {
             uint32_t a = sorted[i], b = a;
-            while (i + 1 < g->npick && sorted[i + 1] == b + 1)
+            while (i + 1 < g->npick && sorted[i + 1] == b + 1 && g->core_node[sorted[i + 1]] == n)
                 b = sorted[++i];
             i++;
             uint32_t la = (uint32_t)(a - g->node_base[n]), lb = (uint32_t)(b - g->node_base[n]);
