@@ -121,6 +121,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->node_part = malloc(n * sizeof *g->node_part);
     g->free_now = malloc(n * sizeof *g->free_now);
     g->part_free = calloc(np, sizeof *g->part_free);
+    g->part_cores = calloc(np, sizeof *g->part_cores);
     g->planned_end = calloc(nc, sizeof *g->planned_end);
     g->held = calloc(nc, sizeof *g->held);
     g->first_span = malloc(nc * sizeof *g->first_span);
@@ -134,7 +135,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->blocking = calloc(np, sizeof *g->blocking);
     g->pick = malloc(nc * sizeof *g->pick);
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
-    if (!g->node_part || !g->free_now || !g->part_free || !g->planned_end || !g->held || !g->first_span ||
+    if (!g->node_part || !g->free_now || !g->part_free || !g->part_cores || !g->planned_end || !g->held || !g->first_span ||
         !g->min_begin || !g->core_node || !g->node_min_end || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free ||
         !g->blocking || !g->pick || !g->node_base) {
         fx_graph_free(g);
@@ -149,6 +150,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     for (uint32_t i = 0; i < g->nnodes; i++) {
         set_free_now(g, i, cores_of(g, i));
         g->part_free[g->node_part[i]] += g->free_now[i];
+        g->part_cores[g->node_part[i]] += g->free_now[i];
         bit_set(g->bucket + (uint64_t)top * g->nwords, i);
         g->bucket_count[top]++;
         g->node_bucket[i] = top;
@@ -188,7 +190,8 @@ void fx_graph_free(fx_graph *g)
     free(g->pick);
     free(g->node_base);
     free(g->ends);
-    free(g->res_ends);
+    free(g->resv);
+    free(g->part_cores);
     memset(g, 0, sizeof *g);
 }
 
@@ -341,16 +344,49 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
     return true;
 }
 
+/* Cores of partition p this loop's reservations hold at instant x. */
+static uint64_t reserved_at(const fx_graph *g, uint32_t p, double x)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < g->nresv; i++)
+        if (g->resv[i].part == p && g->resv[i].begin <= x && x < g->resv[i].end)
+            n += g->resv[i].cores;
+    return n;
+}
+
+/* The most cores of partition p busy at an instant of [t, end): held by a
+ * running job past it, or reserved over it. freed: cores free at t by the
+ * running jobs (those of g->ends before index e gave theirs back). Busy
+ * cores only grow at a reservation's begin, so the instants to look at
+ * are t and the begins inside the window. */
+static uint64_t busy_in(const fx_graph *g, uint32_t p, double t, double end, uint64_t freed, uint32_t e)
+{
+    uint64_t most = g->part_cores[p] - freed + reserved_at(g, p, t);
+    for (uint32_t i = 0; i < g->nresv; i++) {
+        double b = g->resv[i].begin;
+        if (g->resv[i].part != p || b <= t || b >= end)
+            continue;
+        uint64_t f = freed;
+        for (uint32_t k = e; k < g->nends && g->ends[k].end <= b; k++)
+            f += g->ends[k].part == p ? g->ends[k].cores : 0;
+        uint64_t busy = g->part_cores[p] - f + reserved_at(g, p, b);
+        most = busy > most ? busy : most;
+    }
+    return most;
+}
+
 bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
 {
     /* Candidate times, ascending: the ends of running jobs (g->ends) and of
-     * this loop's reservations (g->res_ends), both kept sorted. */
-    uint64_t freed = g->part_free[r->partition];
+     * this loop's reservations (g->resv), both kept sorted. */
+    uint32_t p = r->partition;
+    uint64_t freed = g->part_free[p];
     uint32_t e = 0, v = 0;
     double last = now;
-    while (e < g->nends || v < g->nres_ends) {
-        bool from_running = v == g->nres_ends || (e < g->nends && g->ends[e].end <= g->res_ends[v]);
-        double t = from_running ? g->ends[e].end : g->res_ends[v];
+    bool counted = r->slot == FX_SLOT_CORE && !g->match.node_exclusive;
+    while (e < g->nends || v < g->nresv) {
+        bool from_running = v == g->nresv || (e < g->nends && g->ends[e].end <= g->resv[v].end);
+        double t = from_running ? g->ends[e].end : g->resv[v].end;
         if (from_running) {
             if (g->ends[e].part == r->partition) /* what running jobs give back by t bounds what is free */
                 freed += g->ends[e].cores;
@@ -363,10 +399,14 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
         /* all entries at t first: their cores count toward the bound */
         if (e < g->nends && g->ends[e].end == t)
             continue;
-        if (v < g->nres_ends && g->res_ends[v] == t)
+        if (v < g->nresv && g->resv[v].end == t)
             continue;
         last = t;
         if (r->slot == FX_SLOT_CORE && freed < r->count)
+            continue;
+        /* As Fluxion's aggregate planner: the cores busy at some instant
+         * of the window (held past it, or reserved over it) leave too few. */
+        if (counted && g->part_cores[p] - busy_in(g, p, t, t + r->duration, freed, e) < r->count)
             continue;
         if (fx_graph_match(g, r, t, now)) {
             *at = t;
@@ -376,24 +416,24 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
     return false;
 }
 
-/* Adds a reservation's end to the sorted res_ends. */
-static int add_res_end(fx_graph *g, double end)
+/* Keeps a reservation in g->resv, sorted by end. */
+static int add_resv(fx_graph *g, fx_resv x)
 {
-    if (g->nres_ends == g->res_ends_cap) {
-        uint32_t cap = g->res_ends_cap ? 2 * g->res_ends_cap : 64;
-        double *more = realloc(g->res_ends, cap * sizeof *more);
+    if (g->nresv == g->resv_cap) {
+        uint32_t cap = g->resv_cap ? 2 * g->resv_cap : 64;
+        fx_resv *more = realloc(g->resv, cap * sizeof *more);
         if (!more)
             return -1;
-        g->res_ends = more;
-        g->res_ends_cap = cap;
+        g->resv = more;
+        g->resv_cap = cap;
     }
-    uint32_t i = g->nres_ends;
-    while (i > 0 && g->res_ends[i - 1] > end) {
-        g->res_ends[i] = g->res_ends[i - 1];
+    uint32_t i = g->nresv;
+    while (i > 0 && g->resv[i - 1].end > x.end) {
+        g->resv[i] = g->resv[i - 1];
         i--;
     }
-    g->res_ends[i] = end;
-    g->nres_ends++;
+    g->resv[i] = x;
+    g->nresv++;
     return 0;
 }
 
@@ -502,7 +542,8 @@ int fx_graph_reserve(fx_graph *g, double at, double duration)
             g->min_begin[core] = at;
     }
     touch_weights(g);
-    return isfinite(at + duration) ? add_res_end(g, at + duration) : 0;
+    uint32_t part = g->npick ? g->node_part[g->core_node[g->pick[0]]] : 0;
+    return add_resv(g, (fx_resv){at, at + duration, g->npick, part});
 }
 
 void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n)
@@ -532,7 +573,7 @@ void fx_graph_cancel_reservations(fx_graph *g)
         g->blocking[p].n = 0;
     g->ntouched = 0;
     g->nspans = 0;
-    g->nres_ends = 0;
+    g->nresv = 0;
 }
 
 static int cmp_u32(const void *a, const void *b)

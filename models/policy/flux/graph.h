@@ -25,6 +25,12 @@ typedef struct fx_span {
 
 #define FX_NONE UINT32_MAX
 
+/* A reservation of the current loop, for the planner's aggregate. */
+typedef struct fx_resv {
+    double begin, end;
+    uint32_t cores, part;
+} fx_resv;
+
 /* A running job's planned end, for the reservation search. */
 typedef struct fx_end {
     double end;
@@ -84,8 +90,9 @@ typedef struct fx_graph {
     uint64_t *node_base;      /* per node: its first core (the cluster's core_base) */
     fx_end *ends;             /* running jobs by planned end */
     uint32_t nends, ends_cap;
-    double *res_ends;         /* this loop's reservations by end */
-    uint32_t nres_ends, res_ends_cap;
+    fx_resv *resv;            /* this loop's reservations, by end */
+    uint32_t nresv, resv_cap;
+    uint64_t *part_cores;     /* per partition: its cores */
 } fx_graph;
 
 /* Builds the graph of c (sockets per node from the configuration). */
