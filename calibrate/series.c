@@ -140,7 +140,7 @@ static int start_stressor(block_ctx *c, const hc_backend_ops *b, int backend, co
     snprintf(kindarg, sizeof kindarg, "kind=%s", kind);
     argv[2] = kindarg;
     if (strcmp(kind, "disk") == 0) {
-        snprintf(file, sizeof file, "file=%s/%s.stress", c->o->workdir, s->node.name);
+        snprintf(file, sizeof file, "file=%s/%s.stress", c->state->workdir, s->node.name);
         if (hc_state_note_file(c->state, file + 5) < 0)
             return hs_error_set(err, c->state->path, 0, 0, "cannot record %s", file + 5);
         argv[3] = file;
@@ -186,7 +186,7 @@ static json_t *measure_once(block_ctx *c, unsigned backend, const char *bench, d
     snprintf(secs, sizeof secs, "seconds=%g", seconds);
     char *argv[6] = {(char *)c->o->bench_bin, (char *)bench, secs, NULL, NULL, NULL};
     if (strcmp(bench, "disk") == 0) {
-        snprintf(file, sizeof file, "file=%s/%s.disk", c->o->workdir, c->measured[backend].name);
+        snprintf(file, sizeof file, "file=%s/%s.disk", c->state->workdir, c->measured[backend].name);
         if (hc_state_note_file(c->state, file + 5) < 0) {
             hs_error_set(err, c->state->path, 0, 0, "cannot record %s", file + 5);
             return NULL;

@@ -46,7 +46,8 @@ int hc_state_open(hc_state *s, const char *workdir, hs_error *err)
     snprintf(s->path, sizeof s->path, "%s/state", s->workdir);
     if (mkdir(s->lxcpath, 0755) < 0 && errno != EEXIST)
         return hs_error_set(err, s->lxcpath, 0, 0, "cannot create: %s", strerror(errno));
-    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    /* never through a link: the file's records decide what root removes */
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (s->fd < 0)
         return hs_error_set(err, s->path, 0, 0, "cannot open: %s", strerror(errno));
     return 0;
@@ -99,6 +100,26 @@ int hc_state_note_process(hc_state *s, pid_t pid)
     char line[64];
     snprintf(line, sizeof line, "proc %d %lld\n", (int)pid, start_time(pid));
     return append(s, "%s", line, 0);
+}
+
+/* Whether path lies under workdir (both absolute): cleanup removes only
+ * files there, whatever a state file says. */
+static bool under(const char *workdir, const char *path)
+{
+    size_t n = strlen(workdir), len = strlen(path);
+    return strncmp(path, workdir, n) == 0 && path[n] == '/' && !strstr(path, "/../") &&
+           !(len >= 3 && strcmp(path + len - 3, "/..") == 0);
+}
+
+/* A record cleanup must refuse: a file outside the work directory, or a
+ * container whose name is not ours or reaches out of the lxcpath. */
+static bool foreign(const char *workdir, const char *line)
+{
+    if (strncmp(line, "file ", 5) == 0)
+        return !under(workdir, line + 5);
+    if (strncmp(line, "lxc ", 4) == 0)
+        return strncmp(line + 4, HC_NAME_PREFIX, strlen(HC_NAME_PREFIX)) != 0 || strchr(line + 4, '/') != NULL;
+    return false;
 }
 
 /* The hook whose kind a record "KIND REST" is, or NULL. */
@@ -209,6 +230,15 @@ int hc_state_cleanup(const char *given, const hc_cleanup_hook *const *hooks, FIL
     if (!f && errno != ENOENT)
         return hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
     char line[1024];
+    /* a state file that names anything outside the work directory is not
+     * ours to act on: refused before anything is removed */
+    for (long n = 1; f && fgets(line, sizeof line, f); n++) {
+        line[strcspn(line, "\n")] = '\0';
+        if (foreign(workdir, line)) {
+            fclose(f);
+            return hs_error_set(err, path, n, 0, "'%s' is outside the work directory: refusing to clean up", line);
+        }
+    }
     /* processes first (stressors inside containers die with them anyway) */
     for (int pass = 0; f && pass < 3; pass++) {
         rewind(f);

@@ -184,6 +184,49 @@ START_TEST(lxc_refuses_impossible_pinning)
 }
 END_TEST
 
+/* A state file is only ever acted on inside its work directory: a record
+ * naming a file elsewhere (or a container path) makes cleanup refuse,
+ * before it removes anything. */
+START_TEST(cleanup_refuses_records_outside_the_workdir)
+{
+    const char *dir = tl_tmpdir("state_foreign");
+    char outside[1200], inside[1200], state[1200], text[4000];
+    snprintf(outside, sizeof outside, "%s", tl_write(tl_tmpdir("state_foreign_other"), "keep.txt", "x"));
+    hc_state st;
+    hs_error err;
+    ck_assert_int_eq(hc_state_open(&st, dir, &err), 0);
+    snprintf(inside, sizeof inside, "%s/ours.disk", st.workdir);
+    snprintf(state, sizeof state, "%s", st.path);
+    hc_state_close(&st);
+    static const char *const bad[] = {"file %s\nfile %s\n", "file %s/../../x\nfile %s\n", "lxc hpcsim-a/../b\n%s%s"};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *w = fopen(inside, "w");
+        fclose(w);
+        if (i == 0)
+            snprintf(text, sizeof text, bad[i], inside, outside);
+        else if (i == 1)
+            snprintf(text, sizeof text, bad[i], st.workdir, inside);
+        else
+            snprintf(text, sizeof text, bad[i], "", "");
+        w = fopen(state, "w");
+        fputs(text, w);
+        fclose(w);
+        ck_assert_int_eq(hc_cleanup(dir, NULL, &err), -1);
+        ck_assert_msg(strstr(err.text, "is outside the work directory: refusing to clean up"), "%s", err.text);
+        ck_assert(tl_exists(outside));
+        ck_assert(tl_exists(inside)); /* nothing removed, not even what was ours */
+    }
+    /* the same file with only its own records is cleaned up */
+    snprintf(text, sizeof text, "file %s\n", inside);
+    FILE *w = fopen(state, "w");
+    fputs(text, w);
+    fclose(w);
+    ck_assert_int_eq(hc_cleanup(dir, NULL, &err), 1);
+    ck_assert(!tl_exists(inside));
+    ck_assert(tl_exists(outside));
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("backends");
@@ -194,6 +237,7 @@ static Suite *make(void)
     tcase_add_test(tc, lxc_container_pinned);
     tcase_add_test(tc, cleanup_finds_unrecorded_containers);
     tcase_add_test(tc, lxc_refuses_impossible_pinning);
+    tcase_add_test(tc, cleanup_refuses_records_outside_the_workdir);
     suite_add_tcase(s, tc);
     return s;
 }
