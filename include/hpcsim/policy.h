@@ -14,7 +14,8 @@
  *   finish     close what it writes (its decision log), reporting a failed
  *              write; unconfigure frees the configuration.
  *
- * Every hook but create, destroy and schedule may be NULL. Adding a
+ * The configuration hooks (configure .. unconfigure) and usage may be
+ * NULL; the replay hooks (create .. schedule) may not. Adding a
  * scheduler = a folder under models/policy/ and one line in the registry
  * (models/policy/registry.c); docs/architecture.md shows where it sits. */
 #ifndef HPCSIM_POLICY_H
