@@ -88,6 +88,21 @@ START_TEST(wrong_resource_count)
 }
 END_TEST
 
+/* More units than requested only where summary.json counts exactly
+ * that many jobs so (a node-exclusive policy's whole nodes). */
+START_TEST(held_beyond_request)
+{
+    expect_violation(",0,COMPLETED", ",0-1,COMPLETED", "jobs.csv", "job 3 holds 2 units but requested 1");
+    expect_violation("\"malformed_lines\"", "\"held_beyond_request\": 1, \"malformed_lines\"", "summary.json",
+                     "0 jobs hold more units than they requested, but summary.json counts 1");
+    const char *dir = valid_run();
+    hs_error err;
+    tamper(dir, "jobs.csv", ",0,COMPLETED", ",0-1,COMPLETED");
+    tamper(dir, "summary.json", "\"malformed_lines\"", "\"held_beyond_request\": 1, \"malformed_lines\"");
+    ck_assert_msg(hs_check_outdir(dir, NULL, &err) == 0, "%s", err.text);
+}
+END_TEST
+
 START_TEST(unit_outside_cluster)
 {
     expect_violation(",2-3,", ",4-5,", "jobs.csv", "job 2 uses unit 5; the cluster has 4");
@@ -117,6 +132,7 @@ static Suite *make(void)
     tcase_add_test(tc, duplicate_job);
     tcase_add_test(tc, missing_job);
     tcase_add_test(tc, wrong_resource_count);
+    tcase_add_test(tc, held_beyond_request);
     tcase_add_test(tc, unit_outside_cluster);
     tcase_add_test(tc, overrun_with_kill_on);
     tcase_add_test(tc, truncated_outputs);

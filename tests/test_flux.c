@@ -127,7 +127,7 @@ END_TEST
 /* ---- resource-query on tiny.graphml: 2 nodes x 2 sockets x 18 cores;
  * each job is one slot holding a socket, for 3600 s ---- */
 
-static char *log_of(const char *name, const char *swf, const char *match, int njobs)
+static char *log_of(const char *name, const char *swf, const char *match)
 {
     const char *dir = tl_tmpdir(name);
     char logp[1200], logopt[1300], matchopt[64];
@@ -137,7 +137,6 @@ static char *log_of(const char *name, const char *swf, const char *match, int nj
     const char *opts[] = {"queue-policy=conservative", matchopt, "sockets-per-node=2", "slot=socket", logopt, NULL};
     tl_result r;
     replay(name, swf, 2, 36, opts, &r);
-    (void)njobs;
     char *text = tl_read(logp, NULL);
     ck_assert_ptr_nonnull(text);
     return text;
@@ -153,7 +152,7 @@ START_TEST(basics_003_high)
     char swf[2048] = "";
     for (int j = 1; j <= 10; j++)
         fjob(swf, sizeof swf, j, 0, 3600, 1, 3600, -1);
-    char *log = log_of("flux_basics_003", swf, "high", 10);
+    char *log = log_of("flux_basics_003", swf, "high");
     /* 003.R.out: 1-4 allocated now on (node1, socket1), (node1, socket0),
      * (node0, socket1), (node0, socket0); 5-8 reserved at 3600 on the same
      * sockets in the same order; 9-10 at 7200 on node1's socket1, socket0 */
@@ -176,7 +175,7 @@ START_TEST(basics_041_first_alternates_nodes)
     char swf[1024] = "";
     for (int j = 1; j <= 4; j++)
         fjob(swf, sizeof swf, j, 0, 3600, 1, 3600, -1);
-    char *log = log_of("flux_basics_041", swf, "first", 4);
+    char *log = log_of("flux_basics_041", swf, "first");
     /* 041.R.out: node1/socket1, node0/socket1, node1/socket0, node0/socket0 */
     has_line(log, "0 start job 1 on node1[18-35]\n");
     has_line(log, "0 start job 2 on node0[18-35]\n");

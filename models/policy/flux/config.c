@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,10 +37,13 @@ typedef struct origin {
     const char *path;
 } origin;
 
-static int refuse(hs_error *err, const origin *o, const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 3, 4))) static int refuse(hs_error *err, const origin *o, const char *fmt, ...)
 {
     char text[HS_ERROR_TEXT_LENGTH];
-    snprintf(text, sizeof text, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     return hs_error_set(err, o->source, o->line, o->col, "%s: %s", o->path, text);
 }
 
@@ -51,7 +55,7 @@ static int set_string(fx_config *c, const char *key, const char *v, const origin
                 c->queue_policy = (enum fx_queue_policy)p;
                 return 0;
             }
-        return refuse(err, o, "'%s' is not fcfs, easy, hybrid or conservative%s", v, "");
+        return refuse(err, o, "'%s' is not fcfs, easy, hybrid or conservative", v);
     }
     if (strcmp(key, "match-policy") == 0) {
         for (size_t i = 0; i < sizeof matches / sizeof matches[0]; i++)
@@ -60,12 +64,11 @@ static int set_string(fx_config *c, const char *key, const char *v, const origin
                 return 0;
             }
         if (strcmp(v, "locality") == 0)
-            return refuse(err, o, "'%s' is not modelled (no expected outcome of Fluxion's to check it against)%s", v,
-                          "");
+            return refuse(err, o, "'%s' is not modelled (no expected outcome of Fluxion's to check it against)", v);
         return refuse(err, o,
                       "'%s' is not a match policy (first, firstnodex, high, low, hinode, lonode, hinodex, lonodex, "
-                      "variation)%s",
-                      v, "");
+                      "variation)",
+                      v);
     }
     if (strcmp(key, "prune-filters") == 0) {
         char *copy = strdup(v);
@@ -93,9 +96,7 @@ static int set_uint(fx_config *c, const char *key, long long v, const origin *o,
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (strcmp(key, ints[i].key) == 0) {
             if (v < ints[i].min || v > 100000000) {
-                char n[32];
-                snprintf(n, sizeof n, "%lld", v);
-                return refuse(err, o, "%s is out of range (%s to 100000000)", n, ints[i].min ? "1" : "0");
+                return refuse(err, o, "%lld is out of range (%lld to 100000000)", v, ints[i].min);
             }
             *ints[i].field = (uint64_t)v;
             return 0;
@@ -133,7 +134,7 @@ static int toml_params(fx_config *c, const fx_toml *v, const char *table, const 
         return 0;
     }
     if (v->kind != FX_TOML_STRING)
-        return refuse(err, &o, "expected a table or a string, got %s%s", fx_toml_kind_name(v->kind), "");
+        return refuse(err, &o, "expected a table or a string, got %s", fx_toml_kind_name(v->kind));
     char *copy = strdup(v->string), *save = NULL;
     if (!copy)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
@@ -142,7 +143,7 @@ static int toml_params(fx_config *c, const fx_toml *v, const char *table, const 
         long long n = eq ? strtoll(eq + 1, &end, 10) : 0;
         if (eq)
             *eq = '\0';
-        int rc = !eq || !end || *end || end == eq + 1 ? refuse(err, &o, "'%s' is not KEY=INTEGER%s", kv, "")
+        int rc = !eq || !end || *end || end == eq + 1 ? refuse(err, &o, "'%s' is not KEY=INTEGER", kv)
                                                       : set_uint(c, kv, n, &o, err);
         if (rc == 1) {
             char p[300];
@@ -167,13 +168,13 @@ static int toml_setting(fx_config *c, const fx_toml *v, const char *table, const
     for (size_t i = 0; i < sizeof string_keys / sizeof string_keys[0]; i++)
         if (strcmp(v->key, string_keys[i]) == 0) {
             if (v->kind != FX_TOML_STRING)
-                return refuse(err, &o, "expected a string, got %s%s", fx_toml_kind_name(v->kind), "");
+                return refuse(err, &o, "expected a string, got %s", fx_toml_kind_name(v->kind));
             return set_string(c, v->key, v->string, &o, err);
         }
     for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++)
         if (strcmp(v->key, uint_keys[i]) == 0) {
             if (v->kind != FX_TOML_INTEGER)
-                return refuse(err, &o, "expected an integer, got %s%s", fx_toml_kind_name(v->kind), "");
+                return refuse(err, &o, "expected an integer, got %s", fx_toml_kind_name(v->kind));
             return set_uint(c, v->key, v->integer, &o, err);
         }
     if (strcmp(v->key, "queue-params") == 0 || strcmp(v->key, "policy-params") == 0)
@@ -198,7 +199,7 @@ static int read_file(fx_config *c, const char *path, FILE *warn, hs_error *err)
         }
         if (t->kind != FX_TOML_TABLE) {
             origin o = {path, t->line, t->column, t->key};
-            rc = refuse(err, &o, "expected a table, got %s%s", fx_toml_kind_name(t->kind), "");
+            rc = refuse(err, &o, "expected a table, got %s", fx_toml_kind_name(t->kind));
             break;
         }
         for (size_t k = 0; k < t->nmembers && rc == 0; k++)
@@ -226,19 +227,19 @@ static int read_option(fx_config *c, const hs_policy_opt *opt, hs_error *err)
     bool number = end && end != opt->value && !*end && errno == 0;
     if (strcmp(opt->key, "sockets-per-node") == 0) {
         if (!number || n < 1 || n > FX_MAX_SOCKETS)
-            return refuse(err, &o, "'%s' is not an integer in [1, 64]%s", opt->value, "");
+            return refuse(err, &o, "'%s' is not an integer in [1, 64]", opt->value);
         c->sockets_per_node = (uint32_t)n;
         return 0;
     }
     if (strcmp(opt->key, "urgency") == 0) {
         if (strcmp(opt->value, "queue") != 0 && strcmp(opt->value, "default") != 0)
-            return refuse(err, &o, "'%s' is neither queue nor default%s", opt->value, "");
+            return refuse(err, &o, "'%s' is neither queue nor default", opt->value);
         c->urgency_from_queue = strcmp(opt->value, "queue") == 0;
         return 0;
     }
     if (strcmp(opt->key, "slot") == 0) {
         if (strcmp(opt->value, "core") != 0 && strcmp(opt->value, "socket") != 0)
-            return refuse(err, &o, "'%s' is neither core nor socket%s", opt->value, "");
+            return refuse(err, &o, "'%s' is neither core nor socket", opt->value);
         c->socket_slots = strcmp(opt->value, "socket") == 0;
         return 0;
     }
@@ -251,7 +252,7 @@ static int read_option(fx_config *c, const hs_policy_opt *opt, hs_error *err)
     for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++)
         if (strcmp(opt->key, uint_keys[i]) == 0)
             return number ? set_uint(c, opt->key, n, &o, err)
-                          : refuse(err, &o, "'%s' is not an integer%s", opt->value, "");
+                          : refuse(err, &o, "'%s' is not an integer", opt->value);
     return hs_error_set(err, "--policy-opt", 0, 0,
                             "flux has no option '%s' (its options: queue-policy, queue-depth, max-queue-depth, "
                             "reservation-depth, max-reservation-depth, match-policy, prune-filters, "

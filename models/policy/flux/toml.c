@@ -4,6 +4,7 @@
 #include "toml.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,13 @@ static void advance(cursor *c)
     c->pos++;
 }
 
-static int fail(cursor *c, const char *fmt, const char *arg)
+__attribute__((format(printf, 2, 3))) static int fail(cursor *c, const char *fmt, ...)
 {
     char text[HS_ERROR_TEXT_LENGTH];
-    snprintf(text, sizeof text, fmt, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     return hs_error_set(c->err, c->source, c->line, c->col, "%s", text);
 }
 
@@ -62,7 +66,7 @@ static int end_of_line(cursor *c)
     }
     if (peek(c) == -1)
         return 0;
-    return fail(c, "expected the end of the line, found '%s'", (char[]){(char)peek(c), 0});
+    return fail(c, "expected the end of the line, found '%c'", (char)peek(c));
 }
 
 static fx_toml *new_value(enum fx_toml_kind kind, const char *key, int line, int col)
@@ -112,7 +116,7 @@ static int add_member(cursor *c, fx_toml *table, fx_toml *v)
 {
     fx_toml **m = realloc(table->members, (table->nmembers + 1) * sizeof *m);
     if (!m)
-        return fail(c, "out of memory%s", NULL);
+        return fail(c, "out of memory");
     table->members = m;
     m[table->nmembers++] = v;
     return 0;
@@ -150,23 +154,23 @@ static int string_value(cursor *c, char **out)
 {
     int quote = peek(c);
     if (peek_at(c, 1) == quote && peek_at(c, 2) == quote)
-        return fail(c, "multi-line strings are not supported here%s", NULL);
+        return fail(c, "multi-line strings are not supported here");
     advance(c);
     size_t cap = 64, n = 0;
     char *buf = malloc(cap);
     if (!buf)
-        return fail(c, "out of memory%s", NULL);
+        return fail(c, "out of memory");
     for (;;) {
         int ch = peek(c);
         if (ch == -1 || ch == '\n') {
             free(buf);
-            return fail(c, "unterminated string%s", NULL);
+            return fail(c, "unterminated string");
         }
         if (n + 8 >= cap) {
             char *more = realloc(buf, cap *= 2);
             if (!more) {
                 free(buf);
-                return fail(c, "out of memory%s", NULL);
+                return fail(c, "out of memory");
             }
             buf = more;
         }
@@ -176,7 +180,7 @@ static int string_value(cursor *c, char **out)
         }
         if (ch < 0x20 && ch != '\t') {
             free(buf);
-            return fail(c, "a control character in a string%s", NULL);
+            return fail(c, "a control character in a string");
         }
         if (ch != '\\' || quote == '\'') {
             buf[n++] = (char)ch;
@@ -199,23 +203,23 @@ static int string_value(cursor *c, char **out)
                 int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
                 if (v < 0) {
                     free(buf);
-                    return fail(c, "bad \\u escape: expected a hexadecimal digit%s", NULL);
+                    return fail(c, "bad \\u escape: expected a hexadecimal digit");
                 }
                 u = u * 16 + (unsigned long)v;
             }
             if (put_utf8(buf, &n, cap, u) < 0) {
                 free(buf);
-                return fail(c, "bad \\u escape: not a Unicode scalar value%s", NULL);
+                return fail(c, "bad \\u escape: not a Unicode scalar value");
             }
         } else {
             free(buf);
-            return fail(c, "unknown escape in a string%s", NULL);
+            return fail(c, "unknown escape in a string");
         }
     }
     buf[n] = '\0';
     if (memchr(buf, '\0', n)) {
         free(buf);
-        return fail(c, "a NUL character in a string%s", NULL);
+        return fail(c, "a NUL character in a string");
     }
     *out = buf;
     return 0;
@@ -233,9 +237,9 @@ static int simple_key(cursor *c, char **out)
     while (is_bare(peek(c)))
         advance(c);
     if (c->pos == start)
-        return fail(c, "expected a key%s", NULL);
+        return fail(c, "expected a key");
     if (!(*out = strndup(c->s + start, c->pos - start)))
-        return fail(c, "out of memory%s", NULL);
+        return fail(c, "out of memory");
     return 0;
 }
 
@@ -253,7 +257,7 @@ static int dotted_key(cursor *c, char **parts, int *nparts)
     for (;;) {
         if (*nparts == MAX_KEY_PARTS || simple_key(c, &parts[*nparts]) < 0) {
             if (*nparts == MAX_KEY_PARTS)
-                fail(c, "a key of more than 16 parts%s", NULL);
+                fail(c, "a key of more than 16 parts");
             free_parts(parts, *nparts);
             return -1;
         }
@@ -283,7 +287,7 @@ static fx_toml *subtable(cursor *c, fx_toml *t, const char *name, int line, int 
         if (v)
             fx_toml_free(v);
         else
-            fail(c, "out of memory%s", NULL);
+            fail(c, "out of memory");
         return NULL;
     }
     return v;
@@ -305,12 +309,12 @@ static int assign(cursor *c, fx_toml *t, char **parts, int nparts, int line, int
     }
     skip_blank(c);
     if (peek(c) != '=')
-        return fail(c, "expected '=' after the key%s", NULL);
+        return fail(c, "expected '=' after the key");
     advance(c);
     skip_blank(c);
     fx_toml *v = new_value(FX_TOML_STRING, key, line, col);
     if (!v)
-        return fail(c, "out of memory%s", NULL);
+        return fail(c, "out of memory");
     if (value(c, v) < 0 || add_member(c, t, v) < 0) {
         fx_toml_free(v);
         return -1;
@@ -323,7 +327,7 @@ static int inline_table(cursor *c, fx_toml *t)
     t->kind = FX_TOML_TABLE;
     t->inline_table = 1;
     if (++c->depth > 32)
-        return fail(c, "inline tables nested more than 32 deep%s", NULL);
+        return fail(c, "inline tables nested more than 32 deep");
     advance(c); /* { */
     skip_blank(c);
     if (peek(c) == '}') {
@@ -347,7 +351,7 @@ static int inline_table(cursor *c, fx_toml *t)
             return 0;
         }
         if (peek(c) != ',')
-            return fail(c, "expected ',' or '}' in an inline table%s", NULL);
+            return fail(c, "expected ',' or '}' in an inline table");
         advance(c);
         skip_blank(c);
     }
@@ -365,16 +369,16 @@ static int integer(cursor *c, fx_toml *v)
         advance(c);
     }
     if (peek(c) == '0' && (peek_at(c, 1) == 'x' || peek_at(c, 1) == 'o' || peek_at(c, 1) == 'b'))
-        return fail(c, "only decimal integers are supported here%s", NULL);
+        return fail(c, "only decimal integers are supported here");
     int prev_digit = 0;
     while ((peek(c) >= '0' && peek(c) <= '9') || peek(c) == '_') {
         if (peek(c) == '_') {
             if (!prev_digit || !(peek_at(c, 1) >= '0' && peek_at(c, 1) <= '9'))
-                return fail(c, "an underscore must stand between digits%s", NULL);
+                return fail(c, "an underscore must stand between digits");
             prev_digit = 0;
         } else {
             if (n + 1 >= sizeof digits)
-                return fail(c, "integer too large%s", NULL);
+                return fail(c, "integer too large");
             digits[n++] = (char)peek(c);
             prev_digit = 1;
         }
@@ -383,17 +387,17 @@ static int integer(cursor *c, fx_toml *v)
     digits[n] = '\0';
     size_t first = digits[0] == '+' || digits[0] == '-';
     if (n == first)
-        return fail(c, "expected a value (a string, an integer, true, false or an inline table)%s", NULL);
+        return fail(c, "expected a value (a string, an integer, true, false or an inline table)");
     if (peek(c) == '.' || peek(c) == 'e' || peek(c) == 'E' || peek(c) == ':')
-        return fail(c, "floats, dates and times are not supported here%s", NULL);
+        return fail(c, "floats, dates and times are not supported here");
     if (digits[first] == '0' && n > first + 1)
-        return fail(c, "an integer may not have a leading zero%s", NULL);
+        return fail(c, "an integer may not have a leading zero");
     errno = 0;
     char *end;
     long long x = strtoll(digits, &end, 10);
     if (errno == ERANGE) {
         c->col = start_col; /* point at the value */
-        return fail(c, "integer out of range%s", NULL);
+        return fail(c, "integer out of range");
     }
     v->kind = FX_TOML_INTEGER;
     v->integer = x;
@@ -410,7 +414,7 @@ static int value(cursor *c, fx_toml *v)
     if (ch == '{')
         return inline_table(c, v);
     if (ch == '[')
-        return fail(c, "arrays are not supported here%s", NULL);
+        return fail(c, "arrays are not supported here");
     if (c->len - c->pos >= 4 && strncmp(c->s + c->pos, "true", 4) == 0 && !is_bare(peek_at(c, 4))) {
         for (int i = 0; i < 4; i++)
             advance(c);
@@ -433,7 +437,7 @@ static int header(cursor *c, fx_toml *root, fx_toml **current)
     int line = c->line, col = c->col;
     advance(c); /* [ */
     if (peek(c) == '[')
-        return fail(c, "arrays of tables ([[...]]) are not supported here%s", NULL);
+        return fail(c, "arrays of tables ([[...]]) are not supported here");
     skip_blank(c);
     char *parts[MAX_KEY_PARTS];
     int nparts;
@@ -441,7 +445,7 @@ static int header(cursor *c, fx_toml *root, fx_toml **current)
         return -1;
     int rc = -1;
     if (peek(c) != ']') {
-        fail(c, "unterminated table header: expected ']'%s", NULL);
+        fail(c, "unterminated table header: expected ']'");
     } else {
         advance(c);
         fx_toml *t = root;
@@ -480,7 +484,7 @@ fx_toml *fx_toml_parse(const char *text, size_t len, const char *source, hs_erro
         const char *nul = memchr(text, '\0', len);
         while (c.s + c.pos < nul)
             advance(&c);
-        fail(&c, "a NUL byte%s", NULL);
+        fail(&c, "a NUL byte");
         return NULL;
     }
     fx_toml *root = new_value(FX_TOML_TABLE, NULL, 1, 1);
