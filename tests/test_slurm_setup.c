@@ -26,6 +26,37 @@ static void refused(const char *text, const char *want)
     says(&err, want);
 }
 
+/* --policy-opt over slurm.conf: what a sweep varies. */
+START_TEST(options_set_conf_keys)
+{
+    const char *dir = tl_tmpdir("slurm_over");
+    const char *path = tl_write(dir, "ok.conf",
+                                "NodeName=n[1-2] CPUs=4\nPartitionName=p Nodes=ALL\nPriorityType=priority/multifactor\n"
+                                "AccountingStorageType=accounting_storage/slurmdbd\nPriorityWeightAge=1000\n"
+                                "SchedulerParameters=bf_window=100,bf_max_job_test=7\n");
+    const hs_policy_opt over[] = {{"PriorityWeightAge", "5"}, {"SchedulerParameters.bf_window", "60"}};
+    hs_error err = {0};
+    hs_slurm_setup *s = hs_slurm_setup_load_over(path, NULL, over, 2, NULL, &err);
+    ck_assert_msg(s != NULL, "%s", err.text);
+    const hs_slurm_params *p = &((struct hs_slurm_setup *)s)->params;
+    ck_assert_double_eq(p->bf_window, 60 * 60);    /* replaced */
+    ck_assert_uint_eq(p->bf_max_job_test, 7);       /* the file's other options stay */
+    ck_assert_uint_eq(p->w_age, 5);
+    hs_slurm_setup_free(s);
+    const hs_policy_opt typo[] = {{"PriorityWeightAgee", "5"}}, typo2[] = {{"BackfillWindow", "5"}},
+                        two[] = {{"SchedulerParameters.bf_window", "1,bf_interval=3"}},
+                        node[] = {{"NodeName", "x"}};
+    ck_assert_ptr_null(hs_slurm_setup_load_over(path, NULL, typo, 1, NULL, &err));
+    says(&err, "PriorityWeightAgee: not a slurm.conf key the model reads");
+    ck_assert_ptr_null(hs_slurm_setup_load_over(path, NULL, typo2, 1, NULL, &err));
+    says(&err, "BackfillWindow: not a slurm.conf key the model reads");
+    ck_assert_ptr_null(hs_slurm_setup_load_over(path, NULL, two, 1, NULL, &err));
+    says(&err, "one SchedulerParameters option and one value");
+    ck_assert_ptr_null(hs_slurm_setup_load_over(path, NULL, node, 1, NULL, &err));
+    says(&err, "NodeName: not settable by an option");
+}
+END_TEST
+
 START_TEST(params_defaults_and_errors)
 {
     const char *dir = tl_tmpdir("slurm_params");
@@ -115,6 +146,7 @@ static Suite *make(void)
     TCase *t = tcase_create("model");
     tcase_set_timeout(t, 120);
     tcase_add_test(t, params_defaults_and_errors);
+    tcase_add_test(t, options_set_conf_keys);
     tcase_add_test(t, cli_slurm);
     suite_add_tcase(s, t);
     return s;

@@ -4,6 +4,7 @@
 #include "text_file.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,4 +453,49 @@ const hs_slurm_kv *hs_slurm_setting(const hs_slurm_conf *c, const char *key)
         if (!strcasecmp(c->priority[i].key, key))
             found = &c->priority[i];
     return found;
+}
+
+int hs_slurm_conf_override(hs_slurm_conf *c, const char *key, const char *value, hs_error *err)
+{
+    if (!*value)
+        return hs_error_set(err, "--policy-opt", 0, 0, "%s: no value", key);
+    if (!strncasecmp(key, "SchedulerParameters.", 20)) {
+        const char *sub = key + 20;
+        if (!*sub || strchr(sub, ',') || strchr(value, ','))
+            return hs_error_set(err, "--policy-opt", 0, 0, "%s=%s: one SchedulerParameters option and one value",
+                                key, value);
+        /* the file's own entry goes: the first one found is the one read */
+        for (uint32_t i = 0; i < c->nsched; i++)
+            if (!strcasecmp(c->sched[i].key, sub)) {
+                free(c->sched[i].key);
+                free(c->sched[i].value);
+                memmove(c->sched + i, c->sched + i + 1, (c->nsched - i - 1) * sizeof *c->sched);
+                c->nsched--;
+                i--;
+            }
+        return add_kv(&c->sched, &c->nsched, sub, value, 0) < 0 ? hs_error_set(err, NULL, 0, 0, "out of memory") : 0;
+    }
+    if (!strcasecmp(key, "NodeName") || !strcasecmp(key, "PartitionName") || !strcasecmp(key, "SchedulerParameters"))
+        return hs_error_set(err, "--policy-opt", 0, 0,
+                            "%s: not settable by an option (write it in slurm.conf; a SchedulerParameters option "
+                            "is SchedulerParameters.NAME=VALUE)",
+                            key);
+    static const char *const priority_read[] = {
+        "PriorityType", "PriorityWeightAge", "PriorityWeightFairshare", "PriorityWeightJobSize",
+        "PriorityWeightPartition", "PriorityWeightQOS", "PriorityWeightAssoc", "PriorityMaxAge",
+        "PriorityDecayHalfLife", "PriorityCalcPeriod", "PriorityFavorSmall", "PriorityFlags", NULL};
+    bool known = strncasecmp(key, "Priority", 8) != 0;
+    for (const char *const *k = priority_read; !known && *k; k++)
+        known = !strcasecmp(key, *k);
+    if (!known)
+        return hs_error_set(err, "--policy-opt", 0, 0, "%s: not a slurm.conf key the model reads", key);
+    uint32_t ignored = c->nignored;
+    reader r = {c, "--policy-opt", 0, err, {0}, {0}};
+    if (global_key(&r, key, value) < 0)
+        return -1;
+    if (c->nignored != ignored) { /* a key the model does not read would change nothing: a typo */
+        free(c->ignored[--c->nignored]);
+        return hs_error_set(err, "--policy-opt", 0, 0, "%s: not a slurm.conf key the model reads", key);
+    }
+    return 0;
 }

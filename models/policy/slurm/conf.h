@@ -65,6 +65,11 @@ int hs_slurm_conf_parse(hs_slurm_conf *c, const char *text, const char *source, 
 void hs_slurm_conf_free(hs_slurm_conf *c);
 
 /* A scheduler parameter's value ("" for a flag like bf_continue), or NULL. */
+/* --policy-opt KEY=VALUE over the file: a global key (the last value is
+ * read) or SchedulerParameters.NAME (replacing the file's). A key the
+ * model does not read is refused, as a typo would silently change
+ * nothing. */
+int hs_slurm_conf_override(hs_slurm_conf *c, const char *key, const char *value, hs_error *err);
 const char *hs_slurm_sched_param(const hs_slurm_conf *c, const char *key);
 /* A Priority* key or one of settings[] (the last one written), or NULL. */
 const hs_slurm_kv *hs_slurm_setting(const hs_slurm_conf *c, const char *key);

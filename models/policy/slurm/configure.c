@@ -1,6 +1,8 @@
 /* The Slurm model's side of the policy seam (hpcsim/policy.h): its
  * configuration is one slurm.conf (--policy-conf), with the options
- * topology=, assoc=, qos= and log= naming its other files. The
+ * topology=, assoc=, qos= and log= naming its other files; any other
+ * option sets a slurm.conf key over the file (PriorityWeightAge=1000,
+ * SchedulerParameters.bf_window=60), so that a sweep can vary it. The
  * --slurm-conf, --topology-conf, --slurm-assoc, --slurm-qos and
  * --slurm-log flags of earlier versions are aliases of these (cli/). */
 #define _POSIX_C_SOURCE 200809L
@@ -31,15 +33,20 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
                                      : "needs --policy-conf slurm.conf (or --slurm-conf FILE): the cluster and the "
                                        "scheduler's parameters come from it",
                             a->nconf);
+    /* Any other option is a slurm.conf key set over the file. */
+    hs_policy_opt *over = malloc((a->nopts ? a->nopts : 1) * sizeof *over);
+    unsigned nover = 0;
+    if (!over)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
     for (unsigned i = 0; i < a->nopts; i++) {
         unsigned k = 0;
         while (keys[k] && strcmp(keys[k], a->opts[i].key) != 0)
             k++;
         if (!keys[k])
-            return hs_error_set(err, "--policy-opt", 0, 0,
-                                "slurm has no option '%s' (its options: topology, assoc, qos, log)", a->opts[i].key);
+            over[nover++] = a->opts[i];
     }
-    hs_slurm_setup *s = hs_slurm_setup_load(a->conf[0], option(a, "topology"), a->warn, err);
+    hs_slurm_setup *s = hs_slurm_setup_load_over(a->conf[0], option(a, "topology"), over, nover, a->warn, err);
+    free(over);
     if (!s)
         return -1;
     const char *assoc = option(a, "assoc"), *qos = option(a, "qos"), *log = option(a, "log");

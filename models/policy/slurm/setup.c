@@ -12,6 +12,12 @@
 
 hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_path, FILE *warn, hs_error *err)
 {
+    return hs_slurm_setup_load_over(conf_path, topology_path, NULL, 0, warn, err);
+}
+
+hs_slurm_setup *hs_slurm_setup_load_over(const char *conf_path, const char *topology_path, const hs_policy_opt *over,
+                                         unsigned nover, FILE *warn, hs_error *err)
+{
     hs_slurm_setup *s = calloc(1, sizeof *s);
     if (!s || !(s->source = strdup(conf_path))) {
         free(s);
@@ -23,6 +29,9 @@ hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_
         free(s);
         return NULL;
     }
+    for (unsigned i = 0; i < nover; i++)
+        if (hs_slurm_conf_override(&s->conf, over[i].key, over[i].value, err) < 0)
+            goto fail;
     if (s->conf.nnodes == 0 || s->conf.nparts == 0) {
         hs_error_set(err, conf_path, 0, 0, "no %s: the model needs NodeName and PartitionName lines",
                      s->conf.nnodes == 0 ? "NodeName" : "PartitionName");

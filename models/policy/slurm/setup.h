@@ -39,6 +39,9 @@ struct hs_slurm_setup {
  * NULL = the topology.conf beside slurm.conf when it says
  * TopologyPlugin=topology/tree, as Slurm reads it, else none. */
 hs_slurm_setup *hs_slurm_setup_load(const char *conf_path, const char *topology_path, FILE *warn, hs_error *err);
+/* The same, with slurm.conf keys set over the file (hs_slurm_conf_override). */
+hs_slurm_setup *hs_slurm_setup_load_over(const char *conf_path, const char *topology_path, const hs_policy_opt *over,
+                                         unsigned nover, FILE *warn, hs_error *err);
 void hs_slurm_setup_free(hs_slurm_setup *s);
 
 /* The cluster the file describes: a group per run of consecutive nodes of
