@@ -61,10 +61,12 @@ static int parse_shard(const char *text, uint32_t *i, uint32_t *n)
     return 0;
 }
 
-static int report(const char *out, uint32_t total, unsigned failed, unsigned missing)
+static int report(const char *out, uint32_t total, uint32_t ran, unsigned failed, unsigned missing)
 {
-    fprintf(stderr, "hpcsim sweep: %u points: %u ok, %u failed%s; %s/results.csv\n", total - missing, total - missing - failed,
-            failed, missing ? " (some have no result)" : "", out);
+    fprintf(stderr, "hpcsim sweep: %u points (%u run now): %u ok, %u failed", total, ran, total - missing - failed, failed);
+    if (missing)
+        fprintf(stderr, ", %u with no result", missing);
+    fprintf(stderr, "; %s/results.csv\n", out);
     return failed || missing ? 1 : 0;
 }
 
@@ -148,7 +150,7 @@ static int merge(int argc, char **argv)
     free(results);
     if (rc < 0 || missing)
         goto fail;
-    rc = report(out, g.npoints, failed, 0);
+    rc = report(out, g.npoints, 0, failed, 0);
     sw_grid_free(&g);
     return rc;
 fail:
@@ -226,13 +228,14 @@ int hs_cmd_sweep(int argc, char **argv)
         return 1;
     }
     int rc;
+    uint32_t ran = 0;
     if (mpi) {
         if (o.nshards > 1) {
             sw_grid_free(&g);
             fputs("hpcsim sweep: --shard is for job arrays, not for a run under mpirun\n", stderr);
             return 2;
         }
-        rc = sw_run_mpi(&g, &o, &err);
+        rc = sw_run_mpi(&g, &o, &ran, &err);
         if (rc == 1) { /* a rank other than 0: rank 0 writes the table */
             sw_grid_free(&g);
             return 0;
@@ -240,7 +243,7 @@ int hs_cmd_sweep(int argc, char **argv)
     } else {
         rc = sw_prepare(&g, &o, &err);
         if (rc == 0)
-            rc = sw_run_local(&g, &o, &err);
+            rc = sw_run_local(&g, &o, &ran, &err);
     }
     unsigned failed = 0, missing = 0;
     if (rc == 0)
@@ -256,9 +259,9 @@ int hs_cmd_sweep(int argc, char **argv)
         total += sw_in_shard(&o, i);
     sw_grid_free(&g);
     if (o.nshards > 1) {
-        fprintf(stderr, "hpcsim sweep: shard %u of %u: %u points, %u failed; %s/results.shard-%u-of-%u.csv\n", o.shard,
-                o.nshards, total, failed, o.out, o.shard, o.nshards);
+        fprintf(stderr, "hpcsim sweep: shard %u of %u: %u points (%u run now), %u failed; %s/results.shard-%u-of-%u.csv\n",
+                o.shard, o.nshards, total, ran, failed, o.out, o.shard, o.nshards);
         return failed || missing ? 1 : 0;
     }
-    return report(o.out, total, failed, missing);
+    return report(o.out, total, ran, failed, missing);
 }

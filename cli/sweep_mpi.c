@@ -19,10 +19,11 @@ bool sw_mpi_wanted(void)
 
 #ifndef HPCSIM_HAVE_MPI
 
-int sw_run_mpi(const sw_grid *g, const sw_options *o, hs_error *err)
+int sw_run_mpi(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err)
 {
     (void)g;
     (void)o;
+    (void)ran;
     return hs_error_set(err, NULL, 0, 0,
                         "started by mpirun, but this hpcsim was built without MPI (install libopenmpi-dev and "
                         "rebuild; docs/sweep.md)");
@@ -84,7 +85,7 @@ static void worker(const sw_grid *g, const sw_options *o)
 }
 
 /* Rank 0: its own point in a process, the others' requests between. */
-static int leader(const sw_grid *g, const sw_options *o, int size, hs_error *err)
+static int leader(const sw_grid *g, const sw_options *o, int size, uint32_t *ran, hs_error *err)
 {
     uint32_t *todo = malloc((g->npoints ? g->npoints : 1) * sizeof *todo), ntodo = 0, next = 0;
     if (!todo)
@@ -97,6 +98,7 @@ static int leader(const sw_grid *g, const sw_options *o, int size, hs_error *err
             todo[ntodo++] = i;
         json_decref(r);
     }
+    *ran = ntodo;
     sw_progress pr;
     sw_progress_begin(&pr, o->progress, ntodo);
     sw_progress_show(&pr);
@@ -185,7 +187,7 @@ static int leader(const sw_grid *g, const sw_options *o, int size, hs_error *err
     return rc;
 }
 
-int sw_run_mpi(const sw_grid *g, const sw_options *o, hs_error *err)
+int sw_run_mpi(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err)
 {
     int rank, size;
     MPI_Init(NULL, NULL);
@@ -201,7 +203,7 @@ int sw_run_mpi(const sw_grid *g, const sw_options *o, hs_error *err)
     else if (rank != 0) {
         worker(g, o);
         rc = 1;
-    } else if (leader(g, o, size, err) < 0) {
+    } else if (leader(g, o, size, ran, err) < 0) {
         /* the others wait on rank 0 for ever otherwise */
         hs_error_print(stderr, err);
         MPI_Abort(MPI_COMM_WORLD, 1);

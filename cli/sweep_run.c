@@ -133,7 +133,7 @@ void sw_progress_result(sw_progress *pr, uint32_t i, const char *text)
     json_decref(r);
 }
 
-int sw_run_local(const sw_grid *g, const sw_options *o, hs_error *err)
+int sw_run_local(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err)
 {
     uint32_t *todo = malloc((g->npoints ? g->npoints : 1) * sizeof *todo), ntodo = 0;
     uint32_t *slot_point = calloc(o->jobs, sizeof *slot_point);
@@ -154,6 +154,7 @@ int sw_run_local(const sw_grid *g, const sw_options *o, hs_error *err)
             todo[ntodo++] = i;
         json_decref(r);
     }
+    *ran = ntodo;
     sw_progress pr;
     sw_progress_begin(&pr, o->progress, ntodo);
     sw_progress_show(&pr);

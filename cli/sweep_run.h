@@ -23,13 +23,14 @@ typedef struct sw_options {
 int sw_prepare(const sw_grid *g, const sw_options *o, hs_error *err);
 bool sw_in_shard(const sw_options *o, uint32_t i);
 
-/* Runs the points of the shard that have no result yet. -1 only when the
- * sweep itself cannot go on (a folder cannot be written). */
-int sw_run_local(const sw_grid *g, const sw_options *o, hs_error *err);
+/* Runs the points of the shard that have no result yet (*ran of them).
+ * -1 only when the sweep itself cannot go on (a folder cannot be
+ * written). */
+int sw_run_local(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err);
 /* The same over MPI; false from sw_mpi_wanted when this process was not
  * started by mpirun (or the build has no MPI). */
 bool sw_mpi_wanted(void);
-int sw_run_mpi(const sw_grid *g, const sw_options *o, hs_error *err);
+int sw_run_mpi(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err);
 
 /* Reads the shard's results and writes out/results.csv; counts failed
  * points and those with no result. */
