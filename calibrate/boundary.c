@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fit.h"
+#include "hpcsim/svg.h"
 #include "runs.h"
 
 void hc_curve_predict(const hs_interference *c, double k, double *mean, double *sd)
@@ -57,10 +58,12 @@ static const hs_interference *idle_curve(const hs_backend_model *b, int p)
     return NULL;
 }
 
+/* The interference curve with its 95 % band, the measured points and the
+ * tolerance line, drawn by the plotting code `hpcsim report` uses. */
 static void svg_plot(FILE *h, const hs_backend_model *b, int p, const hs_interference *c, const hc_runs *runs,
                      double tolerance)
 {
-    const double W = 420, H = 260, L = 50, R = 10, T = 10, B = 35;
+    enum { STEPS = 40 };
     unsigned kmax = c->k_max + 2;
     double *k = NULL, *y = NULL;
     unsigned n = 0;
@@ -80,60 +83,29 @@ static void svg_plot(FILE *h, const hs_backend_model *b, int p, const hs_interfe
                 n = hc_curve_points(runs, base, b->layout, bench, c->corunner, c->host, k, y);
         }
     }
-    double ylo = 1, yhi = 1 + 2 * tolerance;
-    for (unsigned i = 0; i <= 40; i++) {
-        double m, sd;
-        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
-        ylo = fmin(ylo, m - 1.96 * sd);
-        yhi = fmax(yhi, m + 1.96 * sd);
-    }
-    for (unsigned i = 0; i < n; i++) {
-        ylo = fmin(ylo, y[i]);
-        yhi = fmax(yhi, y[i]);
-    }
-    ylo -= 0.05 * (yhi - ylo);
-    yhi += 0.05 * (yhi - ylo);
-#define X(v) (L + (W - L - R) * (v) / kmax)
-#define Y(v) (T + (H - T - B) * (yhi - (v)) / (yhi - ylo))
-    fprintf(h, "<figure><svg xmlns='http://www.w3.org/2000/svg' width='%.0f' height='%.0f' role='img'>\n", W, H);
-    fprintf(h, "<rect x='%.0f' y='%.0f' width='%.0f' height='%.0f' fill='none' stroke='#888'/>\n", L, T, W - L - R,
-            H - T - B);
-    fprintf(h, "<polygon fill='#9ecae1' fill-opacity='0.5' points='");
-    for (int i = 0; i <= 40; i++) {
-        double m, sd;
-        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
-        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m + 1.96 * sd));
-    }
-    for (int i = 40; i >= 0; i--) {
-        double m, sd;
-        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
-        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m - 1.96 * sd));
-    }
-    fprintf(h, "'/>\n<polyline fill='none' stroke='#08519c' stroke-width='2' points='");
-    for (int i = 0; i <= 40; i++) {
-        double m, sd;
-        hc_curve_predict(c, kmax * i / 40.0, &m, &sd);
-        fprintf(h, "%.1f,%.1f ", X(kmax * i / 40.0), Y(m));
-    }
-    fprintf(h, "'/>\n<line x1='%.0f' x2='%.0f' y1='%.1f' y2='%.1f' stroke='#d62728' stroke-dasharray='5,4'/>\n", L,
-            W - R, Y(1 + tolerance), Y(1 + tolerance));
     for (unsigned i = 0; i < n; i++) /* spread repetitions a little so they stay visible */
-        fprintf(h, "<circle cx='%.1f' cy='%.1f' r='3' fill='#333' fill-opacity='0.6'/>\n",
-                X(k[i] + 0.08 * ((int)(i % 5) - 2)), Y(y[i]));
-    for (unsigned kk = 0; kk <= kmax; kk++)
-        fprintf(h, "<text x='%.1f' y='%.0f' font-size='11' text-anchor='middle'>%u</text>\n", X(kk), H - B + 14, kk);
-    for (int i = 0; i <= 4; i++) {
-        double v = ylo + (yhi - ylo) * i / 4;
-        fprintf(h, "<text x='%.0f' y='%.1f' font-size='11' text-anchor='end'>%.2f</text>\n", L - 4, Y(v) + 4, v);
+        k[i] += 0.08 * ((int)(i % 5) - 2);
+    double cx[STEPS + 1], cy[STEPS + 1], lo[STEPS + 1], hi[STEPS + 1];
+    for (int i = 0; i <= STEPS; i++) {
+        double m, sd;
+        cx[i] = kmax * i / (double)STEPS;
+        hc_curve_predict(c, cx[i], &m, &sd);
+        cy[i] = m;
+        lo[i] = m - 1.96 * sd;
+        hi[i] = m + 1.96 * sd;
     }
-    fprintf(h, "<text x='%.0f' y='%.0f' font-size='12' text-anchor='middle'>co-located %s co-runners k</text>\n",
-            (L + W - R) / 2, H - 4, c->corunner);
-    fprintf(h, "</svg><figcaption>%s, %s profile, host %s: slowdown = 1 + %.3f·k<sup>%.2f</sup>%s, "
-               "95 %% band; %u measured points; dashed: tolerance %.0f %%</figcaption></figure>\n",
-            b->name, hs_profile_name((enum hs_profile)p), c->host, c->a, c->b, c->b_fixed ? " (b held at 1)" : "",
-            n, tolerance * 100);
-#undef X
-#undef Y
+    hs_svg_series s[2] = {{"fitted curve, 95 % band", cx, cy, STEPS + 1, lo, hi, HS_SVG_CURVE},
+                          {"measured", k, y, n, NULL, NULL, HS_SVG_POINTS}};
+    char xlabel[96], caption[512];
+    snprintf(xlabel, sizeof xlabel, "co-located %s co-runners k", c->corunner);
+    snprintf(caption, sizeof caption,
+             "%s, %s profile, host %s: slowdown = 1 + %.3f·k<sup>%.2f</sup>%s, 95 %% band; %u measured points; "
+             "dashed: tolerance %.0f %%",
+             b->name, hs_profile_name((enum hs_profile)p), c->host, c->a, c->b, c->b_fixed ? " (b held at 1)" : "", n,
+             tolerance * 100);
+    hs_svg_plot pl = {.xlabel = xlabel, .ylabel = "slowdown", .caption = caption, .width = 420, .height = 260,
+                      .has_hline = true, .hline = 1 + tolerance};
+    hs_svg_plot_write(h, &pl, s, n ? 2 : 1);
     free(k);
     free(y);
 }
@@ -162,12 +134,12 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
             model_path, tolerance * 100);
     fprintf(out, "| backend | profile | co-runners | host load | nodes within (best estimate) | nodes within (95 %% "
                  "confident) | slowdown at k = 1 [95 %%] | measured k |\n|---|---|---|---|---|---|---|---:|\n");
-    if (h)
-        fprintf(h, "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>hpcsim boundary report</title>\n"
-                   "<style>body{font-family:sans-serif;max-width:1000px;margin:auto}figure{display:inline-block;"
-                   "margin:8px}figcaption{font-size:12px;max-width:420px}td,th{padding:2px 8px}</style></head><body>\n"
-                   "<h1>Boundary report</h1>\n<p>Model: %s. Tolerance: %.0f %% slowdown.</p>\n",
-                model_path, tolerance * 100);
+    if (h) {
+        hs_html_begin(h, "hpcsim boundary report");
+        fputs("<p>Model: ", h);
+        hs_html_escape(h, model_path);
+        fprintf(h, ". Tolerance: %.0f %% slowdown.</p>\n", tolerance * 100);
+    }
     const char *best_name = NULL;
     unsigned best_nodes = 0;
     double best_overhead = INFINITY;
@@ -224,7 +196,10 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
                                   "non-native backend.");
     fprintf(out, "\n%s\n", rec);
     if (h) {
-        fprintf(h, "<p><b>%s</b></p>\n</body></html>\n", rec);
+        fputs("<p><b>", h);
+        hs_html_escape(h, rec);
+        fputs("</b></p>\n", h);
+        hs_html_end(h);
         if (fclose(h) != 0 || rename(tmp, html_path) != 0) {
             unlink(tmp);
             json_decref(prov);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# hpcsim report's pages in a real browser (tests/report/check_pages.js):
+# a run with a Gantt chart, a run too large for one, a sweep of two
+# parameters (heatmaps) and hpcsim-calibrate's boundary report; then a
+# page with an empty plot, which the check must refuse.
+# Usage: test_report_browser.sh HPCSIM HPCSIM_CALIBRATE|- SOURCE_DIR NODE_MODULES_DIR
+set -euo pipefail
+hpcsim=$(realpath "$1")
+calibrate=$2
+src=$(realpath "$3")
+modules=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src"
+chromium=$(command -v chromium || true)
+[ -n "$chromium" ] || { echo "FAIL: no chromium (bash .ci/setup deps installs it)" >&2; exit 1; }
+if [ ! -d "$modules/node_modules/playwright-core" ]; then
+    npm install --prefix "$modules" --no-audit --no-fund --loglevel=error playwright-core@1 >/dev/null
+fi
+export NODE_PATH=$modules/node_modules
+
+"$hpcsim" run --trace traces/demo-lublin-2000.swf --nodes 128 --cores-per-node 1 --out "$tmp/run" --quiet
+"$hpcsim" report "$tmp/run" -o "$tmp/run.html"
+"$hpcsim" gen --jobs 5000 --nodes 256 --seed 3 --out "$tmp/big.swf"
+"$hpcsim" run --trace "$tmp/big.swf" --policy flux --policy-opt queue-policy=easy --out "$tmp/big" --quiet
+"$hpcsim" report "$tmp/big" -o "$tmp/big.html"
+grep -q "No Gantt chart: 5000 jobs" "$tmp/big.html"
+"$hpcsim" sweep docs/examples/slurm-backfill.json --out "$tmp/sweep" 2>/dev/null
+"$hpcsim" report "$tmp/sweep" -o "$tmp/sweep.html"
+pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html")
+if [ "$calibrate" != - ]; then
+    "$calibrate" report models/data/this-host-example.json -o "$tmp/boundary.html" >/dev/null
+    pages+=("$tmp/boundary.html")
+fi
+node tests/report/check_pages.js "$chromium" "${pages[@]}"
+
+# the check can fail: plots with nothing drawn in them, or none declared
+sed "s/<circle class='pt'[^>]*>//g; s/<polyline class='series'[^>]*>//g" "$tmp/run.html" >"$tmp/empty.html"
+sed "s/data-points='[0-9]*'/data-points='0'/" "$tmp/run.html" >"$tmp/undeclared.html"
+for bad in empty undeclared; do
+    if node tests/report/check_pages.js "$chromium" "$tmp/$bad.html" >"$tmp/$bad.out" 2>&1; then
+        echo "FAIL: the $bad page passed" >&2
+        exit 1
+    fi
+    cat "$tmp/$bad.out"
+done
+grep -q 'plot "Bounded slowdown by job size": nothing drawn' "$tmp/empty.out"
+grep -q 'plot "Utilization over time": no data points declared' "$tmp/undeclared.out"
+echo "report pages: loaded in Chromium with no error, every plot drawn, screenshots not blank"
