@@ -10,15 +10,17 @@
 
 static void gen_usage(FILE *out)
 {
-    fputs("usage: hpcsim gen --jobs N --nodes M --out FILE [--seed S] [--max-runtime SECONDS]\n"
-          "                  [--load L]\n"
+    fputs("usage: hpcsim gen --jobs N --nodes M --out FILE [--type batch|interactive|both|typeless]\n"
+          "                  [--seed S] [--max-runtime SECONDS] [--load L]\n"
           "\n"
-          "Writes N rigid batch jobs for a machine of M single-processor nodes, drawn from the\n"
-          "Lublin-Feitelson (2003) model: sizes, runtimes correlated with size, a daily arrival\n"
-          "cycle. Runtimes are truncated at --max-runtime (default 172800 s, 48 h), the site's\n"
-          "limit. --load L scales all arrival gaps by one factor so that the offered load\n"
-          "(node-seconds asked for / (nodes x submission span)) is L; by default the model's own\n"
-          "arrival rate is kept. The same seed gives the same file.\n",
+          "Writes N rigid jobs for a machine of M single-processor nodes, drawn from the\n"
+          "Lublin-Feitelson (2003) model with its published parameter sets (docs/gen.md): sizes,\n"
+          "run times correlated with size, a daily arrival cycle. --type picks the set: batch jobs\n"
+          "(default), interactive jobs, both streams interleaved (SWF queue 0 = interactive,\n"
+          "1 = batch), or the one-type fit. Run times above --max-runtime (default 172800 s,\n"
+          "48 h, the site's limit) are drawn again. --load L scales all arrival gaps by one\n"
+          "factor so that the offered load (node-seconds asked for / (nodes x submission span))\n"
+          "is L; by default the model's own arrival rate is kept. The same seed gives the same file.\n",
           out);
 }
 
@@ -28,10 +30,11 @@ int hs_cmd_gen(int argc, char **argv)
         {"jobs", required_argument, 0, 'j'}, {"nodes", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'}, {"out", required_argument, 0, 'o'},
         {"max-runtime", required_argument, 0, 'm'}, {"load", required_argument, 0, 'l'},
-        {"help", no_argument, 0, 'h'},
+        {"type", required_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    hs_gen_config cfg = {0, 0, 0, HS_GEN_MAX_RUNTIME, 0, NULL};
+    hs_gen_config cfg = {0, 0, 0, HS_GEN_MAX_RUNTIME, 0, NULL, HS_GEN_BATCH};
+    const char *type = "batch";
     const char *out = NULL;
     uint64_t v;
     int c;
@@ -67,6 +70,13 @@ int hs_cmd_gen(int argc, char **argv)
             }
             break;
         }
+        case 't':
+            if (hs_gen_type_parse(optarg, &cfg.type) < 0) {
+                fprintf(stderr, "hpcsim gen: --type: '%s' is not batch, interactive, both or typeless\n", optarg);
+                return 2;
+            }
+            type = optarg;
+            break;
         case 'o': out = optarg; break;
         case 'h': gen_usage(stdout); return 0;
         default: gen_usage(stderr); return 2;
@@ -77,8 +87,9 @@ int hs_cmd_gen(int argc, char **argv)
         return 2;
     }
     char command[512];
-    int len = snprintf(command, sizeof command, "hpcsim gen --jobs %llu --nodes %u --seed %llu --max-runtime %.0f",
-                       (unsigned long long)cfg.jobs, cfg.nodes, cfg.seed, cfg.max_runtime);
+    int len = snprintf(command, sizeof command,
+                       "hpcsim gen --jobs %llu --nodes %u --type %s --seed %llu --max-runtime %.0f",
+                       (unsigned long long)cfg.jobs, cfg.nodes, type, cfg.seed, cfg.max_runtime);
     if (cfg.load > 0)
         snprintf(command + len, sizeof command - (size_t)len, " --load %g", cfg.load);
     cfg.command = command;
