@@ -257,7 +257,7 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
         count[c]++;
         top = c > top ? c : top;
     }
-    char labels[40][32];
+    char labels[40][48];
     const char *cats[40];
     size_t nc = 0;
     for (int c = 0; c <= top; c++) {

@@ -48,21 +48,25 @@ grep -q "holds this sweep already: --resume" "$tmp/err" || fail "rerun: $(cat "$
 
 # --- kill -9 in the middle, then --resume: every point once, the same table
 cat >"$tmp/long.json" <<'EOF'
-{"base": {"gen.jobs": 100000, "nodes": 128, "cores-per-node": 1, "policy": "easy"},
- "grid": {"gen.load": [0.6, 0.8]}, "replications": 5}
+{"base": {"gen.jobs": 40000, "nodes": 128, "cores-per-node": 1, "policy": "easy"},
+ "grid": {"gen.load": [0.6, 0.8]}, "replications": 4}
 EOF
 "$hpcsim" sweep "$tmp/long.json" --out "$tmp/whole" -j 2 2>/dev/null
 "$hpcsim" sweep "$tmp/long.json" --out "$tmp/killed" -j 2 2>/dev/null &
 sweep=$!
-sleep 1.5
+# killed as soon as the first point has its result, whatever this machine's speed
+for _ in $(seq 600); do
+    [ -n "$(find "$tmp/killed/points" -name result.json 2>/dev/null | head -1)" ] && break
+    sleep 0.05
+done
 kill -9 "$sweep"
 wait "$sweep" 2>/dev/null || true
 sleep 0.3
 if pgrep -f "$tmp/killed/" >/dev/null; then fail "a point's process outlived the killed sweep"; fi
 done_before=$(find "$tmp/killed/points" -name result.json | wc -l)
-[ "$done_before" -lt 10 ] || fail "the sweep ended before it was killed: make its points longer"
+[ "$done_before" -ge 1 ] && [ "$done_before" -lt 8 ] || fail "killed after $done_before of 8 points"
 "$hpcsim" sweep "$tmp/long.json" --out "$tmp/killed" -j 2 --resume 2>"$tmp/err"
-grep -q "10 points ($((10 - done_before)) run now): 10 ok" "$tmp/err" || fail "resume: $(cat "$tmp/err") ($done_before done before)"
+grep -q "8 points ($((8 - done_before)) run now): 8 ok" "$tmp/err" || fail "resume: $(cat "$tmp/err") ($done_before done before)"
 cmp "$tmp/whole/results.csv" "$tmp/killed/results.csv" || fail "resumed table differs"
 # a resume of another grid into the folder is refused
 echo '{"base": {"nodes": 4}}' >"$tmp/other.json"
