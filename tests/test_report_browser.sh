@@ -27,6 +27,13 @@ export NODE_PATH=$modules/node_modules
 grep -q "No Gantt chart: 5000 jobs" "$tmp/big.html"
 "$hpcsim" sweep docs/examples/slurm-backfill.json --out "$tmp/sweep" 2>/dev/null
 "$hpcsim" report "$tmp/sweep" -o "$tmp/sweep.html"
+# the same folder, the same bytes
+"$hpcsim" report "$tmp/sweep" -o "$tmp/sweep2.html"
+cmp "$tmp/sweep.html" "$tmp/sweep2.html"
+# not a run's folder nor a sweep's: one message, nothing written
+if "$hpcsim" report "$tmp" -o "$tmp/none.html" 2>"$tmp/err"; then echo "FAIL: a bare folder was reported" >&2; exit 1; fi
+grep -q "neither a run's folder (summary.json) nor a sweep's (grid.json)" "$tmp/err"
+[ ! -e "$tmp/none.html" ]
 pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html")
 if [ "$calibrate" != - ]; then
     "$calibrate" report models/data/this-host-example.json -o "$tmp/boundary.html" >/dev/null
