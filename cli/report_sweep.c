@@ -241,10 +241,20 @@ int hs_report_sweep(const char *dir, FILE *h, hs_error *err)
     size_t ns = 0;
     for (unsigned c = 0; c < g.ncolumns; c++) {
         const char *name = g.columns[c];
-        /* replications and the seeds they set are the spread, not an axis */
+        /* replications and the seeds they set are the spread, not an axis;
+         * a parameter with one value is not swept */
         if (replicated && (!strcmp(name, "replication") || !strcmp(name, "seed") || !strcmp(name, "gen.seed")))
             continue;
-        swept[ns++] = g.columns[c];
+        values vs;
+        if (collect(&g, name, &vs) < 0) {
+            free(res);
+            free(swept);
+            sw_grid_free(&g);
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+        }
+        if (vs.n > 1)
+            swept[ns++] = g.columns[c];
+        free(vs.v);
     }
     unsigned ok = 0, failed = 0, missing = 0;
     for (uint32_t i = 0; i < g.npoints; i++) {

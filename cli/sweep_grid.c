@@ -249,6 +249,11 @@ static int expand(sw_grid *g, const json_t *root, const char *src, hs_error *err
     }
     if (base && set_object(&proto, base, src, "base", err) < 0)
         goto done;
+    for (unsigned i = 0; i < proto.nparams; i++) /* the base's parameters lead the table */
+        if (add_column(g, proto.params[i].name) < 0) {
+            hs_error_set(err, NULL, 0, 0, "out of memory");
+            goto done;
+        }
     if (!(g->points = calloc(combos * nown * nreps, sizeof *g->points))) {
         hs_error_set(err, NULL, 0, 0, "out of memory");
         goto done;

@@ -25,7 +25,7 @@ typedef struct sw_grid {
     size_t text_len;
     sw_point *points;
     uint32_t npoints;
-    char **columns;  /* every parameter a point sets beyond the base: the CSV's columns */
+    char **columns;  /* every parameter any point sets, the base's first: the CSV's columns */
     unsigned ncolumns;
 } sw_grid;
 

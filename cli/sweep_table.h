@@ -1,6 +1,6 @@
 /* A sweep's results as one tidy CSV (docs/sweep.md): a row per point,
- * its number, every parameter the grid varies, its status, the figures
- * of its summary.json, and the message of a failed point. Built from the
+ * its number, every parameter (the base's first), its status, the
+ * figures of its summary.json, and the message of a failed point. Built from the
  * points' result.json files alone, in point order, so that a local run, an
  * MPI run and merged shards of one grid write the same bytes. */
 #ifndef HPCSIM_CLI_SWEEP_TABLE_H

@@ -41,7 +41,7 @@ grep -q "hpcsim sweep: 6 points (6 run now): 2 ok, 4 failed" "$tmp/err" || fail 
 grep -q "point 1 failed: hpcsim run: --policy: unknown policy 'sjf'" "$tmp/err" || fail "mixed: no message for point 1"
 grep -q "point 2 failed: .*--nodes" "$tmp/err" || fail "mixed: no message for point 2"
 [ "$(wc -l <"$tmp/mixed/results.csv")" -eq 7 ] || fail "mixed: not 6 rows"
-grep -q '^0,128,easy,ok,' "$tmp/mixed/results.csv" || fail "mixed: point 0 is not ok"
+grep -q '^0,traces/demo-lublin-2000.swf,1,128,easy,ok,' "$tmp/mixed/results.csv" || fail "mixed: point 0 is not ok"
 # a finished sweep is not run again by mistake
 if "$hpcsim" sweep "$tmp/mixed.json" --out "$tmp/mixed" 2>"$tmp/err"; then fail "rerun accepted"; fi
 grep -q "holds this sweep already: --resume" "$tmp/err" || fail "rerun: $(cat "$tmp/err")"
