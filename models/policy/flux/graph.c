@@ -36,6 +36,7 @@ static void set_bucket(fx_graph *g, uint32_t n, uint32_t b)
     uint32_t old = g->node_bucket[n];
     if (old == b)
         return;
+    g->weight_moves++;
     bit_clear(g->bucket + (uint64_t)old * g->nwords, n);
     g->bucket_count[old]--;
     bit_set(g->bucket + (uint64_t)b * g->nwords, n);
@@ -192,6 +193,10 @@ void fx_graph_free(fx_graph *g)
     free(g->ends);
     free(g->resv);
     free(g->part_cores);
+    free(g->resv_begin);
+    free(g->scratch_x);
+    free(g->scratch_u);
+    free(g->scratch_dq);
     memset(g, 0, sizeof *g);
 }
 
@@ -344,35 +349,77 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
     return true;
 }
 
-/* Cores of partition p this loop's reservations hold at instant x. */
-static uint64_t reserved_at(const fx_graph *g, uint32_t p, double x)
+/* The cores of partition p in use as a step function of time, as
+ * Fluxion's aggregate planner sees them: U(x) = cores held by running
+ * jobs still planned to run at x, plus cores this loop's reservations
+ * hold at x. It drops at running jobs' and reservations' ends and rises
+ * only at reservations' begins. Built per search as breakpoints (x, U
+ * from x on), ascending; before the first, U is u0. */
+typedef struct profile {
+    double *x;
+    int64_t *u;
+    uint32_t n;
+    int64_t u0;
+} profile;
+
+/* Appends the breakpoint (x, u + delta), merging equal x. */
+static void profile_add(profile *pr, int64_t *u, double x, int64_t delta)
 {
-    uint64_t n = 0;
-    for (uint32_t i = 0; i < g->nresv; i++)
-        if (g->resv[i].part == p && g->resv[i].begin <= x && x < g->resv[i].end)
-            n += g->resv[i].cores;
-    return n;
+    *u += delta;
+    if (pr->n && pr->x[pr->n - 1] == x) {
+        pr->u[pr->n - 1] = *u;
+        return;
+    }
+    pr->x[pr->n] = x;
+    pr->u[pr->n++] = *u;
 }
 
-/* The most cores of partition p busy at an instant of [t, end): held by a
- * running job past it, or reserved over it. freed: cores free at t by the
- * running jobs (those of g->ends before index e gave theirs back). Busy
- * cores only grow at a reservation's begin, so the instants to look at
- * are t and the begins inside the window. */
-static uint64_t busy_in(const fx_graph *g, uint32_t p, double t, double end, uint64_t freed, uint32_t e)
+/* Merges three sorted streams (running ends, reservation begins and
+ * reservation ends, all kept in order) into the breakpoints. */
+static int profile_build(fx_graph *g, uint32_t p, profile *pr)
 {
-    uint64_t most = g->part_cores[p] - freed + reserved_at(g, p, t);
-    for (uint32_t i = 0; i < g->nresv; i++) {
-        double b = g->resv[i].begin;
-        if (g->resv[i].part != p || b <= t || b >= end)
-            continue;
-        uint64_t f = freed;
-        for (uint32_t k = e; k < g->nends && g->ends[k].end <= b; k++)
-            f += g->ends[k].part == p ? g->ends[k].cores : 0;
-        uint64_t busy = g->part_cores[p] - f + reserved_at(g, p, b);
-        most = busy > most ? busy : most;
+    uint32_t need = g->nends + 2 * g->nresv + 1;
+    if (need > g->scratch_cap) {
+        double *x = realloc(g->scratch_x, need * sizeof *x);
+        if (x)
+            g->scratch_x = x;
+        int64_t *u = x ? realloc(g->scratch_u, need * sizeof *u) : NULL;
+        if (u)
+            g->scratch_u = u;
+        uint32_t *dq = u ? realloc(g->scratch_dq, need * sizeof *dq) : NULL;
+        if (!dq)
+            return -1;
+        g->scratch_dq = dq;
+        g->scratch_cap = need;
     }
-    return most;
+    pr->x = g->scratch_x;
+    pr->u = g->scratch_u;
+    pr->u0 = (int64_t)(g->part_cores[p] - g->part_free[p]);
+    pr->n = 0;
+    int64_t u = pr->u0;
+    uint32_t e = 0, b = 0, v = 0;
+    for (;;) {
+        while (e < g->nends && (g->ends[e].part != p || !isfinite(g->ends[e].end)))
+            e++;
+        while (b < g->nresv && g->resv_begin[b].part != p)
+            b++;
+        while (v < g->nresv && (g->resv[v].part != p || !isfinite(g->resv[v].end)))
+            v++;
+        double xe = e < g->nends ? g->ends[e].end : INFINITY, xb = b < g->nresv ? g->resv_begin[b].begin : INFINITY,
+               xv = v < g->nresv ? g->resv[v].end : INFINITY;
+        if (xe == INFINITY && xb == INFINITY && xv == INFINITY)
+            return 0;
+        if (xe <= xb && xe <= xv) {
+            profile_add(pr, &u, xe, -(int64_t)g->ends[e].cores);
+            e++;
+        } else if (xb <= xv) {
+            profile_add(pr, &u, xb, (int64_t)g->resv_begin[b].cores);
+            b++;
+        } else {
+            profile_add(pr, &u, xv, -(int64_t)g->resv[v].cores);
+            v++;
+        }
+    }
 }
 
 bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
@@ -384,6 +431,13 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
     uint32_t e = 0, v = 0;
     double last = now;
     bool counted = r->slot == FX_SLOT_CORE && !g->match.node_exclusive;
+    profile pr = {0};
+    if (counted && profile_build(g, p, &pr) < 0)
+        counted = false; /* out of memory: no shortcut, the walks still decide */
+    /* The most cores in use over [t, t + duration) is the maximum of U at t
+     * and at the breakpoints inside: both ends of the window only move
+     * forward, so a deque of breakpoints with falling U keeps it. */
+    uint32_t lo = 0, hi = 0, qh = 0, qt = 0, *dq = g->scratch_dq;
     while (e < g->nends || v < g->nresv) {
         bool from_running = v == g->nresv || (e < g->nends && g->ends[e].end <= g->resv[v].end);
         double t = from_running ? g->ends[e].end : g->resv[v].end;
@@ -406,8 +460,24 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
             continue;
         /* As Fluxion's aggregate planner: the cores busy at some instant
          * of the window (held past it, or reserved over it) leave too few. */
-        if (counted && g->part_cores[p] - busy_in(g, p, t, t + r->duration, freed, e) < r->count)
-            continue;
+        if (counted) {
+            double end = t + r->duration;
+            while (lo < pr.n && pr.x[lo] <= t)
+                lo++;
+            int64_t at_t = lo ? pr.u[lo - 1] : pr.u0;
+            if (hi < lo)
+                hi = lo;
+            while (hi < pr.n && pr.x[hi] < end) {
+                while (qt > qh && pr.u[dq[qt - 1]] <= pr.u[hi])
+                    qt--;
+                dq[qt++] = hi++;
+            }
+            while (qt > qh && pr.x[dq[qh]] <= t)
+                qh++;
+            int64_t most = qt > qh && pr.u[dq[qh]] > at_t ? pr.u[dq[qh]] : at_t;
+            if ((int64_t)g->part_cores[p] - most < (int64_t)r->count)
+                continue;
+        }
         if (fx_graph_match(g, r, t, now)) {
             *at = t;
             return true;
@@ -427,12 +497,26 @@ static int add_resv(fx_graph *g, fx_resv x)
         g->resv = more;
         g->resv_cap = cap;
     }
+    if (g->nresv == g->resv_begin_cap) {
+        uint32_t cap = g->resv_begin_cap ? 2 * g->resv_begin_cap : 64;
+        fx_resv *more = realloc(g->resv_begin, cap * sizeof *more);
+        if (!more)
+            return -1;
+        g->resv_begin = more;
+        g->resv_begin_cap = cap;
+    }
     uint32_t i = g->nresv;
     while (i > 0 && g->resv[i - 1].end > x.end) {
         g->resv[i] = g->resv[i - 1];
         i--;
     }
     g->resv[i] = x;
+    i = g->nresv;
+    while (i > 0 && g->resv_begin[i - 1].begin > x.begin) {
+        g->resv_begin[i] = g->resv_begin[i - 1];
+        i--;
+    }
+    g->resv_begin[i] = x;
     g->nresv++;
     return 0;
 }

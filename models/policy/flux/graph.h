@@ -83,6 +83,7 @@ typedef struct fx_graph {
     uint64_t *bucket;
     uint32_t *bucket_count;
     uint32_t *node_bucket;    /* per node */
+    uint64_t weight_moves;    /* how many times a node changed bucket: a loop that moved none left them as it found them */
     uint64_t *has_free;       /* bitmap: nodes with a free core now */
     /* the picks of the last successful match */
     uint32_t *pick;           /* core ids (local to the graph: node_base + k) */
@@ -93,6 +94,13 @@ typedef struct fx_graph {
     fx_resv *resv;            /* this loop's reservations, by end */
     uint32_t nresv, resv_cap;
     uint64_t *part_cores;     /* per partition: its cores */
+    fx_resv *resv_begin;      /* the same reservations, by begin */
+    uint32_t resv_begin_cap;
+    /* scratch of the reservation search's aggregate profile (graph.c) */
+    double *scratch_x;
+    int64_t *scratch_u;
+    uint32_t *scratch_dq;
+    uint32_t scratch_cap;
 } fx_graph;
 
 /* Builds the graph of c (sockets per node from the configuration). */

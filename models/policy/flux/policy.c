@@ -13,17 +13,17 @@
  * be neither is blocked until a job ends. A loop that stopped at the
  * depth and started a job runs again at once.
  *
- * Under a static match policy (all but first and firstnodex), a loop
- * after arrivals alone (no job started or ended since the last one
+ * A loop after arrivals alone (no job started or ended since the last one
  * began), whose new jobs all sort after where the last loop stopped,
  * carries on from there with the last loop's reservations instead of
  * redoing it: the jobs before would get the same answers (the same cores
  * are held, the planner's change points are all still to come, a window
  * that starts later meets the same reservations), so the schedule is the
- * same. Under first it would not be: each reservation moves the weights
- * that order the next one's walk, as in Fluxion. fcfs reserves nothing,
- * so under any match policy its loop after arrivals alone behind a head
- * that did not fit is skipped. */
+ * same. Under first (and firstnodex) that holds only when the last loop
+ * moved no node's weight: each reservation sets the weights that order
+ * the next walk, as in Fluxion, and a redo would walk in the new order.
+ * fcfs reserves nothing, so under any match policy its loop after
+ * arrivals alone behind a head that did not fit is skipped. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +55,7 @@ typedef struct flux {
     /* where the last loop stopped, to carry on after arrivals alone */
     bool dirty;                /* a job started or ended since the last loop began, or none ran */
     uint32_t stop_at;          /* pending index the last loop stopped at */
+    bool weights_kept;         /* the last loop (and what carried it on) moved no weight */
     uint64_t stop_reserved, stop_scheduled;
     hs_intervals units;
 } flux;
@@ -196,7 +197,7 @@ static void flux_submitted(void *state, hs_job *job)
     f->arrival[j] = f->narrivals++;
     /* ahead of where the last loop stopped, or under first with
      * reservations (they move its weights): redo it */
-    bool moved_weights = f->cfg->match.dynamic && f->cfg->queue_policy != FX_FCFS;
+    bool moved_weights = f->cfg->match.dynamic && f->cfg->queue_policy != FX_FCFS && !f->weights_kept;
     if (pending_insert(f, j) < f->stop_at || moved_weights)
         f->dirty = true;
     f->schedulable = true;
@@ -298,12 +299,13 @@ static int fcfs_loop(flux *f, hs_error *err)
 static int backfill_loop(flux *f, hs_error *err)
 {
     double now = hs_engine_now(f->eng);
-    uint64_t reserved = f->stop_reserved, scheduled = f->stop_scheduled;
+    uint64_t reserved = f->stop_reserved, scheduled = f->stop_scheduled, moves = f->g.weight_moves;
     uint32_t i = f->stop_at;
     if (f->dirty) {
         fx_graph_cancel_reservations(&f->g);
         reserved = scheduled = 0;
         i = 0;
+        f->weights_kept = true;
     }
     f->dirty = false;
     bool started_any = false;
@@ -339,6 +341,7 @@ static int backfill_loop(flux *f, hs_error *err)
     f->stop_at = i;
     f->stop_reserved = reserved;
     f->stop_scheduled = scheduled;
+    f->weights_kept = f->weights_kept && f->g.weight_moves == moves;
     /* A loop cut by the depth runs again only if it started a job: one
      * that only reserved would find the same answers (docs/flux.md). */
     f->schedulable = scheduled >= f->cfg->queue_depth && i < f->npending && started_any;
