@@ -129,6 +129,9 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->min_begin = malloc(nc * sizeof *g->min_begin);
     g->core_node = malloc(nc * sizeof *g->core_node);
     g->node_min_end = malloc(n * sizeof *g->node_min_end);
+    g->node_max_end = malloc(n * sizeof *g->node_max_end);
+    g->node_core_spans = calloc(n, sizeof *g->node_core_spans);
+    g->node_first_span = malloc(n * sizeof *g->node_first_span);
     g->node_bucket = malloc(n * sizeof *g->node_bucket);
     g->bucket = calloc((size_t)g->nbuckets * words, sizeof *g->bucket);
     g->bucket_count = calloc(g->nbuckets, sizeof *g->bucket_count);
@@ -137,7 +140,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->pick = malloc(nc * sizeof *g->pick);
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
     if (!g->node_part || !g->free_now || !g->part_free || !g->part_cores || !g->planned_end || !g->held || !g->first_span ||
-        !g->min_begin || !g->core_node || !g->node_min_end || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free ||
+        !g->min_begin || !g->core_node || !g->node_min_end || !g->node_max_end || !g->node_core_spans || !g->node_first_span || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free ||
         !g->blocking || !g->pick || !g->node_base) {
         fx_graph_free(g);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
@@ -156,6 +159,8 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
         g->bucket_count[top]++;
         g->node_bucket[i] = top;
         g->node_min_end[i] = INFINITY;
+        g->node_max_end[i] = -INFINITY;
+        g->node_first_span[i] = FX_NONE;
         for (uint64_t k = g->node_base[i]; k < g->node_base[i + 1]; k++)
             g->core_node[k] = i;
     }
@@ -177,6 +182,10 @@ void fx_graph_free(fx_graph *g)
     free(g->min_begin);
     free(g->core_node);
     free(g->node_min_end);
+    free(g->node_max_end);
+    free(g->node_core_spans);
+    free(g->node_first_span);
+    free(g->touched_nodes);
     free(g->spans);
     free(g->touched);
     free(g->node_bucket);
@@ -212,13 +221,13 @@ static uint32_t count_before(const fx_blocking *b, double x)
     return n;
 }
 
-static int blocking_add(fx_blocking *b, double x)
+static int blocking_add(fx_blocking *b, double x, uint32_t k)
 {
     uint32_t i = 0;
     while (i < b->n && b->begin[i] < x)
         i++;
     if (i < b->n && b->begin[i] == x) {
-        b->count[i]++;
+        b->count[i] += k;
         return 0;
     }
     if (b->n == b->cap) {
@@ -235,7 +244,7 @@ static int blocking_add(fx_blocking *b, double x)
     memmove(b->begin + i + 1, b->begin + i, (b->n - i) * sizeof *b->begin);
     memmove(b->count + i + 1, b->count + i, (b->n - i) * sizeof *b->count);
     b->begin[i] = x;
-    b->count[i] = 1;
+    b->count[i] = k;
     b->n++;
     return 0;
 }
@@ -257,11 +266,14 @@ static void blocking_remove(fx_blocking *b, double x)
  * held), kept as jobs start and end there. */
 static void node_end_update(fx_graph *g, uint32_t n)
 {
-    double e = INFINITY;
+    double e = INFINITY, last = -INFINITY;
     for (uint64_t k = g->node_base[n]; k < g->node_base[n + 1]; k++)
-        if (g->held[k] && g->planned_end[k] < e)
-            e = g->planned_end[k];
+        if (g->held[k]) {
+            e = g->planned_end[k] < e ? g->planned_end[k] : e;
+            last = g->planned_end[k] > last ? g->planned_end[k] : last;
+        }
     g->node_min_end[n] = e;
+    g->node_max_end[n] = last;
 }
 
 static bool core_free(const fx_graph *g, uint64_t core, double t, double end, double now)
@@ -274,9 +286,31 @@ static bool core_free(const fx_graph *g, uint64_t core, double t, double end, do
     return true;
 }
 
+/* Whether a reservation that took node n whole overlaps the window: then
+ * none of its cores is free (checked once per node, before its cores). */
+static bool node_taken(const fx_graph *g, uint32_t n, double t, double end)
+{
+    for (uint32_t s = g->node_first_span[n]; s != FX_NONE; s = g->spans[s].next)
+        if (g->spans[s].begin < end && t < g->spans[s].end)
+            return true;
+    return false;
+}
+
+/* Whether every core of node n is free over the window, known without
+ * looking at them: no core of it has a reservation of its own (a
+ * reservation that took it whole is node_taken's), and none is held, or
+ * the window starts later than now and after the last held core's end. */
+static bool node_all_free(const fx_graph *g, uint32_t n, double t, double now)
+{
+    return g->node_core_spans[n] == 0 &&
+           (g->free_now[n] == cores_of(g, n) || (t > now && g->node_max_end[n] <= t));
+}
+
 /* Whether every core in [first, first + n) is free over the window. */
 static bool all_free(const fx_graph *g, uint64_t first, uint32_t n, double t, double end, double now)
 {
+    if (n && node_all_free(g, g->core_node[first], t, now))
+        return true;
     for (uint32_t k = 0; k < n; k++)
         if (!core_free(g, first + k, t, end, now))
             return false;
@@ -302,9 +336,10 @@ static void take_from_node(fx_graph *g, uint32_t n, const fx_request *r, double 
         }
         return;
     }
+    bool whole = node_all_free(g, n, t, now);
     for (uint32_t k = 0; k < cores && *need; k++) {
         uint64_t core = g->node_base[n] + (g->match.high ? cores - 1 - k : k);
-        if (core_free(g, core, t, end, now)) {
+        if (whole || core_free(g, core, t, end, now)) {
             g->pick[g->npick++] = (uint32_t)core;
             (*need)--;
         }
@@ -328,6 +363,8 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
     while (need && walk_next(g, &w, &n)) {
         /* a node all held past t has nothing to give */
         if (g->node_part[n] != r->partition || (g->free_now[n] == 0 && g->node_min_end[n] > t))
+            continue;
+        if (node_taken(g, n, t, end))
             continue;
         uint32_t cores = cores_of(g, n);
         if (r->slot == FX_SLOT_NODE || g->match.node_exclusive) {
@@ -590,40 +627,113 @@ void fx_graph_hold(fx_graph *g, double now, double duration)
             blocking_remove(&g->blocking[part], g->min_begin[core]);
         if (now + duration < g->node_min_end[n])
             g->node_min_end[n] = now + duration;
+        if (now + duration > g->node_max_end[n])
+            g->node_max_end[n] = now + duration;
     }
     g->part_free[part] -= g->npick;
     add_end(g, now + duration, g->npick, part); /* out of memory: reservations see it later, nothing worse */
     touch_weights(g);
 }
 
+static int grow_spans(fx_graph *g)
+{
+    if (g->nspans < g->span_cap)
+        return 0;
+    uint32_t cap = g->span_cap ? 2 * g->span_cap : 1024;
+    fx_span *more = realloc(g->spans, cap * sizeof *more);
+    if (!more)
+        return -1;
+    g->spans = more;
+    g->span_cap = cap;
+    return 0;
+}
+
+/* Core `core` is reserved from `at` on: the earliest begin of its
+ * reservations, and (free now) the count of blocked free cores by it. */
+static int touch_core(fx_graph *g, uint32_t core)
+{
+    if (g->ntouched == g->touched_cap) {
+        uint32_t cap = g->touched_cap ? 2 * g->touched_cap : 1024;
+        uint32_t *more = realloc(g->touched, cap * sizeof *more);
+        if (!more)
+            return -1;
+        g->touched = more;
+        g->touched_cap = cap;
+    }
+    g->touched[g->ntouched++] = core;
+    return 0;
+}
+
+static int reserved_from(fx_graph *g, uint32_t core, double at)
+{
+    if (g->first_span[core] == FX_NONE && !isfinite(g->min_begin[core]) && touch_core(g, core) < 0)
+        return -1;
+    if (!g->held[core] && at < g->min_begin[core]) {
+        fx_blocking *b = &g->blocking[g->node_part[g->core_node[core]]];
+        if (isfinite(g->min_begin[core]))
+            blocking_remove(b, g->min_begin[core]);
+        if (blocking_add(b, at, 1) < 0)
+            return -1;
+    }
+    if (at < g->min_begin[core])
+        g->min_begin[core] = at;
+    return 0;
+}
+
+/* A reservation that takes a node whole is one span on the node, not
+ * one per core: big jobs on big nodes are most of a loop's work. Only
+ * the node's free cores need their earliest begin (what blocks them at
+ * the present): a held core is read again only after a job's end, and
+ * then every reservation is dropped first. */
 int fx_graph_reserve(fx_graph *g, double at, double duration)
 {
-    for (uint32_t i = 0; i < g->npick; i++) {
-        uint32_t core = g->pick[i];
-        if (g->nspans == g->span_cap || g->ntouched == g->touched_cap) {
-            uint32_t cap = g->span_cap ? 2 * g->span_cap : 1024;
-            fx_span *s = realloc(g->spans, cap * sizeof *s);
-            uint32_t *t = s ? realloc(g->touched, cap * sizeof *t) : NULL;
-            if (s)
-                g->spans = s;
-            if (!t)
+    for (uint32_t i = 0; i < g->npick;) {
+        uint32_t n = g->core_node[g->pick[i]], k = i;
+        while (k < g->npick && g->core_node[g->pick[k]] == n)
+            k++;
+        if (k - i == cores_of(g, n)) {
+            if (grow_spans(g) < 0)
                 return -1;
-            g->touched = t;
-            g->span_cap = g->touched_cap = cap;
-        }
-        if (g->first_span[core] == FX_NONE)
-            g->touched[g->ntouched++] = core;
-        g->spans[g->nspans] = (fx_span){at, at + duration, g->first_span[core]};
-        g->first_span[core] = g->nspans++;
-        if (!g->held[core] && at < g->min_begin[core]) {
-            fx_blocking *b = &g->blocking[g->node_part[g->core_node[core]]];
-            if (isfinite(g->min_begin[core]))
-                blocking_remove(b, g->min_begin[core]);
-            if (blocking_add(b, at) < 0)
+            if (g->node_first_span[n] == FX_NONE) {
+                if (g->ntouched_nodes == g->touched_nodes_cap) {
+                    uint32_t cap = g->touched_nodes_cap ? 2 * g->touched_nodes_cap : 256;
+                    uint32_t *more = realloc(g->touched_nodes, cap * sizeof *more);
+                    if (!more)
+                        return -1;
+                    g->touched_nodes = more;
+                    g->touched_nodes_cap = cap;
+                }
+                g->touched_nodes[g->ntouched_nodes++] = n;
+            }
+            g->spans[g->nspans] = (fx_span){at, at + duration, g->node_first_span[n]};
+            g->node_first_span[n] = g->nspans++;
+            /* free cores reserved for the first time: counted at once */
+            uint32_t fresh = 0;
+            for (uint64_t c = g->free_now[n] ? g->node_base[n] : g->node_base[n + 1]; c < g->node_base[n + 1]; c++) {
+                if (g->held[c])
+                    continue;
+                if (g->first_span[c] == FX_NONE && !isfinite(g->min_begin[c])) {
+                    if (touch_core(g, (uint32_t)c) < 0)
+                        return -1;
+                    g->min_begin[c] = at;
+                    fresh++;
+                } else if (reserved_from(g, (uint32_t)c, at) < 0) {
+                    return -1;
+                }
+            }
+            if (fresh && blocking_add(&g->blocking[g->node_part[n]], at, fresh) < 0)
                 return -1;
+        } else {
+            for (uint32_t j = i; j < k; j++) {
+                uint32_t core = g->pick[j];
+                if (grow_spans(g) < 0 || reserved_from(g, core, at) < 0)
+                    return -1;
+                g->spans[g->nspans] = (fx_span){at, at + duration, g->first_span[core]};
+                g->first_span[core] = g->nspans++;
+                g->node_core_spans[n]++;
+            }
         }
-        if (at < g->min_begin[core])
-            g->min_begin[core] = at;
+        i = k;
     }
     touch_weights(g);
     uint32_t part = g->npick ? g->node_part[g->core_node[g->pick[0]]] : 0;
@@ -652,7 +762,11 @@ void fx_graph_cancel_reservations(fx_graph *g)
     for (uint32_t i = 0; i < g->ntouched; i++) {
         g->first_span[g->touched[i]] = FX_NONE;
         g->min_begin[g->touched[i]] = INFINITY;
+        g->node_core_spans[g->core_node[g->touched[i]]] = 0;
     }
+    for (uint32_t i = 0; i < g->ntouched_nodes; i++)
+        g->node_first_span[g->touched_nodes[i]] = FX_NONE;
+    g->ntouched_nodes = 0;
     for (uint32_t p = 0; p < g->nparts; p++)
         g->blocking[p].n = 0;
     g->ntouched = 0;
@@ -666,14 +780,59 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The picks in ascending core order. A match appends each node's cores
+ * together, so the runs of one node are sorted by node (a few hundred)
+ * and each run's cores (a few dozen) by insertion, rather than every core
+ * by qsort. */
+static uint32_t *sorted_picks(const fx_graph *g)
+{
+    size_t n = g->npick ? g->npick : 1;
+    uint32_t *sorted = malloc(n * sizeof *sorted);
+    uint64_t *runs = malloc(n * sizeof *runs); /* node << 32 | start in pick[] */
+    if (!sorted || !runs) {
+        free(sorted);
+        free(runs);
+        return NULL;
+    }
+    uint32_t nruns = 0;
+    for (uint32_t i = 0; i < g->npick; i++)
+        if (i == 0 || g->core_node[g->pick[i]] != g->core_node[g->pick[i - 1]])
+            runs[nruns++] = (uint64_t)g->core_node[g->pick[i]] << 32 | i;
+    qsort(runs, nruns, sizeof *runs, cmp_u64);
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < nruns; k++) {
+        uint32_t node = (uint32_t)(runs[k] >> 32), i = (uint32_t)runs[k], from = at;
+        for (; i < g->npick && g->core_node[g->pick[i]] == node; i++) {
+            uint32_t v = g->pick[i], q = at++;
+            while (q > from && sorted[q - 1] > v) {
+                sorted[q] = sorted[q - 1];
+                q--;
+            }
+            sorted[q] = v;
+        }
+    }
+    free(runs);
+    /* a node in two runs (not what a match makes) would leave disorder */
+    for (uint32_t i = 1; i < g->npick; i++)
+        if (sorted[i - 1] > sorted[i]) {
+            qsort(sorted, g->npick, sizeof *sorted, cmp_u32);
+            break;
+        }
+    return sorted;
+}
+
 int fx_graph_units(const fx_graph *g, hs_intervals *out)
 {
     hs_intervals_reset(out);
-    uint32_t *sorted = malloc((g->npick ? g->npick : 1) * sizeof *sorted);
+    uint32_t *sorted = sorted_picks(g);
     if (!sorted)
         return -1;
-    memcpy(sorted, g->pick, g->npick * sizeof *sorted);
-    qsort(sorted, g->npick, sizeof *sorted, cmp_u32);
     int rc = 0;
     uint32_t last = UINT32_MAX;
     for (uint32_t i = 0; i < g->npick && rc == 0; i++) {
@@ -688,11 +847,9 @@ int fx_graph_units(const fx_graph *g, hs_intervals *out)
 
 void fx_graph_write_picks(const fx_graph *g, FILE *out)
 {
-    uint32_t *sorted = malloc((g->npick ? g->npick : 1) * sizeof *sorted);
+    uint32_t *sorted = sorted_picks(g);
     if (!sorted)
         return;
-    memcpy(sorted, g->pick, g->npick * sizeof *sorted);
-    qsort(sorted, g->npick, sizeof *sorted, cmp_u32);
     for (uint32_t i = 0; i < g->npick;) {
         uint32_t n = g->core_node[sorted[i]];
         fprintf(out, " node%u[", n);

@@ -70,11 +70,16 @@ typedef struct fx_graph {
     double *min_begin;        /* per core: its earliest span's begin (INFINITY: none) */
     uint32_t *core_node;      /* per core: its node */
     double *node_min_end;     /* per node: earliest planned end of its held cores */
+    double *node_max_end;     /* per node: latest planned end of its held cores (-inf: none held) */
+    uint32_t *node_core_spans; /* per node: reservation spans on single cores of it (this loop) */
     fx_blocking *blocking;    /* per partition */
     fx_span *spans;
     uint32_t nspans, span_cap;
-    uint32_t *touched;        /* cores with spans, to clear them */
+    uint32_t *touched;        /* cores with spans or an earliest begin, to clear them */
     uint32_t ntouched, touched_cap;
+    uint32_t *node_first_span; /* per node: spans of reservations that took it whole (this loop) */
+    uint32_t *touched_nodes;  /* nodes with such spans, to clear them */
+    uint32_t ntouched_nodes, touched_nodes_cap;
     /* The walk's order: buckets of nodes (bitmaps of nwords words), walked
      * from the highest. `first`: bucket w holds the nodes whose edge weight
      * (free cores when an allocation or reservation last passed through)
