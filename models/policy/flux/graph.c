@@ -27,6 +27,20 @@
 
 static uint32_t cores_of(const fx_graph *g, uint32_t n) { return (uint32_t)(g->node_base[n + 1] - g->node_base[n]); }
 
+/* The end of the run of picks on one node that starts at i. A match
+ * appends a node's cores together, at most all of them: when the last
+ * place a whole node could reach is still that node, the run is whole. */
+static uint32_t run_end(const fx_graph *g, uint32_t i)
+{
+    uint32_t n = g->core_node[g->pick[i]], whole = i + cores_of(g, n);
+    if (whole <= g->npick && g->core_node[g->pick[whole - 1]] == n)
+        return whole;
+    uint32_t k = i + 1;
+    while (k < g->npick && g->core_node[g->pick[k]] == n)
+        k++;
+    return k;
+}
+
 static void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
 static void bit_clear(uint64_t *b, uint32_t i) { b[i >> 6] &= ~(1ull << (i & 63)); }
 
@@ -564,12 +578,9 @@ static void touch_weights(fx_graph *g)
 {
     if (!g->match.dynamic)
         return;
-    uint32_t last = UINT32_MAX;
-    for (uint32_t i = 0; i < g->npick; i++) {
+    for (uint32_t i = 0; i < g->npick; i = run_end(g, i)) {
         uint32_t n = g->core_node[g->pick[i]];
-        if (n != last)
-            set_bucket(g, n, g->free_now[n]);
-        last = n;
+        set_bucket(g, n, g->free_now[n]);
     }
 }
 
@@ -688,9 +699,7 @@ static int reserved_from(fx_graph *g, uint32_t core, double at)
 int fx_graph_reserve(fx_graph *g, double at, double duration)
 {
     for (uint32_t i = 0; i < g->npick;) {
-        uint32_t n = g->core_node[g->pick[i]], k = i;
-        while (k < g->npick && g->core_node[g->pick[k]] == n)
-            k++;
+        uint32_t n = g->core_node[g->pick[i]], k = run_end(g, i);
         if (k - i == cores_of(g, n)) {
             if (grow_spans(g) < 0)
                 return -1;
