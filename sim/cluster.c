@@ -140,6 +140,7 @@ int hs_cluster_init_uniform(hs_cluster *c, uint32_t nnodes, uint32_t cores, enum
     c->ngroups = 1;
     c->groups[0].count = nnodes;
     c->groups[0].cores = cores;
+    c->groups[0].perf_class = HS_NO_PERF_CLASS;
     if (hs_cluster_finish_layout(c, "--nodes/--cores-per-node", err) < 0) {
         hs_cluster_free(c);
         return -1;

@@ -42,6 +42,8 @@ static const bad_case cases[] = {
     {"unknown_policy", OK_LINE, NULL, {"--nodes", "4", "--policy", "sjf"}, 1, "unknown policy 'sjf'"},
     {"json_wrong_type", OK_LINE, "{\"groups\": [{\"count\": 4, \"cores\": \"16\"}]}", {0}, 1,
      "c.json: groups[0].cores: expected an integer, got a string"},
+    {"json_perf_class", OK_LINE, "{\"groups\": [{\"count\": 4, \"cores\": 1, \"perf_class\": \"fast\"}]}", {0}, 1,
+     "c.json: groups[0].perf_class: expected an integer, got a string"},
     {"json_syntax", OK_LINE, "{\n  \"groups\": [{\"count\": 4 \"cores\": 16}]\n}", {0}, 1, "c.json:2:"},
     {"json_overlap", OK_LINE,
      "{\"groups\": [{\"name\": \"g\", \"count\": 4, \"cores\": 1}],"

@@ -292,6 +292,38 @@ START_TEST(match_policies_place_by_hand)
 }
 END_TEST
 
+/* variation: the nodes of the lowest perf_class first (a cluster file's
+ * groups give it; a group without one is 9999, last), low order inside. */
+START_TEST(variation_prefers_the_lowest_perf_class)
+{
+    const char *dir = tl_tmpdir("flux_variation_cluster");
+    const char *cluster = tl_write(dir, "c.json",
+                                   "{\"groups\": [{\"name\": \"slow\", \"count\": 2, \"cores\": 2, \"perf_class\": 5},"
+                                   " {\"name\": \"fast\", \"count\": 2, \"cores\": 2, \"perf_class\": 1},"
+                                   " {\"name\": \"plain\", \"count\": 2, \"cores\": 2}]}");
+    char swf[512] = "";
+    for (int j = 1; j <= 5; j++)
+        fjob(swf, sizeof swf, j, 0, 100, 2, 100, -1);
+    static const char *const want[] = {"4-5", "6-7", "0-1", "2-3", "8-9"};
+    for (int pass = 0; pass < 2; pass++) {
+        hs_run_config cfg;
+        hs_run_config_default(&cfg);
+        cfg.policy = "flux";
+        cfg.cluster_path = cluster;
+        ck_assert_int_eq(hs_run_config_add_opt(&cfg, "match-policy", pass ? "low" : "variation"), 0);
+        tl_result r;
+        tl_replay(pass ? "flux_variation_low" : "flux_variation", swf, &cfg, &r);
+        for (int j = 0; j < 5; j++) {
+            char low[8];
+            snprintf(low, sizeof low, "%d-%d", 2 * j, 2 * j + 1);
+            const char *expect = pass ? low : want[j];
+            ck_assert_msg(strcmp(r.alloc[j], expect) == 0, "%s: job %d on %s, expected %s", pass ? "low" : "variation",
+                          j + 1, r.alloc[j], expect);
+        }
+    }
+}
+END_TEST
+
 /* ---- the TOML reader ---- */
 
 START_TEST(toml_reads_the_subset)
@@ -422,6 +454,7 @@ static Suite *make(void)
     tcase_add_test(p, queue_depth_limits_the_window);
     tcase_add_test(p, reservation_depth_protects_jobs);
     tcase_add_test(p, match_policies_place_by_hand);
+    tcase_add_test(p, variation_prefers_the_lowest_perf_class);
     suite_add_tcase(s, p);
     TCase *c = tcase_create("configuration");
     tcase_add_test(c, toml_reads_the_subset);

@@ -22,7 +22,11 @@ typedef struct hs_node_group {
     uint32_t first_node; /* index of its first node */
     uint32_t partition;  /* the one partition it belongs to */
     char *backend;       /* its nodes' backend in a performance model; NULL = the run's */
+    uint32_t perf_class; /* a performance class for policies that use one (lower: preferred);
+                            HS_NO_PERF_CLASS when not given */
 } hs_node_group;
+
+#define HS_NO_PERF_CLASS 9999 /* Fluxion's value for a node without perf_class */
 
 typedef struct hs_partition {
     char *name;

@@ -14,13 +14,14 @@
 #include "toml.h"
 
 static const fx_match matches[] = {
-    /* name, high, dynamic, node_exclusive. hinode/lonode scale a node's id
-     * so that the node choice dominates: with node-centric walks that is
-     * high/low; variation prefers a lower perf_class, which no input here
-     * gives, so all tie and it is low order (docs/flux.md). */
-    {"first", true, true, false},     {"firstnodex", true, true, true}, {"high", true, false, false},
-    {"low", false, false, false},     {"hinode", true, false, false},   {"lonode", false, false, false},
-    {"hinodex", true, false, true},   {"lonodex", false, false, true},  {"variation", false, false, false},
+    /* name, high, dynamic, node_exclusive, by_class. hinode/lonode scale a
+     * node's id so that the node choice dominates: with node-centric walks
+     * that is high/low; variation prefers a lower perf_class (a cluster
+     * file's groups give it; missing is 9999, as in Fluxion), then low
+     * order (docs/flux.md). */
+    {"first", true, true, false, false},    {"firstnodex", true, true, true, false}, {"high", true, false, false, false},
+    {"low", false, false, false, false},    {"hinode", true, false, false, false},   {"lonode", false, false, false, false},
+    {"hinodex", true, false, true, false},  {"lonodex", false, false, true, false},  {"variation", false, false, false, true},
 };
 
 static const char *const policy_names[] = {"fcfs", "easy", "hybrid", "conservative"};

@@ -22,6 +22,7 @@ typedef struct fx_match {
     bool high;           /* prefer higher ids (else lower) */
     bool dynamic;        /* `first`: children ordered by free resources when last touched */
     bool node_exclusive; /* every chosen node taken whole */
+    bool by_class;       /* `variation`: nodes of a lower perf_class first, then low order */
 } fx_match;
 
 typedef struct fx_config {

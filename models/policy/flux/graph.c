@@ -129,8 +129,24 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
         most = c->groups[k].cores > most ? c->groups[k].cores : most;
     }
     /* `first`: a bucket per weight 0..most, and one above for untouched
-     * nodes; other policies: one bucket */
-    g->nbuckets = g->match.dynamic ? most + 2 : 1;
+     * nodes; `variation`: a bucket per perf_class, the lowest class
+     * walked first; other policies: one bucket */
+    uint32_t classes[256], nclasses = 0;
+    if (g->match.by_class)
+        for (uint32_t k = 0; k < c->ngroups; k++) {
+            uint32_t at = 0;
+            while (at < nclasses && classes[at] < c->groups[k].perf_class)
+                at++;
+            if (at < nclasses && classes[at] == c->groups[k].perf_class)
+                continue;
+            if (nclasses == 256)
+                return hs_error_set(err, "--policy-opt", 0, 0,
+                                    "match-policy=variation: more than 256 distinct perf_class values in the cluster");
+            memmove(classes + at + 1, classes + at, (nclasses - at) * sizeof *classes);
+            classes[at] = c->groups[k].perf_class;
+            nclasses++;
+        }
+    g->nbuckets = g->match.dynamic ? most + 2 : g->match.by_class ? nclasses : 1;
     size_t n = g->nnodes ? g->nnodes : 1, nc = g->ncores ? g->ncores : 1, np = c->nparts ? c->nparts : 1;
     size_t words = g->nwords ? g->nwords : 1;
     g->node_part = malloc(n * sizeof *g->node_part);
@@ -165,13 +181,23 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     for (uint32_t i = 0; i <= g->nnodes; i++)
         g->node_base[i] = c->core_base[i];
     uint32_t top = g->nbuckets - 1;
+    for (uint32_t k = 0; k < c->ngroups; k++)
+        for (uint32_t i = c->groups[k].first_node; i < c->groups[k].first_node + c->groups[k].count; i++) {
+            uint32_t b = top;
+            if (g->match.by_class) { /* the walk starts at the top bucket: the lowest class */
+                uint32_t rank = 0;
+                while (classes[rank] != c->groups[k].perf_class)
+                    rank++;
+                b = top - rank;
+            }
+            bit_set(g->bucket + (uint64_t)b * g->nwords, i);
+            g->bucket_count[b]++;
+            g->node_bucket[i] = b;
+        }
     for (uint32_t i = 0; i < g->nnodes; i++) {
         set_free_now(g, i, cores_of(g, i));
         g->part_free[g->node_part[i]] += g->free_now[i];
         g->part_cores[g->node_part[i]] += g->free_now[i];
-        bit_set(g->bucket + (uint64_t)top * g->nwords, i);
-        g->bucket_count[top]++;
-        g->node_bucket[i] = top;
         g->node_min_end[i] = INFINITY;
         g->node_max_end[i] = -INFINITY;
         g->node_first_span[i] = FX_NONE;

@@ -138,6 +138,7 @@ int hs_slurm_setup_cluster(const hs_slurm_setup *s, hs_cluster *c, hs_error *err
                 goto nomem;
             g->cores = f->nodes[i].cpus;
             g->memory_mb = f->nodes[i].real_memory;
+            g->perf_class = HS_NO_PERF_CLASS;
         }
         c->groups[c->ngroups - 1].count++;
     }
