@@ -13,12 +13,22 @@
  * met (Fluxion's stop-on-first-match walk; docs/flux.md).
  *
  * The walk's order is kept as buckets of nodes by weight, each a bitmap
- * (static policies have one bucket), so that a weight change moves one
- * bit and a walk at the present skips every node with no free core a word
- * at a time. At the present, the free cores that this loop's
- * reservations make unusable before a window's end are counted from a
- * sorted list of their first reservation's begin: a request that cannot
- * be met is refused without a walk. */
+ * (variation: one per perf_class; other static policies: one bucket), so
+ * that a weight change moves one bit and a walk at the present skips
+ * every node with no free core a word at a time. At the present, the
+ * free cores that this loop's reservations make unusable before a
+ * window's end are counted from a sorted list of their first
+ * reservation's begin: a request that cannot be met is refused without a
+ * walk.
+ *
+ * The rest keeps big clusters fast without changing a decision
+ * (docs/flux.md, "Speed"): a reservation that takes a node whole is one
+ * span on the node, checked once before its cores; a node with no core
+ * reserved on its own and every core free over a window is taken without
+ * looking at each core; and the reservation search rejects a candidate
+ * time when the partition's cores in use (a step profile of running
+ * jobs' planned ends and this loop's reservations) leave too few over the
+ * window, before any walk. */
 #include "graph.h"
 
 #include <math.h>
@@ -170,8 +180,9 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->pick = malloc(nc * sizeof *g->pick);
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
     if (!g->node_part || !g->free_now || !g->part_free || !g->part_cores || !g->planned_end || !g->held || !g->first_span ||
-        !g->min_begin || !g->core_node || !g->node_min_end || !g->node_max_end || !g->node_core_spans || !g->node_first_span || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free ||
-        !g->blocking || !g->pick || !g->node_base) {
+        !g->min_begin || !g->core_node || !g->node_min_end || !g->node_max_end || !g->node_core_spans ||
+        !g->node_first_span || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free || !g->blocking ||
+        !g->pick || !g->node_base) {
         fx_graph_free(g);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
