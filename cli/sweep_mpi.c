@@ -77,8 +77,10 @@ static void worker(const sw_grid *g, const sw_options *o)
         MPI_Recv(&i, 1, MPI_INT, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (i < 0)
             return;
-        char *text = run_one(g, o, (uint32_t)i);
-        const char *sent = text ? text : "{}";
+        char *text = run_one(g, o, (uint32_t)i), fallback[96];
+        /* out of memory even for the message: rank 0 still learns which point */
+        snprintf(fallback, sizeof fallback, "{\"point\":%d,\"status\":\"failed\",\"error\":\"out of memory\"}", i);
+        const char *sent = text ? text : fallback;
         MPI_Send(sent, (int)strlen(sent) + 1, MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
         free(text);
     }
@@ -138,7 +140,10 @@ static int leader(const sw_grid *g, const sw_options *o, int size, uint32_t *ran
                 MPI_Recv(text, n, MPI_CHAR, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
                 text[n > 0 ? n - 1 : 0] = '\0';
                 json_t *r = json_loads(text, 0, NULL);
-                json_int_t i = json_integer_value(json_object_get(r, "point"));
+                const json_t *point = json_object_get(r, "point");
+                json_int_t i = json_is_integer(point) && json_is_string(json_object_get(r, "status"))
+                                   ? json_integer_value(point)
+                                   : -1;
                 json_decref(r);
                 pr.running--;
                 if (i < 0 || (uint64_t)i >= g->npoints) {

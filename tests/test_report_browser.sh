@@ -27,6 +27,12 @@ export NODE_PATH=$modules/node_modules
 grep -q "No Gantt chart: 5000 jobs" "$tmp/big.html"
 "$hpcsim" sweep docs/examples/slurm-backfill.json --out "$tmp/sweep" 2>/dev/null
 "$hpcsim" report "$tmp/sweep" -o "$tmp/sweep.html"
+# every job waited 0 s: the log axis of the wait CDF has no positive value
+printf '; MaxNodes: 64\n1 0 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n2 5 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n' \
+    >"$tmp/nowait.swf"
+"$hpcsim" run --trace "$tmp/nowait.swf" --out "$tmp/nowait" --quiet
+"$hpcsim" report "$tmp/nowait" -o "$tmp/nowait.html"
+if grep -qiE "nan|inf[^o]" "$tmp/nowait.html"; then echo "FAIL: a coordinate is not a number" >&2; exit 1; fi
 # the same folder, the same bytes
 "$hpcsim" report "$tmp/sweep" -o "$tmp/sweep2.html"
 cmp "$tmp/sweep.html" "$tmp/sweep2.html"
@@ -34,7 +40,7 @@ cmp "$tmp/sweep.html" "$tmp/sweep2.html"
 if "$hpcsim" report "$tmp" -o "$tmp/none.html" 2>"$tmp/err"; then echo "FAIL: a bare folder was reported" >&2; exit 1; fi
 grep -q "neither a run's folder (summary.json) nor a sweep's (grid.json)" "$tmp/err"
 [ ! -e "$tmp/none.html" ]
-pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html")
+pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html" "$tmp/nowait.html")
 if [ "$calibrate" != - ]; then
     "$calibrate" report models/data/this-host-example.json -o "$tmp/boundary.html" >/dev/null
     pages+=("$tmp/boundary.html")

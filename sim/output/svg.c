@@ -84,10 +84,11 @@ static void ax_fit(axis *a, double lo, double hi, bool log, bool from_zero)
 {
     a->log = log;
     if (log) {
-        double minpos = lo > 0 ? lo : hi > 0 ? hi : 1;
+        /* no positive value at all (every wait 0): one decade from 1 */
+        double minpos = lo > 0 && isfinite(lo) ? lo : hi > 0 && isfinite(hi) ? hi : 1;
         a->floor = pow(10, floor(log10(minpos)));
         a->lo = log10(a->floor);
-        a->hi = hi > 0 ? ceil(log10(hi)) : a->lo + 1;
+        a->hi = hi > 0 && isfinite(hi) ? ceil(log10(hi)) : a->lo + 1;
         if (a->hi <= a->lo)
             a->hi = a->lo + 1;
         a->step = 1;
