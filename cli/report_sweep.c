@@ -278,7 +278,7 @@ int hs_report_sweep(const char *dir, FILE *h, hs_error *err)
             fputs(k ? ", " : " ", h);
             hs_html_escape(h, swept[k]);
         }
-        fprintf(h, "%s.</p>\n", replicated ? "; each with its replications" : "");
+        fprintf(h, "%s.</p>\n", ns ? replicated ? "; each with its replications" : "" : " nothing (no parameter has two values), so there is nothing to plot against");
         for (size_t p = 0; p < ns && rc == 0; p++) {
             fputs("<h2>Against ", h);
             hs_html_escape(h, swept[p]);
