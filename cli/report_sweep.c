@@ -83,7 +83,7 @@ static void others_key(const sw_grid *g, uint32_t i, char *const *swept, size_t 
 static int plot_against(FILE *h, const sw_grid *g, json_t *const *res, char *const *swept, size_t ns, size_t p,
                         const struct merit *m)
 {
-    values xs, lines = {0};
+    values xs;
     if (collect(g, swept[p], &xs) < 0)
         return -1;
     char(*keys)[512] = malloc((g->npoints ? g->npoints : 1) * sizeof *keys);
@@ -178,7 +178,6 @@ done:
     free(keys);
     free(line_names);
     free(xs.v);
-    free(lines.v);
     return rc;
 }
 

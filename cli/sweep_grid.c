@@ -69,17 +69,24 @@ static char *value_text(const json_t *v, const char *name, const char *src, cons
         return strdup(buf);
     }
     if (json_is_real(v)) {
-        /* the shortest text that reads back as the same number */
-        double x = json_real_value(v);
-        for (int digits = 15; digits <= 17; digits++) {
-            snprintf(buf, sizeof buf, "%.*g", digits, x);
-            if (strtod(buf, NULL) == x)
-                break;
-        }
+        sw_number_text(json_real_value(v), buf, sizeof buf);
         return strdup(buf);
     }
     hs_error_set(err, src, 0, 0, "%s: expected a string or a number, got %s", where, hs_json_kind(v));
     return NULL;
+}
+
+void sw_number_text(double x, char *buf, size_t len)
+{
+    if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buf, len, "%.0f", x);
+        return;
+    }
+    for (int digits = 12; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
 }
 
 static int set_param(sw_point *p, const char *name, const char *value)

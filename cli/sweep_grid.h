@@ -6,6 +6,7 @@
 #ifndef HPCSIM_CLI_SWEEP_GRID_H
 #define HPCSIM_CLI_SWEEP_GRID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hpcsim/error.h"
@@ -34,6 +35,11 @@ int sw_grid_load(sw_grid *g, const char *path, hs_error *err);
 /* The same from text already read (for merge and the fuzz target). */
 int sw_grid_parse(sw_grid *g, const char *text, size_t len, const char *source, hs_error *err);
 void sw_grid_free(sw_grid *g);
+
+/* The shortest text that reads back as x (at least 12 significant
+ * digits, summary.json's; integers without a fraction): how a grid's
+ * numbers and the table's figures are written. */
+void sw_number_text(double x, char *buf, size_t len);
 
 /* The value of a parameter of p, or NULL. */
 const char *sw_point_get(const sw_point *p, const char *name);

@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep_table.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,19 +40,6 @@ bool sw_summary_number(const json_t *summary, const char *path, double *out)
         return false;
     *out = json_number_value(v);
     return true;
-}
-
-void sw_number_text(double x, char *buf, size_t len)
-{
-    if (x == floor(x) && fabs(x) < 1e15) {
-        snprintf(buf, len, "%.0f", x);
-        return;
-    }
-    for (int digits = 12; digits <= 17; digits++) {
-        snprintf(buf, len, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
 }
 
 /* A CSV field, quoted when it must be (RFC 4180). */

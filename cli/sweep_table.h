@@ -24,7 +24,5 @@ int sw_table_write(const sw_grid *g, json_t *const *results, const char *path, h
 
 /* A number of a summary by its dotted path; false when absent. */
 bool sw_summary_number(const json_t *summary, const char *path, double *out);
-/* The shortest text that reads back as x. */
-void sw_number_text(double x, char *buf, size_t len);
 
 #endif
