@@ -1,4 +1,4 @@
-/* rm -rf, mkdir -p and cgroup folder removal without a shell (fsutil.h).
+/* rm -rf and cgroup folder removal without a shell (fsutil.h).
  * nftw walks depth first (FTW_DEPTH) without following symlinks
  * (FTW_PHYS) and without crossing into another file system (FTW_MOUNT):
  * a work directory holding a link to / or a bind mount cannot make the
@@ -12,35 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int hc_mkdir_p(const char *path, mode_t mode)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len == 0 || len >= sizeof buf) {
-        errno = len ? ENAMETOOLONG : ENOENT;
-        return -1;
-    }
-    memcpy(buf, path, len + 1);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        struct stat st;
-        if (mkdir(buf, mode) < 0) {
-            if (errno != EEXIST || lstat(buf, &st) < 0)
-                return -1;
-            if (!S_ISDIR(st.st_mode)) {
-                errno = ENOTDIR;
-                return -1;
-            }
-        }
-        if (c == '\0')
-            return 0;
-        *p = c;
-    }
-}
 
 /* nftw has no context argument: the first failure of the walk under way. */
 static int walk_errno;

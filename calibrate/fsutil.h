@@ -1,15 +1,10 @@
 /* File-system work that calibration once handed to a shell (rm -rf,
- * mkdir -p, find -delete), done in code: paths come from users and this
+ * find -delete; mkdir -p is hs_mkdir_p of hpcsim/file.h), done in code: paths come from users and this
  * program runs as root, so no path is ever parsed by a shell. */
 #ifndef HPCSIM_CALIBRATE_FSUTIL_H
 #define HPCSIM_CALIBRATE_FSUTIL_H
 
 #include <sys/types.h>
-
-/* mkdir -p: each missing component with mode; a component that exists
- * must be a directory (a symlink is not followed into). 0, or -1 with
- * errno set. */
-int hc_mkdir_p(const char *path, mode_t mode);
 
 /* rm -rf of path, depth first, never following a symlink (a link is
  * removed, not what it points to) and never leaving path's file system.

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcsim/file.h"
 #include "hpcsim/json_fields.h"
 
 #define MAX_POINTS 1000000u
@@ -373,33 +374,10 @@ int sw_grid_parse(sw_grid *g, const char *text, size_t len, const char *source, 
 int sw_grid_load(sw_grid *g, const char *path, hs_error *err)
 {
     memset(g, 0, sizeof *g);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot open");
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? 2 * cap : 4096;
-            char *more = cap <= (64u << 20) ? realloc(text, cap) : NULL;
-            if (!more) {
-                free(text);
-                fclose(f);
-                return hs_error_set(err, path, 0, 0, cap > (64u << 20) ? "larger than 64 MiB" : "out of memory");
-            }
-            text = more;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(text);
-        return hs_error_set(err, path, 0, 0, "read error");
-    }
+    size_t len;
+    char *text = hs_read_file(path, 64u << 20, &len, err);
+    if (!text)
+        return -1;
     int rc = sw_grid_parse(g, text, len, path, err);
     free(text);
     return rc;

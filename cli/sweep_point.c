@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "sweep_point.h"
 
+#include "hpcsim/file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -146,26 +148,11 @@ static void die_with_parent(pid_t parent)
         _exit(1);
 }
 
-/* mkdir -p: an MPI rank on another machine may not have the sweep's
- * folder yet (rank 0 made it on its own file system). */
-static int make_folders(const char *dir)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s", dir);
-    for (char *slash = strchr(path + 1, '/');; slash = strchr(slash + 1, '/')) {
-        if (slash)
-            *slash = '\0';
-        if (mkdir(path, 0777) < 0 && errno != EEXIST)
-            return -1;
-        if (!slash)
-            return 0;
-        *slash = '/';
-    }
-}
-
 pid_t sw_point_start(const char *self, const sw_point *p, const char *dir, hs_error *err)
 {
-    if (make_folders(dir) < 0)
+    /* with its parents: an MPI rank on another machine may not have the
+     * sweep's folder (rank 0 made it on its own file system) */
+    if (hs_mkdir_p(dir, 0777, true) < 0)
         return hs_error_set(err, dir, 0, 0, "cannot make the point's folder: %s", strerror(errno));
     char errpath[4200];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
@@ -242,7 +229,9 @@ int sw_result_write(const char *dir, const char *text, hs_error *err)
     char path[4200], tmp[4300];
     snprintf(path, sizeof path, "%s/result.json", dir);
     snprintf(tmp, sizeof tmp, "%s/.result.json.%ld.tmp", dir, (long)getpid());
-    if (make_folders(dir) < 0)
+    /* with its parents: an MPI rank on another machine may not have the
+     * sweep's folder (rank 0 made it on its own file system) */
+    if (hs_mkdir_p(dir, 0777, true) < 0)
         return hs_error_set(err, dir, 0, 0, "cannot make the point's folder: %s", strerror(errno));
     FILE *f = fopen(tmp, "w");
     if (!f)

@@ -20,6 +20,7 @@
 
 #include "backend.h"
 #include "fsutil.h"
+#include "hpcsim/file.h"
 #include "kvm_domain.h"
 #include "kvm_xml.h"
 
@@ -192,7 +193,7 @@ static int embed_root_ready(const char *root, hs_error *err)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/etc", root);
-    if (hc_mkdir_p(path, 0700) < 0)
+    if (hs_mkdir_p(path, 0700, false) < 0)
         return hs_error_set(err, path, 0, 0, "cannot create the embedded driver's folder: %s", strerror(errno));
     snprintf(path, sizeof path, "%s/etc/qemu.conf", root);
     FILE *f = fopen(path, "w");

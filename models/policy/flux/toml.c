@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "toml.h"
 
+#include "hpcsim/file.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -513,33 +515,10 @@ fx_toml *fx_toml_parse(const char *text, size_t len, const char *source, hs_erro
 
 fx_toml *fx_toml_load(const char *path, hs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
+    size_t n;
+    char *buf = hs_read_file(path, 64u << 20, &n, err);
+    if (!buf)
         return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *more = cap < (64u << 20) ? realloc(buf, cap *= 2) : NULL;
-            if (!more) {
-                free(buf);
-                buf = NULL;
-            } else {
-                buf = more;
-            }
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        hs_error_set(err, path, 0, 0, bad ? "read error" : "too large or out of memory");
-        return NULL;
-    }
     fx_toml *t = fx_toml_parse(buf, n, path, err);
     free(buf);
     return t;

@@ -1,6 +1,8 @@
 /* Whole configuration files (text_file.h). */
 #include "text_file.h"
 
+#include "hpcsim/file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,31 +12,9 @@
 
 char *sl_read_text_file(const char *path, hs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hs_error_set(err, path, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    for (size_t got; text && (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap) {
-            char *more = cap < MAX_BYTES ? realloc(text, cap *= 2) : NULL;
-            if (!more) {
-                free(text);
-                text = NULL;
-            } else
-                text = more;
-        }
-    }
-    fclose(f);
-    if (!text) {
-        hs_error_set(err, path, 0, 0, "out of memory, or larger than 256 MiB");
-        return NULL;
-    }
-    text[len] = '\0';
-    if (memchr(text, '\0', len)) {
+    size_t len;
+    char *text = hs_read_file(path, MAX_BYTES, &len, err);
+    if (text && memchr(text, '\0', len)) {
         free(text);
         hs_error_set(err, path, 0, 0, "contains a NUL byte: not a text file");
         return NULL;
