@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcsim/intervals.h"
+#include "hpcsim/output.h"
 #include "hpcsim/svg.h"
 #include "report.h"
 
@@ -17,94 +19,55 @@
 #define GANTT_MAX_JOBS 2000
 
 typedef struct job_row {
-    double id, submit, demand, start, end;
-    char *alloc; /* "0-3 8 10-11" */
+    double id, submit, demand, start, end, held; /* held: units allocated */
+    uint32_t first_range, nranges;               /* into rows.ranges */
 } job_row;
 
 typedef struct rows {
     job_row *r;
     size_t n, cap;
+    hs_range *ranges; /* every row's allocation, one after another */
+    size_t nranges, rcap;
+    hs_intervals iv;
+    const char *path; /* jobs.csv, for messages */
 } rows;
 
 static void rows_free(rows *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->r[i].alloc);
     free(t->r);
+    free(t->ranges);
+    hs_intervals_free(&t->iv);
 }
 
-/* jobs.csv as outputs.c writes it: 12 fields, no quoting. */
-static int read_jobs(const char *path, rows *t, hs_error *err)
+/* A row of jobs.csv (read by hs_jobs_csv_read) kept for the plots. */
+static int keep_row(void *ctx, const hs_jobs_row *line, long lineno, hs_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot open: is this a run's output folder?");
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    int rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) > 0) {
-        if (++lineno == 1)
-            continue;
-        char *field[12], *save = NULL, *p = line;
-        int n = 0;
-        for (char *tok; n < 12 && (tok = strsep(&p, ",")) != NULL;)
-            field[n++] = tok;
-        (void)save;
-        if (n != 12) {
-            rc = hs_error_set(err, path, lineno, 0, "expected 12 fields, found %d", n);
-            break;
-        }
-        if (t->n == t->cap) {
-            size_t c = t->cap ? 2 * t->cap : 1024;
-            job_row *more = realloc(t->r, c * sizeof *more);
-            if (!more) {
-                rc = hs_error_set(err, NULL, 0, 0, "out of memory");
-                break;
-            }
-            t->r = more;
-            t->cap = c;
-        }
-        job_row *j = &t->r[t->n];
-        char *end;
-        double v[5];
-        const int at[5] = {0, 1, 2, 4, 6};
-        for (int k = 0; k < 5 && rc == 0; k++) {
-            v[k] = strtod(field[at[k]], &end);
-            if (end == field[at[k]] || *end)
-                rc = hs_error_set(err, path, lineno, 0, "field %d: '%s' is not a number", at[k] + 1, field[at[k]]);
-        }
-        if (rc)
-            break;
-        *j = (job_row){v[0], v[1], v[2], v[3], v[4], strdup(field[10])};
-        if (!j->alloc) {
-            rc = hs_error_set(err, NULL, 0, 0, "out of memory");
-            break;
-        }
-        t->n++;
+    rows *t = ctx;
+    const char *why;
+    if (hs_intervals_parse(&t->iv, line->text[HS_COL_ALLOC], strlen(line->text[HS_COL_ALLOC]), &why) < 0)
+        return hs_error_set(err, t->path, lineno, 0, "column allocated_resources: %s", why);
+    if (t->n == t->cap) {
+        size_t c = t->cap ? 2 * t->cap : 1024;
+        job_row *more = realloc(t->r, c * sizeof *more);
+        if (!more)
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+        t->r = more;
+        t->cap = c;
     }
-    free(line);
-    fclose(f);
-    return rc;
-}
-
-/* Units in an allocation "a-b c": their count. */
-static double alloc_units(const char *s)
-{
-    double n = 0;
-    while (*s) {
-        char *end;
-        unsigned long a = strtoul(s, &end, 10), b = a;
-        if (end == s)
-            break;
-        if (*end == '-')
-            b = strtoul(end + 1, &end, 10);
-        n += (double)(b - a + 1);
-        s = end;
-        while (*s == ' ')
-            s++;
+    while (t->nranges + t->iv.n > t->rcap) {
+        size_t c = t->rcap ? 2 * t->rcap : 1024;
+        hs_range *more = realloc(t->ranges, c * sizeof *more);
+        if (!more)
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
+        t->ranges = more;
+        t->rcap = c;
     }
-    return n;
+    memcpy(t->ranges + t->nranges, t->iv.r, t->iv.n * sizeof *t->iv.r);
+    const double *v = line->v;
+    t->r[t->n++] = (job_row){v[HS_COL_ID], v[HS_COL_SUBMIT], v[HS_COL_NRES], v[HS_COL_START], v[HS_COL_FINISH],
+                             (double)hs_intervals_total(&t->iv), (uint32_t)t->nranges, t->iv.n};
+    t->nranges += t->iv.n;
+    return 0;
 }
 
 typedef struct event {
@@ -183,7 +146,8 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
     }
     rows t = {0};
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
-    int rc = read_jobs(path, &t, err);
+    t.path = path;
+    int rc = hs_jobs_csv_read(path, keep_row, &t, err);
     size_t n = t.n;
     event *busy = NULL, *queue = NULL;
     double *wait = NULL, *x = NULL, *y = NULL, *y2 = NULL;
@@ -201,9 +165,8 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
     double t0 = INFINITY, t1 = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         const job_row *j = &t.r[i];
-        double held = alloc_units(j->alloc);
-        busy[2 * i] = (event){j->start, held};
-        busy[2 * i + 1] = (event){j->end, -held};
+        busy[2 * i] = (event){j->start, j->held};
+        busy[2 * i + 1] = (event){j->end, -j->held};
         queue[2 * i] = (event){j->submit, 1};
         queue[2 * i + 1] = (event){j->start, -1};
         wait[i] = j->start - j->submit;
@@ -283,13 +246,8 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
         hs_svg_box *boxes = NULL;
         for (size_t i = 0; i < n && rc == 0; i++) {
             const job_row *j = &t.r[i];
-            for (const char *p = j->alloc; *p;) {
-                char *end;
-                unsigned long a = strtoul(p, &end, 10), b = a;
-                if (end == p)
-                    break;
-                if (*end == '-')
-                    b = strtoul(end + 1, &end, 10);
+            for (uint32_t k = 0; k < j->nranges && rc == 0; k++) {
+                const hs_range *g = &t.ranges[j->first_range + k];
                 if (nb == capb) {
                     capb = capb ? 2 * capb : 1024;
                     hs_svg_box *more = realloc(boxes, capb * sizeof *more);
@@ -299,10 +257,8 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
                     }
                     boxes = more;
                 }
-                boxes[nb++] = (hs_svg_box){(j->start - t0) * hours, (j->end - t0) * hours, (double)a, (double)b + 1,
-                                           (unsigned)j->id};
-                for (p = end; *p == ' '; p++)
-                    ;
+                boxes[nb++] = (hs_svg_box){(j->start - t0) * hours, (j->end - t0) * hours, (double)g->first,
+                                           (double)g->first + g->count, (unsigned)j->id};
             }
         }
         hs_svg_plot pg = {.title = "Schedule (Gantt chart)", .xlabel = "hours since the first submission",

@@ -34,6 +34,7 @@ typedef struct checker {
     int kill;
     uint64_t beyond_expected; /* jobs.held_beyond_request of summary.json (0 when absent) */
     uint64_t beyond_seen;     /* rows holding more units than they requested */
+    hs_intervals iv;          /* the row being checked's allocation */
 } checker;
 
 static char *path_in(const char *dir, const char *name)
@@ -70,77 +71,42 @@ static int read_summary(const char *path, checker *ck, uint64_t *expect_rows, ui
     return 0;
 }
 
-/* Splits line (modified in place) at commas into exactly n fields. */
-static int split(char *line, char **fields, int n)
-{
-    int k = 0;
-    fields[k++] = line;
-    for (char *p = line; *p; p++)
-        if (*p == ',') {
-            if (k == n)
-                return -1;
-            *p = '\0';
-            fields[k++] = p + 1;
-        }
-    return k == n ? 0 : -1;
-}
-
-static int num(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return end != s && *end == '\0' && errno == 0 && isfinite(*out) ? 0 : -1;
-}
-
 static int near(double a, double b) { return fabs(a - b) <= 1e-6 * fmax(1.0, fmax(fabs(a), fabs(b))); }
 
-enum { C_ID, C_SUBMIT, C_NRES, C_REQ, C_START, C_EXEC, C_FINISH, C_WAIT, C_TURN, C_STRETCH, C_ALLOC, C_STATE, C_N };
-static const char *const col[C_N] = {"job_id",        "submission_time", "requested_number_of_resources",
-                                     "requested_time", "starting_time",  "execution_time",
-                                     "finish_time",    "waiting_time",   "turnaround_time",
-                                     "stretch",        "allocated_resources", "final_state"};
-
-static int check_row(checker *ck, char *line, long lineno, hs_intervals *iv, hs_error *err)
+static int check_row(void *ctx, const hs_jobs_row *line, long lineno, hs_error *err)
 {
-    char *f[C_N];
-    double v[C_N];
-    if (split(line, f, C_N) < 0)
-        return hs_error_set(err, ck->csv, lineno, 0, "expected %d comma-separated columns", C_N);
-    for (int k = 0; k < C_N; k++) {
-        if (k == C_ALLOC || k == C_STATE || (k == C_STRETCH && f[k][0] == '\0'))
-            continue;
-        if (num(f[k], &v[k]) < 0)
-            return hs_error_set(err, ck->csv, lineno, 0, "column %s: '%s' is not a number", col[k], f[k]);
-    }
-    if (v[C_START] < v[C_SUBMIT])
-        return hs_error_set(err, ck->csv, lineno, 0, "job %s starts at %s, before its submission at %s", f[C_ID],
-                            f[C_START], f[C_SUBMIT]);
-    if (v[C_EXEC] < 0 || !near(v[C_FINISH], v[C_START] + v[C_EXEC]) || !near(v[C_WAIT], v[C_START] - v[C_SUBMIT]) ||
-        !near(v[C_TURN], v[C_FINISH] - v[C_SUBMIT]))
+    checker *ck = ctx;
+    hs_intervals *iv = &ck->iv;
+    char *const *f = line->text;
+    const double *v = line->v;
+    if (v[HS_COL_START] < v[HS_COL_SUBMIT])
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s starts at %s, before its submission at %s", f[HS_COL_ID],
+                            f[HS_COL_START], f[HS_COL_SUBMIT]);
+    if (v[HS_COL_EXEC] < 0 || !near(v[HS_COL_FINISH], v[HS_COL_START] + v[HS_COL_EXEC]) || !near(v[HS_COL_WAIT], v[HS_COL_START] - v[HS_COL_SUBMIT]) ||
+        !near(v[HS_COL_TURN], v[HS_COL_FINISH] - v[HS_COL_SUBMIT]))
         return hs_error_set(err, ck->csv, lineno, 0,
                             "job %s: times do not add up (finish = start + execution, wait = start - "
                             "submission, turnaround = finish - submission)",
-                            f[C_ID]);
-    int killed = strcmp(f[C_STATE], "COMPLETED_WALLTIME_REACHED") == 0;
-    if (!killed && strcmp(f[C_STATE], "COMPLETED_SUCCESSFULLY") != 0)
-        return hs_error_set(err, ck->csv, lineno, 0, "column final_state: unknown state '%s'", f[C_STATE]);
-    if ((killed && !near(v[C_EXEC], v[C_REQ])) || (ck->kill && v[C_EXEC] > v[C_REQ] && !near(v[C_EXEC], v[C_REQ])))
+                            f[HS_COL_ID]);
+    int killed = strcmp(f[HS_COL_STATE], "COMPLETED_WALLTIME_REACHED") == 0;
+    if (!killed && strcmp(f[HS_COL_STATE], "COMPLETED_SUCCESSFULLY") != 0)
+        return hs_error_set(err, ck->csv, lineno, 0, "column final_state: unknown state '%s'", f[HS_COL_STATE]);
+    if ((killed && !near(v[HS_COL_EXEC], v[HS_COL_REQ])) || (ck->kill && v[HS_COL_EXEC] > v[HS_COL_REQ] && !near(v[HS_COL_EXEC], v[HS_COL_REQ])))
         return hs_error_set(err, ck->csv, lineno, 0, "job %s ran %s s against a requested time of %s s (%s)",
-                            f[C_ID], f[C_EXEC], f[C_REQ], f[C_STATE]);
+                            f[HS_COL_ID], f[HS_COL_EXEC], f[HS_COL_REQ], f[HS_COL_STATE]);
     const char *why;
-    if (hs_intervals_parse(iv, f[C_ALLOC], strlen(f[C_ALLOC]), &why) < 0)
+    if (hs_intervals_parse(iv, f[HS_COL_ALLOC], strlen(f[HS_COL_ALLOC]), &why) < 0)
         return hs_error_set(err, ck->csv, lineno, 0, "column allocated_resources: %s", why);
     /* More than requested only where summary.json says whole nodes were
      * given (a node-exclusive policy), and never fewer. */
     uint64_t total = hs_intervals_total(iv);
-    bool beyond = total > (uint64_t)v[C_NRES] && ck->beyond_expected > 0;
-    if (total != (uint64_t)v[C_NRES] && !beyond)
-        return hs_error_set(err, ck->csv, lineno, 0, "job %s holds %llu units but requested %s", f[C_ID],
-                            (unsigned long long)total, f[C_NRES]);
+    bool beyond = total > (uint64_t)v[HS_COL_NRES] && ck->beyond_expected > 0;
+    if (total != (uint64_t)v[HS_COL_NRES] && !beyond)
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s holds %llu units but requested %s", f[HS_COL_ID],
+                            (unsigned long long)total, f[HS_COL_NRES]);
     ck->beyond_seen += beyond;
     if (iv->n && (uint64_t)iv->r[iv->n - 1].first + iv->r[iv->n - 1].count > ck->units)
-        return hs_error_set(err, ck->csv, lineno, 0, "job %s uses unit %u; the cluster has %llu", f[C_ID],
+        return hs_error_set(err, ck->csv, lineno, 0, "job %s uses unit %u; the cluster has %llu", f[HS_COL_ID],
                             iv->r[iv->n - 1].first + iv->r[iv->n - 1].count - 1, (unsigned long long)ck->units);
     if (ck->nrows == ck->cap) {
         ck->cap = ck->cap ? ck->cap * 2 : 4096;
@@ -158,9 +124,9 @@ static int check_row(checker *ck, char *line, long lineno, hs_intervals *iv, hs_
     }
     memcpy(ck->ranges + ck->nranges, iv->r, iv->n * sizeof *iv->r);
     row *r = &ck->rows[ck->nrows++];
-    r->id = strtol(f[C_ID], NULL, 10);
-    r->start = v[C_START];
-    r->end = v[C_FINISH];
+    r->id = strtol(f[HS_COL_ID], NULL, 10);
+    r->start = v[HS_COL_START];
+    r->end = v[HS_COL_FINISH];
     r->line = lineno;
     r->first_range = (uint32_t)ck->nranges;
     r->nranges = iv->n;
@@ -170,34 +136,8 @@ static int check_row(checker *ck, char *line, long lineno, hs_intervals *iv, hs_
 
 static int read_csv(checker *ck, hs_error *err)
 {
-    FILE *f = fopen(ck->csv, "r");
-    if (!f)
-        return hs_error_set(err, ck->csv, 0, 0, "cannot open: %s", strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long lineno = 0;
-    int rc = 0;
-    hs_intervals iv = {0};
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (lineno == 1) {
-            if (strcmp(line, HS_JOBS_CSV_HEADER) != 0) {
-                rc = hs_error_set(err, ck->csv, 1, 0, "not the jobs.csv header of hpcsim");
-                break;
-            }
-            continue;
-        }
-        if ((rc = check_row(ck, line, lineno, &iv, err)) < 0)
-            break;
-    }
-    if (rc == 0 && lineno == 0)
-        rc = hs_error_set(err, ck->csv, 0, 0, "empty file");
-    free(line);
-    hs_intervals_free(&iv);
-    fclose(f);
+    int rc = hs_jobs_csv_read(ck->csv, check_row, ck, err);
+    hs_intervals_free(&ck->iv);
     return rc;
 }
 

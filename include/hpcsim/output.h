@@ -16,6 +16,25 @@
     "execution_time,finish_time,waiting_time,turnaround_time,stretch,allocated_resources,"   \
     "final_state"
 
+/* jobs.csv read back, a row at a time (the checker, `hpcsim report`). */
+enum hs_jobs_column {
+    HS_COL_ID, HS_COL_SUBMIT, HS_COL_NRES, HS_COL_REQ, HS_COL_START, HS_COL_EXEC, HS_COL_FINISH,
+    HS_COL_WAIT, HS_COL_TURN, HS_COL_STRETCH, HS_COL_ALLOC, HS_COL_STATE, HS_JOBS_COLUMNS
+};
+extern const char *const hs_jobs_column_names[HS_JOBS_COLUMNS];
+
+typedef struct hs_jobs_row {
+    char *text[HS_JOBS_COLUMNS]; /* each column as written (valid during the call) */
+    double v[HS_JOBS_COLUMNS];   /* the numbers; NaN for allocated_resources, final_state, an empty stretch */
+} hs_jobs_row;
+
+typedef int (*hs_jobs_row_fn)(void *ctx, const hs_jobs_row *row, long line, hs_error *err);
+
+/* Checks the header, splits each row into its columns, reads their
+ * numbers and hands the row to fn; -1 (from the file, or from fn) stops,
+ * with err naming the file and line. */
+int hs_jobs_csv_read(const char *path, hs_jobs_row_fn fn, void *ctx, hs_error *err);
+
 typedef struct hs_outputs hs_outputs;
 
 /* Facts about the run that summary.json records next to the metrics. */
