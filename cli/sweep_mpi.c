@@ -89,17 +89,10 @@ static void worker(const sw_grid *g, const sw_options *o)
 /* Rank 0: its own point in a process, the others' requests between. */
 static int leader(const sw_grid *g, const sw_options *o, int size, uint32_t *ran, hs_error *err)
 {
-    uint32_t *todo = malloc((g->npoints ? g->npoints : 1) * sizeof *todo), ntodo = 0, next = 0;
+    uint32_t ntodo, next = 0, *todo = sw_todo(g, o, &ntodo);
     if (!todo)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     char dir[4200];
-    for (uint32_t i = 0; i < g->npoints; i++) {
-        sw_point_dir(dir, sizeof dir, o->out, i, g->npoints);
-        json_t *r = sw_result_read(dir);
-        if (!r)
-            todo[ntodo++] = i;
-        json_decref(r);
-    }
     *ran = ntodo;
     sw_progress pr;
     sw_progress_begin(&pr, o->progress, ntodo);

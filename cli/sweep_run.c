@@ -133,9 +133,26 @@ void sw_progress_result(sw_progress *pr, uint32_t i, const char *text)
     json_decref(r);
 }
 
+uint32_t *sw_todo(const sw_grid *g, const sw_options *o, uint32_t *n)
+{
+    uint32_t *todo = malloc((g->npoints ? g->npoints : 1) * sizeof *todo);
+    char dir[4200];
+    *n = 0;
+    for (uint32_t i = 0; todo && i < g->npoints; i++) {
+        if (!sw_in_shard(o, i))
+            continue;
+        sw_point_dir(dir, sizeof dir, o->out, i, g->npoints);
+        json_t *r = sw_result_read(dir);
+        if (!r)
+            todo[(*n)++] = i;
+        json_decref(r);
+    }
+    return todo;
+}
+
 int sw_run_local(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error *err)
 {
-    uint32_t *todo = malloc((g->npoints ? g->npoints : 1) * sizeof *todo), ntodo = 0;
+    uint32_t ntodo, *todo = sw_todo(g, o, &ntodo);
     uint32_t *slot_point = calloc(o->jobs, sizeof *slot_point);
     pid_t *slot_pid = calloc(o->jobs, sizeof *slot_pid);
     if (!todo || !slot_point || !slot_pid) {
@@ -145,15 +162,6 @@ int sw_run_local(const sw_grid *g, const sw_options *o, uint32_t *ran, hs_error 
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
     char dir[4200];
-    for (uint32_t i = 0; i < g->npoints; i++) {
-        if (!sw_in_shard(o, i))
-            continue;
-        sw_point_dir(dir, sizeof dir, o->out, i, g->npoints);
-        json_t *r = sw_result_read(dir);
-        if (!r)
-            todo[ntodo++] = i;
-        json_decref(r);
-    }
     *ran = ntodo;
     sw_progress pr;
     sw_progress_begin(&pr, o->progress, ntodo);

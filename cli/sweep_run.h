@@ -22,6 +22,9 @@ typedef struct sw_options {
 /* The output folder: made, or (with resume) checked to hold this grid. */
 int sw_prepare(const sw_grid *g, const sw_options *o, hs_error *err);
 bool sw_in_shard(const sw_options *o, uint32_t i);
+/* The points of the shard with no result yet, in order (*n of them);
+ * NULL when out of memory. */
+uint32_t *sw_todo(const sw_grid *g, const sw_options *o, uint32_t *n);
 
 /* Runs the points of the shard that have no result yet (*ran of them).
  * -1 only when the sweep itself cannot go on (a folder cannot be

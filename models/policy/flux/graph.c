@@ -518,14 +518,12 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
     uint64_t freed = g->part_free[p];
     uint32_t e = 0, v = 0;
     double last = now;
-    bool counted = r->slot == FX_SLOT_CORE && !g->match.node_exclusive;
+    bool counted = r->slot == FX_SLOT_CORE && !g->match.node_exclusive, built = false;
     profile pr = {0};
-    if (counted && profile_build(g, p, &pr) < 0)
-        counted = false; /* out of memory: no shortcut, the walks still decide */
     /* The most cores in use over [t, t + duration) is the maximum of U at t
      * and at the breakpoints inside: both ends of the window only move
      * forward, so a deque of breakpoints with falling U keeps it. */
-    uint32_t lo = 0, hi = 0, qh = 0, qt = 0, *dq = g->scratch_dq;
+    uint32_t lo = 0, hi = 0, qh = 0, qt = 0, *dq = NULL;
     while (e < g->nends || v < g->nresv) {
         bool from_running = v == g->nresv || (e < g->nends && g->ends[e].end <= g->resv[v].end);
         double t = from_running ? g->ends[e].end : g->resv[v].end;
@@ -548,6 +546,11 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
             continue;
         /* As Fluxion's aggregate planner: the cores busy at some instant
          * of the window (held past it, or reserved over it) leave too few. */
+        /* built at the first candidate that needs it: often none does */
+        if (counted && !built && profile_build(g, p, &pr) < 0)
+            counted = false; /* out of memory: no shortcut, the walks still decide */
+        built = true;
+        dq = g->scratch_dq; /* the build may have moved it */
         if (counted) {
             double end = t + r->duration;
             while (lo < pr.n && pr.x[lo] <= t)
