@@ -480,15 +480,6 @@ int hs_slurm_conf_override(hs_slurm_conf *c, const char *key, const char *value,
                             "%s: not settable by an option (write it in slurm.conf; a SchedulerParameters option "
                             "is SchedulerParameters.NAME=VALUE)",
                             key);
-    static const char *const priority_read[] = {
-        "PriorityType", "PriorityWeightAge", "PriorityWeightFairshare", "PriorityWeightJobSize",
-        "PriorityWeightPartition", "PriorityWeightQOS", "PriorityWeightAssoc", "PriorityMaxAge",
-        "PriorityDecayHalfLife", "PriorityCalcPeriod", "PriorityFavorSmall", "PriorityFlags", NULL};
-    bool known = strncasecmp(key, "Priority", 8) != 0;
-    for (const char *const *k = priority_read; !known && *k; k++)
-        known = !strcasecmp(key, *k);
-    if (!known)
-        return hs_error_set(err, "--policy-opt", 0, 0, "%s: not a slurm.conf key the model reads", key);
     uint32_t ignored = c->nignored;
     reader r = {c, "--policy-opt", 0, err, {0}, {0}};
     if (global_key(&r, key, value) < 0)

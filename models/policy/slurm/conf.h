@@ -68,7 +68,8 @@ void hs_slurm_conf_free(hs_slurm_conf *c);
 /* --policy-opt KEY=VALUE over the file: a global key (the last value is
  * read) or SchedulerParameters.NAME (replacing the file's). A key the
  * model does not read is refused, as a typo would silently change
- * nothing. */
+ * nothing (Priority* keys are all kept here: setup.c asks
+ * hs_slurm_priority_key_read of params.h). */
 int hs_slurm_conf_override(hs_slurm_conf *c, const char *key, const char *value, hs_error *err);
 const char *hs_slurm_sched_param(const hs_slurm_conf *c, const char *key);
 /* A Priority* key or one of settings[] (the last one written), or NULL. */

@@ -171,6 +171,20 @@ static int read_sched(reader *r, hs_slurm_params *p)
     return 0;
 }
 
+/* The Priority* keys read_priority reads: keep the two in step. */
+static const char *const priority_keys[] = {
+    "PriorityType", "PriorityWeightAge", "PriorityWeightFairshare", "PriorityWeightJobSize",
+    "PriorityWeightPartition", "PriorityWeightQOS", "PriorityWeightAssoc", "PriorityMaxAge",
+    "PriorityDecayHalfLife", "PriorityCalcPeriod", "PriorityFavorSmall", "PriorityFlags", NULL};
+
+bool hs_slurm_priority_key_read(const char *key)
+{
+    for (const char *const *k = priority_keys; *k; k++)
+        if (!strcasecmp(key, *k))
+            return true;
+    return false;
+}
+
 static int read_priority(reader *r, hs_slurm_params *p)
 {
     const hs_slurm_conf *c = r->c;

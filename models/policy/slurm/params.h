@@ -50,6 +50,9 @@ typedef struct hs_slurm_params {
     double kill_wait;           /* s (30) */
 } hs_slurm_params;
 
+/* Whether key is one of the Priority* keys the model reads. */
+bool hs_slurm_priority_key_read(const char *key);
+
 /* Fills p from c; source names the file in messages. Notes (the weights
  * Slurm itself drops without slurmdbd, ...) go to warn when not NULL. */
 int hs_slurm_params_read(hs_slurm_params *p, const hs_slurm_conf *c, const char *source, FILE *warn,

@@ -29,9 +29,14 @@ hs_slurm_setup *hs_slurm_setup_load_over(const char *conf_path, const char *topo
         free(s);
         return NULL;
     }
-    for (unsigned i = 0; i < nover; i++)
+    for (unsigned i = 0; i < nover; i++) {
+        if (!strncasecmp(over[i].key, "Priority", 8) && !hs_slurm_priority_key_read(over[i].key)) {
+            hs_error_set(err, "--policy-opt", 0, 0, "%s: not a slurm.conf key the model reads", over[i].key);
+            goto fail;
+        }
         if (hs_slurm_conf_override(&s->conf, over[i].key, over[i].value, err) < 0)
             goto fail;
+    }
     if (s->conf.nnodes == 0 || s->conf.nparts == 0) {
         hs_error_set(err, conf_path, 0, 0, "no %s: the model needs NodeName and PartitionName lines",
                      s->conf.nnodes == 0 ? "NodeName" : "PartitionName");
