@@ -33,6 +33,11 @@ printf '; MaxNodes: 64\n1 0 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n2 5 -1
 "$hpcsim" run --trace "$tmp/nowait.swf" --out "$tmp/nowait" --quiet
 "$hpcsim" report "$tmp/nowait" -o "$tmp/nowait.html"
 if grep -qiE "nan|inf[^o]" "$tmp/nowait.html"; then echo "FAIL: a coordinate is not a number" >&2; exit 1; fi
+# a sweep in which nothing varies says so
+printf '{"base": {"trace": "traces/demo-lublin-2000.swf", "nodes": 128, "cores-per-node": 1}}' >"$tmp/flat.json"
+"$hpcsim" sweep "$tmp/flat.json" --out "$tmp/flat" 2>/dev/null
+"$hpcsim" report "$tmp/flat" -o "$tmp/flat.html"
+grep -q "Swept: nothing (no parameter has two values), so there is nothing to plot against" "$tmp/flat.html"
 # the same folder, the same bytes
 "$hpcsim" report "$tmp/sweep" -o "$tmp/sweep2.html"
 cmp "$tmp/sweep.html" "$tmp/sweep2.html"

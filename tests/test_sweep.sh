@@ -31,6 +31,19 @@ bad reps '{"replications": 0}' "$tmp/reps.json: replications: expected an intege
 bad top '{"grid": {}, "extra": 1}' "extra"
 bad dup '{"base": {"nodes": 1, "nodes": 2}}' "$tmp/dup.json:1:"
 
+# --- bad flags and files: one message, nothing written
+if "$hpcsim" sweep "$tmp/none.json" --out "$tmp/out-none" 2>"$tmp/err"; then fail "a missing grid accepted"; fi
+grep -q "$tmp/none.json: cannot read: No such file or directory" "$tmp/err" || fail "missing grid: $(cat "$tmp/err")"
+set +e
+"$hpcsim" sweep docs/examples/policies.json --shard 2/2 --out "$tmp/out-shard" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "--shard 2/2: not a usage error"
+"$hpcsim" gen --jobs 10 --nodes 4 --type weekly --out "$tmp/g.swf" 2>"$tmp/err2"
+[ $? -eq 2 ] || fail "gen --type weekly: not a usage error"
+set -e
+grep -q "shard: '2/2' is not I/N with 0 <= I < N" "$tmp/err" || fail "--shard: $(cat "$tmp/err")"
+grep -q "type: 'weekly' is not batch, interactive, both or typeless" "$tmp/err2" || fail "gen --type: $(cat "$tmp/err2")"
+[ ! -e "$tmp/out-shard" ] && [ ! -e "$tmp/g.swf" ] || fail "a bad flag wrote something"
+
 # --- a bad point fails alone, listed with its message; the table has every row
 cat >"$tmp/mixed.json" <<'EOF'
 {"base": {"trace": "traces/demo-lublin-2000.swf", "cores-per-node": 1},
@@ -81,6 +94,10 @@ grid=docs/examples/policies.json
 if "$hpcsim" sweep merge --out "$tmp/half" "$tmp/s0" 2>"$tmp/err"; then fail "merge of one shard of two accepted"; fi
 grep -q "6 of 12 points have a result in none of these folders (the first: point 1)" "$tmp/err" || fail "half merge: $(cat "$tmp/err")"
 [ ! -e "$tmp/half" ] || fail "half merge wrote a folder"
+"$hpcsim" sweep "$tmp/mixed.json" --out "$tmp/other-grid" --shard 0/2 2>/dev/null || true
+if "$hpcsim" sweep merge --out "$tmp/mixed-merge" "$tmp/s0" "$tmp/other-grid" 2>"$tmp/err"; then fail "shards of two grids merged"; fi
+grep -q "other-grid/grid.json: differs from $tmp/s0/grid.json: not shards of one sweep" "$tmp/err" || fail "two grids: $(cat "$tmp/err")"
+[ ! -e "$tmp/mixed-merge" ] || fail "a merge of two grids wrote a folder"
 "$hpcsim" sweep merge --out "$tmp/merged" "$tmp/s0" "$tmp/s1" 2>/dev/null
 cmp "$tmp/local/results.csv" "$tmp/merged/results.csv" || fail "merged shards differ from the local run"
 if [ "$mpi" = 1 ]; then
