@@ -1,0 +1,190 @@
+/* The allocate action (docs/volcano.md "Allocate"): queues in queue
+ * order, one job of the popped queue at a time, its pending tasks in task
+ * order, each on the best feasible node; the job's placements are
+ * committed when the gang is ready, kept uncommitted when it is
+ * pipelined, and rolled back otherwise. A job that became ready with
+ * tasks left is pushed back so that its other tasks compete again. */
+#include <stdlib.h>
+
+#include "pqueue.h"
+#include "session.h"
+
+typedef struct alloc_ctx {
+    vc_session *s;
+    vc_pqueue *jobs;   /* per queue */
+    vc_pqueue *tasks;  /* per job, built on its first visit */
+    bool *built;
+    uint8_t *failed_roles; /* per job: roles whose task found no node this session */
+    uint32_t *nodes, *idle, *future; /* scratch, one slot per node */
+    uint32_t *placed;
+    uint32_t nplaced;
+} alloc_ctx;
+
+static uint32_t placed_of_role(const vc_world *w, const vc_job *j, unsigned role)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < j->ntasks; i++) {
+        const vc_task *t = &w->tasks[j->first_task + i];
+        n += t->role == role && (vc_task_allocated_status(t->status) || t->status == VC_TASK_SUCCEEDED);
+    }
+    return n;
+}
+
+/* Whether a task that found no node ends the job's attempt
+ * (NeedContinueAllocating, docs/volcano.md "Allocate"). */
+static bool need_continue(const alloc_ctx *c, uint32_t job)
+{
+    const vc_world *w = c->s->w;
+    const vc_job *j = &w->jobs[job];
+    if (j->min_member == j->ntasks)
+        return false;
+    uint32_t role_sum = 0;
+    for (int r = 1; r <= VC_MAX_ROLES; r++)
+        role_sum += j->role_min[r];
+    uint8_t failed = c->failed_roles[job];
+    if (j->min_member < role_sum) {
+        uint32_t could = 0;
+        for (uint32_t i = 0; i < j->ntasks; i++) {
+            const vc_task *t = &w->tasks[j->first_task + i];
+            if (vc_task_allocated_status(t->status) || t->status == VC_TASK_SUCCEEDED)
+                could++;
+            else if (t->status == VC_TASK_PENDING && !(failed & (1u << t->role)))
+                could++;
+        }
+        return could >= j->min_member;
+    }
+    for (unsigned r = 1; r <= VC_MAX_ROLES; r++)
+        if ((failed & (1u << r)) && placed_of_role(w, j, r) < j->role_min[r])
+            return false;
+    return true;
+}
+
+static int build_tasks(alloc_ctx *c, uint32_t job)
+{
+    vc_session *s = c->s;
+    const vc_job *j = &s->w->jobs[job];
+    vc_pq_init(&c->tasks[job], vc_task_order, s);
+    c->built[job] = true;
+    for (uint32_t i = 0; i < j->ntasks; i++) {
+        const vc_task *t = &s->w->tasks[j->first_task + i];
+        if (t->status == VC_TASK_PENDING && !vc_task_best_effort(t) &&
+            vc_pq_push(&c->tasks[job], j->first_task + i) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int allocate_job(alloc_ctx *c, uint32_t q, uint32_t job)
+{
+    vc_session *s = c->s;
+    vc_world *w = s->w;
+    vc_pqueue *tasks = &c->tasks[job];
+    c->nplaced = 0;
+    while (!vc_pq_empty(tasks)) {
+        uint32_t ti = vc_pq_pop(tasks);
+        vc_task *t = &w->tasks[ti];
+        if (!vc_queue_allocatable(s, q, ti))
+            continue;
+        if (t->role && (c->failed_roles[job] & (1u << t->role)))
+            continue; /* the role's error is cached for the session */
+        uint32_t n = vc_predicate_nodes(s, ti, c->nodes);
+        if (n == 0) {
+            if (t->role)
+                c->failed_roles[job] |= (uint8_t)(1u << t->role);
+            if (need_continue(c, job))
+                continue;
+            break;
+        }
+        uint32_t nidle = 0, nfuture = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            vc_res idle;
+            vc_node_idle(&w->nodes[c->nodes[i]], &idle);
+            if (vc_res_le_dims(&t->req, &idle, &t->req))
+                c->idle[nidle++] = c->nodes[i];
+            else
+                c->future[nfuture++] = c->nodes[i];
+        }
+        bool pipeline = nidle == 0;
+        uint32_t best = pipeline ? vc_select_best(s, ti, c->future, nfuture) : vc_select_best(s, ti, c->idle, nidle);
+        vc_session_place(s, ti, best, pipeline);
+        c->placed[c->nplaced++] = ti;
+        if (vc_job_ready(s, job) && !vc_pq_empty(tasks)) {
+            if (vc_pq_push(&c->jobs[q], job) < 0)
+                return -1;
+            break;
+        }
+    }
+    if (vc_job_ready(s, job)) {
+        for (uint32_t i = 0; i < c->nplaced; i++)
+            if (w->tasks[c->placed[i]].status == VC_TASK_ALLOCATED && vc_session_bind(s, c->placed[i]) < 0)
+                return -1;
+    } else if (!vc_job_pipelined(s, job)) {
+        for (uint32_t i = c->nplaced; i-- > 0;)
+            vc_session_unplace(s, c->placed[i]);
+    }
+    return 0;
+}
+
+void vc_allocate(vc_session *s)
+{
+    vc_world *w = s->w;
+    alloc_ctx c = {.s = s};
+    vc_pqueue queues;
+    vc_pq_init(&queues, vc_queue_order, s);
+    size_t nq = w->nqueues ? w->nqueues : 1, nj = w->njobs ? w->njobs : 1, nn = w->nnodes ? w->nnodes : 1;
+    size_t nt = w->ntasks ? w->ntasks : 1;
+    c.jobs = calloc(nq, sizeof *c.jobs);
+    c.tasks = calloc(nj, sizeof *c.tasks);
+    c.built = calloc(nj, sizeof *c.built);
+    c.failed_roles = calloc(nj, 1);
+    c.nodes = malloc(nn * sizeof *c.nodes);
+    c.idle = malloc(nn * sizeof *c.idle);
+    c.future = malloc(nn * sizeof *c.future);
+    c.placed = malloc(nt * sizeof *c.placed);
+    bool *seen = calloc(nq, sizeof *seen);
+    if (!c.jobs || !c.tasks || !c.built || !c.failed_roles || !c.nodes || !c.idle || !c.future || !c.placed ||
+        !seen) {
+        s->oom = 1;
+        goto out;
+    }
+    bool enqueue = vc_conf_has_action(s->conf, VC_ACT_ENQUEUE);
+    for (uint32_t j = 0; j < w->njobs; j++) {
+        const vc_job *job = &w->jobs[j];
+        if (!job->active || job->queue >= w->nqueues || (enqueue && job->phase == VC_PG_PENDING) ||
+            !vc_job_valid(s, j))
+            continue;
+        if (!seen[job->queue]) {
+            seen[job->queue] = true;
+            vc_pq_init(&c.jobs[job->queue], vc_job_order, s);
+            if (vc_pq_push(&queues, job->queue) < 0)
+                s->oom = 1;
+        }
+        if (vc_pq_push(&c.jobs[job->queue], j) < 0)
+            s->oom = 1;
+    }
+    while (!s->oom && !vc_pq_empty(&queues)) {
+        uint32_t q = vc_pq_pop(&queues);
+        if (vc_queue_overused(s, q) || vc_pq_empty(&c.jobs[q]))
+            continue;
+        uint32_t j = vc_pq_pop(&c.jobs[q]);
+        if ((!c.built[j] && build_tasks(&c, j) < 0) || allocate_job(&c, q, j) < 0 || vc_pq_push(&queues, q) < 0)
+            s->oom = 1;
+    }
+out:
+    for (uint32_t q = 0; seen && c.jobs && q < w->nqueues; q++)
+        if (seen[q])
+            vc_pq_free(&c.jobs[q]);
+    for (uint32_t j = 0; c.built && c.tasks && j < w->njobs; j++)
+        if (c.built[j])
+            vc_pq_free(&c.tasks[j]);
+    free(seen);
+    free(c.jobs);
+    free(c.tasks);
+    free(c.built);
+    free(c.failed_roles);
+    free(c.nodes);
+    free(c.idle);
+    free(c.future);
+    free(c.placed);
+    vc_pq_free(&queues);
+}
