@@ -172,7 +172,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         return -1;
     }
     hs_trace trace;
-    hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config};
+    hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config, policy->places_tasks};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
         if (policy->unconfigure)
@@ -222,6 +222,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         eopt.perf = perf;
     }
     eopt.policy_config = config;
+    eopt.seed = cfg->seed;
     if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
         goto out;
     if (cfg->progress)

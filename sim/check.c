@@ -16,6 +16,7 @@
 #include "hpcsim/intervals.h"
 #include "hpcsim/output.h"
 #include "hpcsim/swf.h"
+#include "check_tasks.h"
 
 typedef struct row {
     long id;
@@ -25,6 +26,7 @@ typedef struct row {
 } row;
 
 typedef struct checker {
+    const char *dir;
     const char *csv;
     row *rows;
     uint64_t nrows, cap;
@@ -34,6 +36,8 @@ typedef struct checker {
     int kill;
     uint64_t beyond_expected; /* jobs.held_beyond_request of summary.json (0 when absent) */
     uint64_t beyond_seen;     /* rows holding more units than they requested */
+    uint64_t tasks;           /* summary.json tasks.count: jobs ran as tasks on shared nodes */
+    double peak_units;        /* tasks: the busiest instant's CPUs, in units */
     hs_intervals iv;          /* the row being checked's allocation */
 } checker;
 
@@ -53,16 +57,18 @@ static int read_summary(const char *path, checker *ck, uint64_t *expect_rows, ui
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root)
         return hs_error_set(err, path, jerr.line, jerr.column, "%s", jerr.text);
-    json_int_t units = -1, completed = -1, killed = -1, rejected = -1, skipped = -1, beyond = 0;
+    json_int_t units = -1, completed = -1, killed = -1, rejected = -1, skipped = -1, beyond = 0, tasks = 0;
     int kill = -1;
-    int rc = json_unpack_ex(root, &jerr, 0, "{s:{s:I}, s:b, s:{s:I, s:I, s:I, s:I, s?I}}", "cluster", "units", &units,
-                            "kill_at_requested_time", &kill, "jobs", "completed", &completed, "killed", &killed,
-                            "rejected", &rejected, "skipped", &skipped, "held_beyond_request", &beyond);
+    int rc = json_unpack_ex(root, &jerr, 0, "{s:{s:I}, s:b, s:{s:I, s:I, s:I, s:I, s?I}, s?{s:I}}", "cluster", "units",
+                            &units, "kill_at_requested_time", &kill, "jobs", "completed", &completed, "killed", &killed,
+                            "rejected", &rejected, "skipped", &skipped, "held_beyond_request", &beyond, "tasks",
+                            "count", &tasks);
     json_decref(root);
     if (rc < 0)
         return hs_error_set(err, path, 0, 0, "not a summary of hpcsim: %s", jerr.text);
-    if (units <= 0 || completed < 0 || killed < 0 || rejected < 0 || skipped < 0 || beyond < 0)
+    if (units <= 0 || completed < 0 || killed < 0 || rejected < 0 || skipped < 0 || beyond < 0 || tasks < 0)
         return hs_error_set(err, path, 0, 0, "negative counts or no units");
+    ck->tasks = (uint64_t)tasks;
     ck->units = (uint64_t)units;
     ck->kill = kill;
     ck->beyond_expected = (uint64_t)beyond;
@@ -101,7 +107,9 @@ static int check_row(void *ctx, const hs_jobs_row *line, long lineno, hs_error *
      * given (a node-exclusive policy), and never fewer. */
     uint64_t total = hs_intervals_total(iv);
     bool beyond = total > (uint64_t)v[HS_COL_NRES] && ck->beyond_expected > 0;
-    if (total != (uint64_t)v[HS_COL_NRES] && !beyond)
+    /* Tasks share nodes: allocated_resources lists the job's nodes, and
+     * tasks.csv is checked against their capacities instead. */
+    if (total != (uint64_t)v[HS_COL_NRES] && !beyond && !ck->tasks)
         return hs_error_set(err, ck->csv, lineno, 0, "job %s holds %llu units but requested %s", f[HS_COL_ID],
                             (unsigned long long)total, f[HS_COL_NRES]);
     ck->beyond_seen += beyond;
@@ -171,6 +179,27 @@ static int cmp_event(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int cmp_check_job(const void *a, const void *b)
+{
+    const hs_check_job *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int check_tasks(checker *ck, hs_error *err)
+{
+    hs_check_job *jobs = malloc((ck->nrows ? ck->nrows : 1) * sizeof *jobs);
+    if (!jobs)
+        return hs_error_set(err, ck->csv, 0, 0, "out of memory");
+    for (uint64_t i = 0; i < ck->nrows; i++)
+        jobs[i] = (hs_check_job){ck->rows[i].id, ck->rows[i].start, ck->rows[i].end};
+    qsort(jobs, ck->nrows, sizeof *jobs, cmp_check_job);
+    double share;
+    int rc = hs_check_tasks(ck->dir, jobs, ck->nrows, ck->tasks, &share, err);
+    free(jobs);
+    ck->peak_units = share * (double)ck->units;
+    return rc;
+}
+
 static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
 {
     uint64_t n = ck->nrows, nev = 0;
@@ -199,7 +228,7 @@ static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
     }
     qsort(ord, nev, sizeof *ord, cmp_event);
     uint64_t in_use = 0;
-    for (uint64_t e = 0; e < nev && rc == 0; e++) {
+    for (uint64_t e = 0; e < nev && rc == 0 && !ck->tasks; e++) {
         const row *r = &ck->rows[ord[e] >> 2];
         const hs_range *rg = ck->ranges + r->first_range;
         int kind = (int)(ord[e] & 3);
@@ -227,6 +256,11 @@ static int sweep(checker *ck, hs_check_report *rep, hs_error *err)
     sort_rows = NULL;
     hs_bitmap_free(&busy);
     free(ord);
+    if (rc == 0 && ck->tasks) {
+        rc = check_tasks(ck, err);
+        if (rep)
+            rep->max_busy = ck->peak_units;
+    }
     return rc;
 }
 
@@ -277,6 +311,7 @@ int hs_check_outdir(const char *dir, hs_check_report *rep, hs_error *err)
         goto out;
     }
     ck.csv = csv;
+    ck.dir = dir;
     if (read_summary(summary, &ck, &expect_rows, &expect_dropped, err) < 0 || read_csv(&ck, err) < 0)
         goto out;
     if (ck.nrows != expect_rows) {

@@ -180,6 +180,22 @@ uint32_t hs_cluster_route(const hs_cluster *c, long swf_partition)
     return c->default_part;
 }
 
+void hs_cluster_node_capacity(const hs_cluster *c, uint32_t node, hs_node_capacity *out)
+{
+    uint32_t lo = 0, hi = c->ngroups; /* groups are numbered in order: first_node grows */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (c->groups[mid].first_node <= node)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const hs_node_group *g = &c->groups[lo];
+    out->cpu_milli = (uint64_t)g->cores * 1000;
+    out->mem_mb = g->memory_mb;
+    out->gpu_milli = (uint64_t)g->gpus * 1000;
+}
+
 uint32_t hs_cluster_node_of_unit(const hs_cluster *c, uint64_t unit)
 {
     if (c->mode == HS_ALLOC_NODES)

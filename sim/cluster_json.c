@@ -46,7 +46,7 @@ static int get_string(const json_t *obj, const char *key, const char **out, cons
 
 static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_error *err)
 {
-    static const char *const keys[] = {"name", "count", "cores", "memory_mb", "backend", "perf_class", NULL};
+    static const char *const keys[] = {"name", "count", "cores", "memory_mb", "gpus", "backend", "perf_class", NULL};
     if (!arr)
         return hs_error_set(err, src, 0, 0, "groups: missing (a list of node groups is required)");
     if (!json_is_array(arr) || json_array_size(arr) == 0)
@@ -63,12 +63,13 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
             return hs_error_set(err, src, 0, 0, "%s: expected an object, got %s", path, hs_json_kind(g));
         if (hs_json_check_keys(g, keys, src, path, err) < 0)
             return -1;
-        long long count = 0, cores = 0, mem = 0, perf_class = HS_NO_PERF_CLASS;
+        long long count = 0, cores = 0, mem = 0, gpus = 0, perf_class = HS_NO_PERF_CLASS;
         const char *name = NULL, *backend = NULL;
         if (get_string(g, "backend", &backend, src, path, err) < 0 ||
             get_int(g, "count", 1, 1, 100000000, &count, src, path, err) < 0 ||
             get_int(g, "cores", 1, 1, 1 << 20, &cores, src, path, err) < 0 ||
             get_int(g, "memory_mb", 0, 0, 1ll << 40, &mem, src, path, err) < 0 ||
+            get_int(g, "gpus", 0, 0, 1 << 16, &gpus, src, path, err) < 0 ||
             get_int(g, "perf_class", 0, 0, HS_NO_PERF_CLASS, &perf_class, src, path, err) < 0 ||
             get_string(g, "name", &name, src, path, err) < 0)
             return -1;
@@ -85,6 +86,7 @@ static int read_groups(hs_cluster *c, const json_t *arr, const char *src, hs_err
         ng->count = (uint32_t)count;
         ng->cores = (uint32_t)cores;
         ng->memory_mb = (uint64_t)mem;
+        ng->gpus = (uint32_t)gpus;
         ng->perf_class = (uint32_t)perf_class;
     }
     return 0;

@@ -25,7 +25,10 @@ struct hs_fluid {
     uint32_t **on_node; /* running jobs per node */
     uint32_t *n, *cap;
     uint32_t round;
+    bool node_ids; /* allocations hold node ids (jobs started by tasks) */
 };
+
+void hs_fluid_use_node_ids(hs_fluid *f) { f->node_ids = true; }
 
 hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t,
                        const hs_intervals *allocs)
@@ -65,9 +68,10 @@ void hs_fluid_free(hs_fluid *f)
 bool hs_fluid_killed(const hs_fluid *f, uint32_t idx) { return f->jobs[idx].killed; }
 
 /* The nodes a range of units lies on. */
-static void span(const hs_cluster *c, const hs_range *r, uint32_t *first, uint32_t *last)
+static void span(const hs_fluid *f, const hs_range *r, uint32_t *first, uint32_t *last)
 {
-    if (c->mode == HS_ALLOC_NODES) {
+    const hs_cluster *c = f->c;
+    if (c->mode == HS_ALLOC_NODES || f->node_ids) {
         *first = r->first;
         *last = r->first + r->count - 1;
     } else {
@@ -83,7 +87,7 @@ static unsigned sharing(const hs_fluid *f, uint32_t idx)
     unsigned k = 0;
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t first, last;
-        span(f->c, &a->r[i], &first, &last);
+        span(f, &a->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++)
             if (f->n[node] > k + 1)
                 k = f->n[node] - 1;
@@ -124,7 +128,7 @@ static int replan_around(hs_fluid *f, hs_event_heap *heap, double now, uint32_t 
     f->jobs[idx].mark = include_self ? 0 : f->round;
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t first, last;
-        span(f->c, &a->r[i], &first, &last);
+        span(f, &a->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++)
             for (uint32_t k = 0; k < f->n[node]; k++) {
                 uint32_t other = f->on_node[node][k];
@@ -143,7 +147,7 @@ int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, c
 {
     fjob *j = &f->jobs[idx];
     uint32_t first, last;
-    span(f->c, &alloc->r[0], &first, &last);
+    span(f, &alloc->r[0], &first, &last);
     f->ops->terms(f->model, &f->t->jobs[idx], idx, first, &j->terms);
     j->go = now + j->terms.launch;
     j->last = now;
@@ -152,7 +156,7 @@ int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, c
     j->limit = limit;
     f->t->jobs[idx].end = -1; /* no end planned yet */
     for (uint32_t i = 0; i < alloc->n; i++) {
-        span(f->c, &alloc->r[i], &first, &last);
+        span(f, &alloc->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++) {
             if (f->n[node] && f->on_node[node][f->n[node] - 1] == idx)
                 continue; /* two ranges of one node */
@@ -174,7 +178,7 @@ int hs_fluid_end(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, con
 {
     for (uint32_t i = 0; i < alloc->n; i++) {
         uint32_t first, last;
-        span(f->c, &alloc->r[i], &first, &last);
+        span(f, &alloc->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++)
             for (uint32_t k = 0; k < f->n[node]; k++)
                 if (f->on_node[node][k] == idx) {

@@ -21,6 +21,9 @@ typedef struct hs_fluid hs_fluid;
 /* allocs: the engine's allocation of each job, read while jobs run. */
 hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t, const hs_intervals *allocs);
 void hs_fluid_free(hs_fluid *f);
+/* Allocations hold node ids rather than units (a run whose jobs start
+ * as tasks, hs_engine_start_job_tasks). */
+void hs_fluid_use_node_ids(hs_fluid *f);
 
 /* job (index idx) starts now on alloc: plans it and re-plans its
  * neighbours; limit = start + requested time when jobs are killed there,

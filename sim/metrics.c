@@ -41,7 +41,9 @@ int hs_metrics_compute(const hs_trace *t, const hs_cluster *c, hs_metrics *m)
         waits[n++] = wait;
         wait_sum += wait;
         bsld_sum += fmax(1.0, (wait + run) / fmax(run, HS_BSLD_TAU));
-        used += (double)j->held * run;
+        /* a job of tasks uses its CPUs, in units: cores, or nodes' worth of cores */
+        used += j->by_tasks ? (double)j->cpu_milli / 1000 * ((double)c->nunits / (double)c->ncores) * run
+                            : (double)j->held * run;
         m->first_submit = fmin(m->first_submit, j->submit);
         m->last_end = fmax(m->last_end, j->end);
     }

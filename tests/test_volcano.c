@@ -25,6 +25,7 @@ typedef struct fixture {
     vc_queue queues[4];
     vc_job jobs[8];
     vc_task tasks[16];
+    uint32_t live[8];
     char names[16][32];
 } fixture;
 
@@ -52,6 +53,7 @@ static void fx_init(fixture *f, const char *actions)
     f->w.queues = f->queues;
     f->w.jobs = f->jobs;
     f->w.tasks = f->tasks;
+    f->w.live = f->live;
 }
 
 static uint32_t fx_node(fixture *f, double cpu, double mem, uint32_t pods, uint32_t label)
@@ -84,6 +86,7 @@ static uint32_t fx_job(fixture *f, const char *uid, uint32_t queue, uint32_t min
     j->phase = phase;
     j->active = true;
     j->first_task = f->w.ntasks;
+    f->live[f->w.nlive++] = f->w.njobs;
     return f->w.njobs++;
 }
 

@@ -19,6 +19,7 @@ typedef struct hs_node_group {
     uint32_t count;
     uint32_t cores;      /* per node */
     uint64_t memory_mb;  /* per node; 0 = not described */
+    uint32_t gpus;       /* per node */
     uint32_t first_node; /* index of its first node */
     uint32_t partition;  /* the one partition it belongs to */
     char *backend;       /* its nodes' backend in a performance model; NULL = the run's */
@@ -82,6 +83,16 @@ uint64_t hs_cluster_demand(const hs_cluster *c, uint32_t p, uint64_t procs);
 
 /* Partition a job goes to, from its SWF partition field. */
 uint32_t hs_cluster_route(const hs_cluster *c, long swf_partition);
+
+/* What one node offers to policies that place tasks by amounts
+ * (hs_engine_start_job_tasks): milli-CPUs (cores x 1000), memory in MB
+ * (0 = not described: memory is then not limited) and milli-GPUs. */
+typedef struct hs_node_capacity {
+    uint64_t cpu_milli;
+    uint64_t mem_mb;
+    uint64_t gpu_milli;
+} hs_node_capacity;
+void hs_cluster_node_capacity(const hs_cluster *c, uint32_t node, hs_node_capacity *out);
 
 /* Node that owns a unit id. */
 uint32_t hs_cluster_node_of_unit(const hs_cluster *c, uint64_t unit);

@@ -55,6 +55,8 @@ typedef struct hs_engine_options {
     /* What the policy is configured with (the Slurm model's slurm.conf,
      * models/policy/slurm); NULL for policies that take none. */
     const void *policy_config;
+    /* The run's seed, for policies that draw (Volcano's random ties). */
+    unsigned long long seed;
 } hs_engine_options;
 
 void hs_engine_options_default(hs_engine_options *o);
@@ -72,6 +74,7 @@ double hs_engine_now(const hs_engine *eng);
 hs_cluster *hs_engine_cluster(const hs_engine *eng);
 hs_trace *hs_engine_trace(const hs_engine *eng);
 const void *hs_engine_policy_config(const hs_engine *eng);
+unsigned long long hs_engine_seed(const hs_engine *eng);
 uint32_t hs_engine_job_index(const hs_engine *eng, const hs_job *job);
 /* Starts job now on alloc. Refused (-1, err set, nothing changed) when the
  * job is not queued, the size is wrong, or a unit is outside its partition
@@ -82,6 +85,20 @@ int hs_engine_start_job(hs_engine *eng, hs_job *job, const hs_intervals *alloc, 
  * them; outputs show them, and summary.json counts such jobs
  * (jobs.held_beyond_request) so that the checker knows to expect them. */
 int hs_engine_start_job_holding(hs_engine *eng, hs_job *job, const hs_intervals *alloc, hs_error *err);
+/* For a policy that places tasks by amounts on shared nodes (Volcano's
+ * pods): starts job now as job->tasks tasks, task i on node_of_task[i],
+ * each taking its share of the job's milli-CPUs, memory and milli-GPUs
+ * (hs_job_task_share) from its node. Refused (-1, nothing changed) when
+ * a node lacks what its tasks ask, lies outside the job's partition, or
+ * when this run has started jobs on units: a run places one way. The
+ * job's allocation (outputs, models) is then the set of its nodes. */
+int hs_engine_start_job_tasks(hs_engine *eng, hs_job *job, const uint32_t *node_of_task, hs_error *err);
+/* The node of each task of a job started by tasks, while it runs and in
+ * on_job_end; NULL for a job started on units. */
+const uint32_t *hs_engine_job_task_nodes(const hs_engine *eng, const hs_job *job);
+/* What tasks leave free on a node. */
+void hs_engine_node_free(const hs_engine *eng, uint32_t node, hs_node_capacity *out);
+
 /* Asks for a wakeup() call at time t (>= now). */
 int hs_engine_wakeup_at(hs_engine *eng, double t, hs_error *err);
 

@@ -21,6 +21,7 @@
 #ifndef HPCSIM_POLICY_H
 #define HPCSIM_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -51,6 +52,10 @@ struct hs_policy_ops {
     /* What --policy-conf and --policy-opt it reads, for --help (lines
      * indented by the caller); NULL = none. */
     const char *usage;
+    /* true: jobs start as tasks on shared nodes (hs_engine_start_job_tasks),
+     * so the trace reader rejects a job with a task no node of its
+     * partition could hold. */
+    bool places_tasks;
 
     /* Reads args into *config (which the engine then hands back through
      * hs_engine_policy_config). NULL: the policy takes no configuration,

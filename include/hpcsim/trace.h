@@ -42,7 +42,21 @@ typedef struct hs_job {
                          * node-exclusive policy gave it whole nodes (set at start) */
     uint32_t partition;
     uint8_t state;
+    bool by_tasks;   /* started as tasks (hs_engine_start_job_tasks): `held` counts its nodes */
+    /* The job as tasks (pods) for policies that place amounts on shared
+     * nodes (docs/replay.md "Tasks"): `tasks` tasks sharing these totals
+     * evenly (hs_job_task). Set by the trace reader. */
+    uint32_t tasks;
+    uint32_t gpu_milli;
+    uint64_t cpu_milli;
+    uint64_t mem_mb; /* 0 = no memory requested */
 } hs_job;
+
+/* Task i's share of the job's totals: the remainder goes to the first tasks. */
+static inline uint64_t hs_job_task_share(uint64_t total, uint32_t tasks, uint32_t i)
+{
+    return total / tasks + (i < total % tasks);
+}
 
 /* Why a line or job did not enter the simulation. */
 typedef struct hs_dropped {
@@ -72,6 +86,9 @@ typedef struct hs_trace_options {
      * its Slurm partition). Returns 0 to reject it, writing why. NULL = none. */
     int (*accept)(void *ctx, const hs_job *job, char *why, size_t why_len);
     void *accept_ctx;
+    /* Reject a job with a task (hs_job.tasks) that no node of its
+     * partition could hold (cpu, memory where described, GPUs). */
+    bool tasks_must_fit;
 } hs_trace_options;
 
 /* Reads only the header comments (to size a cluster before loading). */

@@ -7,12 +7,14 @@ extern const struct hs_policy_ops hs_policy_fcfs;
 extern const struct hs_policy_ops hs_policy_easy;
 extern const struct hs_policy_ops hs_policy_slurm;
 extern const struct hs_policy_ops hs_policy_flux;
+extern const struct hs_policy_ops hs_policy_volcano;
 
 static const struct hs_policy_ops *const registry[] = {
     &hs_policy_fcfs,
     &hs_policy_easy,
     &hs_policy_slurm,
     &hs_policy_flux,
+    &hs_policy_volcano,
     NULL,
 };
 

@@ -6,6 +6,7 @@
 #include "hpcsim/output.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,20 @@
 #define HPCSIM_VERSION "0.1.0"
 #endif
 
-enum { OUT_JOBS, OUT_SWF, OUT_REJECTED, OUT_SUMMARY, OUT_N };
+/* tasks.csv and nodes.csv only for runs whose jobs start as tasks. */
+enum { OUT_JOBS, OUT_SWF, OUT_REJECTED, OUT_SUMMARY, OUT_TASKS, OUT_NODES, OUT_N };
 #define HS_JOBS_ROW_MAX (HS_SWF_NFIELDS * (HS_NUMBER_MAX + 1)) /* the longest row of numbers */
-static const char *const out_names[OUT_N] = {"jobs.csv", "out.swf", "rejected.csv", "summary.json"};
+static const char *const out_names[OUT_N] = {"jobs.csv",     "out.swf",   "rejected.csv",
+                                             "summary.json", "tasks.csv", "nodes.csv"};
+
+#define TASKS_CSV_HEADER "job_id,task,node,cpu_milli,memory_mb,gpu_milli,starting_time,finish_time"
 
 struct hs_outputs {
     char *final[OUT_N];
     char *tmp[OUT_N];
     FILE *jobs;
+    FILE *tasks;    /* opened at the first job that ran as tasks */
+    uint64_t ntasks;
 };
 
 static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
@@ -52,6 +59,8 @@ void hs_outputs_abort(hs_outputs *o)
         return;
     if (o->jobs)
         fclose(o->jobs);
+    if (o->tasks)
+        fclose(o->tasks);
     for (int i = 0; i < OUT_N; i++)
         if (o->tmp[i])
             unlink(o->tmp[i]);
@@ -97,11 +106,39 @@ static void row_number(row_buf *r, double v, char sep)
     r->text[r->len++] = sep;
 }
 
+/* One row per task: where it ran and what it held. */
+static int write_tasks(hs_outputs *o, const hs_job *job, const uint32_t *nodes, hs_error *err)
+{
+    if (!o->tasks) {
+        if (!(o->tasks = fopen(o->tmp[OUT_TASKS], "w")))
+            return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "cannot write: %s", strerror(errno));
+        fputs(TASKS_CSV_HEADER "\n", o->tasks);
+    }
+    for (uint32_t i = 0; i < job->tasks; i++) {
+        row_buf r = {.len = 0};
+        row_number(&r, job->swf.f[HS_SWF_JOB_ID], ',');
+        row_number(&r, i, ',');
+        row_number(&r, nodes[i], ',');
+        row_number(&r, (double)hs_job_task_share(job->cpu_milli, job->tasks, i), ',');
+        row_number(&r, (double)hs_job_task_share(job->mem_mb, job->tasks, i), ',');
+        row_number(&r, (double)hs_job_task_share(job->gpu_milli, job->tasks, i), ',');
+        row_number(&r, job->start, ',');
+        row_number(&r, job->end, '\n');
+        fwrite(r.text, 1, r.len, o->tasks);
+    }
+    o->ntasks += job->tasks;
+    if (ferror(o->tasks))
+        return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "write error: %s", strerror(errno));
+    return 0;
+}
+
 int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const hs_intervals *alloc,
                        hs_error *err)
 {
-    (void)eng;
     hs_outputs *o = ctx;
+    const uint32_t *nodes = hs_engine_job_task_nodes(eng, job);
+    if (nodes && write_tasks(o, job, nodes, err) < 0)
+        return -1;
     FILE *f = o->jobs;
     double exec = job->end - job->start, wait = job->start - job->submit, turnaround = job->end - job->submit;
     row_buf r = {.len = 0};
@@ -144,7 +181,8 @@ static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, c
         memcpy(fld, j->swf.f, sizeof fld);
         fld[HS_SWF_WAIT] = j->start - j->submit;
         fld[HS_SWF_RUN] = j->end - j->start;
-        fld[HS_SWF_ALLOC_PROCS] = c->mode == HS_ALLOC_NODES
+        fld[HS_SWF_ALLOC_PROCS] = j->by_tasks ? (double)j->procs
+                                  : c->mode == HS_ALLOC_NODES
                                       ? (double)j->held * c->parts[j->partition].cores_per_node
                                       : (double)j->held;
         fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
@@ -205,8 +243,26 @@ static json_t *cluster_json(const hs_cluster *c, const char *source)
                      "units", (json_int_t)c->nunits, "partitions", parts);
 }
 
+static int write_nodes(const char *path, const hs_cluster *c, hs_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+    fputs("node,cpu_milli,memory_mb,gpu_milli\n", f);
+    for (uint32_t n = 0; n < c->nnodes; n++) {
+        hs_node_capacity cap;
+        hs_cluster_node_capacity(c, n, &cap);
+        fprintf(f, "%u,%llu,%llu,%llu\n", n, (unsigned long long)cap.cpu_milli, (unsigned long long)cap.mem_mb,
+                (unsigned long long)cap.gpu_milli);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return hs_error_set(err, path, 0, 0, "write error");
+    return 0;
+}
+
 static int write_summary(const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
-                         hs_error *err)
+                         uint64_t ntasks, hs_error *err)
 {
     hs_metrics m;
     if (hs_metrics_compute(t, c, &m) < 0)
@@ -226,9 +282,12 @@ static int write_summary(const char *path, const hs_trace *t, const hs_cluster *
     uint64_t beyond = 0; /* only node-exclusive policies have any: other summaries stay as they were */
     for (uint32_t i = 0; i < t->njobs; i++)
         beyond += (t->jobs[i].state == HS_JOB_COMPLETED || t->jobs[i].state == HS_JOB_KILLED) &&
-                  t->jobs[i].held > t->jobs[i].demand;
+                  !t->jobs[i].by_tasks && t->jobs[i].held > t->jobs[i].demand;
     if (root && beyond)
         json_object_set_new(json_object_get(root, "jobs"), "held_beyond_request", json_integer((json_int_t)beyond));
+    if (root && ntasks) /* only runs of tasks: other summaries stay as they were */
+        json_object_set_new(root, "tasks", json_pack("{s:s, s:s, s:I}", "file", "tasks.csv", "nodes", "nodes.csv",
+                                                     "count", (json_int_t)ntasks));
     if (root && facts->model_path)
         json_object_set_new(root, "model", json_pack("{s:s, s:s?}", "file", facts->model_path, "backend", facts->backend));
     if (!root)
@@ -246,11 +305,21 @@ int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, con
     o->jobs = NULL;
     if (bad || closed != 0)
         return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error");
+    bool tasks = o->tasks != NULL;
+    if (tasks) {
+        bad = ferror(o->tasks);
+        closed = fclose(o->tasks);
+        o->tasks = NULL;
+        if (bad || closed != 0)
+            return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "write error");
+        if (write_nodes(o->tmp[OUT_NODES], c, err) < 0)
+            return -1;
+    }
     if (write_swf(o->tmp[OUT_SWF], t, c, facts, err) < 0 || write_rejected(o->tmp[OUT_REJECTED], t, err) < 0 ||
-        write_summary(o->tmp[OUT_SUMMARY], t, c, facts, err) < 0)
+        write_summary(o->tmp[OUT_SUMMARY], t, c, facts, o->ntasks, err) < 0)
         return -1;
     for (int i = 0; i < OUT_N; i++)
-        if (rename(o->tmp[i], o->final[i]) < 0)
+        if ((tasks || (i != OUT_TASKS && i != OUT_NODES)) && rename(o->tmp[i], o->final[i]) < 0)
             return hs_error_set(err, o->final[i], 0, 0, "cannot rename into place: %s", strerror(errno));
     outputs_free(o);
     return 0;

@@ -2,6 +2,7 @@
  * checks against the cluster, and the bookkeeping of every line that does
  * not become a simulated job (see trace.h for the rules). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,46 @@ static const char *apply_rules(hs_job *j, int *req_time_filled)
     return NULL;
 }
 
+/* A job as tasks (docs/replay.md "Tasks"): one per node it asks for
+ * when the cluster allocates nodes (each asking for the whole node's
+ * cores), else one per node's worth of cores (ceil(procs / cores per
+ * node)) sharing its processors; SWF field 10 (kB per processor) gives
+ * the memory. */
+static void set_tasks(hs_job *j, const hs_cluster *c)
+{
+    const hs_partition *part = &c->parts[j->partition];
+    uint32_t cpn = part->cores_per_node;
+    if (!cpn) /* nodes that differ: the largest */
+        for (uint32_t g = 0; g < c->ngroups; g++)
+            if (c->groups[g].partition == j->partition && c->groups[g].cores > cpn)
+                cpn = c->groups[g].cores;
+    if (c->mode == HS_ALLOC_NODES) {
+        j->tasks = j->demand;
+        j->cpu_milli = (uint64_t)j->demand * cpn * 1000;
+    } else {
+        j->tasks = (uint32_t)((j->procs + cpn - 1) / cpn);
+        j->cpu_milli = j->procs * 1000;
+    }
+    double kb = j->swf.f[HS_SWF_REQ_MEM];
+    j->mem_mb = kb > 0 ? (uint64_t)ceil(kb * (double)j->procs / 1024) : 0;
+    j->gpu_milli = 0;
+}
+
+/* Its first task (the largest: shares round up first) fits an empty node
+ * of its partition. */
+static bool task_fits(const hs_job *j, const hs_cluster *c)
+{
+    uint64_t cpu = hs_job_task_share(j->cpu_milli, j->tasks, 0), mem = hs_job_task_share(j->mem_mb, j->tasks, 0),
+             gpu = hs_job_task_share(j->gpu_milli, j->tasks, 0);
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const hs_node_group *ng = &c->groups[g];
+        if (ng->partition == j->partition && cpu <= (uint64_t)ng->cores * 1000 && gpu <= (uint64_t)ng->gpus * 1000 &&
+            (!ng->memory_mb || mem <= ng->memory_mb))
+            return true;
+    }
+    return false;
+}
+
 void hs_trace_free(hs_trace *t)
 {
     free(t->path);
@@ -230,6 +271,17 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
             }
             j->partition = p;
             j->demand = (uint32_t)demand;
+            if (!j->tasks)
+                set_tasks(j, cluster);
+            if (opt && opt->tasks_must_fit && !task_fits(j, cluster)) {
+                if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id,
+                                 "a task asks for %llu milli-CPU, %llu MB, %llu milli-GPU: no node of partition "
+                                 "'%s' has that much", (unsigned long long)hs_job_task_share(j->cpu_milli, j->tasks, 0),
+                                 (unsigned long long)hs_job_task_share(j->mem_mb, j->tasks, 0),
+                                 (unsigned long long)hs_job_task_share(j->gpu_milli, j->tasks, 0), part->name) < 0)
+                    goto nomem;
+                continue;
+            }
             char why_not[160];
             if (opt && opt->accept && !opt->accept(opt->accept_ctx, j, why_not, sizeof why_not)) {
                 if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id, "%s", why_not) < 0)

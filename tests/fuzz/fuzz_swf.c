@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hs_cluster_init_uniform(&c, 16, 4, HS_ALLOC_CORES, &err) < 0)
         abort();
     hs_trace t;
-    hs_trace_options opt = {false, NULL, 0, NULL, NULL};
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false};
     if (hs_trace_load(&t, path, &c, &opt, &err) == 0) {
         for (uint32_t i = 0; i < t.njobs; i++)
             if (t.jobs[i].demand == 0 || t.jobs[i].demand > 64 || t.jobs[i].runtime < 0 || t.jobs[i].req_time < 0)

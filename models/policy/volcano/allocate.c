@@ -12,9 +12,9 @@
 typedef struct alloc_ctx {
     vc_session *s;
     vc_pqueue *jobs;   /* per queue */
-    vc_pqueue *tasks;  /* per job, built on its first visit */
-    bool *built;
-    uint8_t *failed_roles; /* per job: roles whose task found no node this session */
+    vc_pqueue *tasks;  /* per job (by slot), built on its first visit */
+    bool *built;       /* by slot */
+    uint8_t *failed_roles; /* by slot: roles whose task found no node this session */
     uint32_t *nodes, *idle, *future; /* scratch, one slot per node */
     uint32_t *placed;
     uint32_t nplaced;
@@ -41,7 +41,7 @@ static bool need_continue(const alloc_ctx *c, uint32_t job)
     uint32_t role_sum = 0;
     for (int r = 1; r <= VC_MAX_ROLES; r++)
         role_sum += j->role_min[r];
-    uint8_t failed = c->failed_roles[job];
+    uint8_t failed = c->failed_roles[w->jobs[job].slot];
     if (j->min_member < role_sum) {
         uint32_t could = 0;
         for (uint32_t i = 0; i < j->ntasks; i++) {
@@ -63,12 +63,13 @@ static int build_tasks(alloc_ctx *c, uint32_t job)
 {
     vc_session *s = c->s;
     const vc_job *j = &s->w->jobs[job];
-    vc_pq_init(&c->tasks[job], vc_task_order, s);
-    c->built[job] = true;
+    vc_pqueue *q = &c->tasks[j->slot];
+    vc_pq_init(q, vc_task_order, s);
+    c->built[j->slot] = true;
     for (uint32_t i = 0; i < j->ntasks; i++) {
         const vc_task *t = &s->w->tasks[j->first_task + i];
         if (t->status == VC_TASK_PENDING && !vc_task_best_effort(t) &&
-            vc_pq_push(&c->tasks[job], j->first_task + i) < 0)
+            vc_pq_push(q, j->first_task + i) < 0)
             return -1;
     }
     return 0;
@@ -78,19 +79,19 @@ static int allocate_job(alloc_ctx *c, uint32_t q, uint32_t job)
 {
     vc_session *s = c->s;
     vc_world *w = s->w;
-    vc_pqueue *tasks = &c->tasks[job];
+    vc_pqueue *tasks = &c->tasks[w->jobs[job].slot];
     c->nplaced = 0;
     while (!vc_pq_empty(tasks)) {
         uint32_t ti = vc_pq_pop(tasks);
         vc_task *t = &w->tasks[ti];
         if (!vc_queue_allocatable(s, q, ti))
             continue;
-        if (t->role && (c->failed_roles[job] & (1u << t->role)))
+        if (t->role && (c->failed_roles[w->jobs[job].slot] & (1u << t->role)))
             continue; /* the role's error is cached for the session */
         uint32_t n = vc_predicate_nodes(s, ti, c->nodes);
         if (n == 0) {
             if (t->role)
-                c->failed_roles[job] |= (uint8_t)(1u << t->role);
+                c->failed_roles[w->jobs[job].slot] |= (uint8_t)(1u << t->role);
             if (need_continue(c, job))
                 continue;
             break;
@@ -131,8 +132,11 @@ void vc_allocate(vc_session *s)
     alloc_ctx c = {.s = s};
     vc_pqueue queues;
     vc_pq_init(&queues, vc_queue_order, s);
-    size_t nq = w->nqueues ? w->nqueues : 1, nj = w->njobs ? w->njobs : 1, nn = w->nnodes ? w->nnodes : 1;
-    size_t nt = w->ntasks ? w->ntasks : 1;
+    size_t nq = w->nqueues ? w->nqueues : 1, nj = w->nlive ? w->nlive : 1, nn = w->nnodes ? w->nnodes : 1;
+    size_t nt = 1;
+    for (uint32_t k = 0; k < w->nlive; k++)
+        if (w->jobs[w->live[k]].ntasks > nt)
+            nt = w->jobs[w->live[k]].ntasks;
     c.jobs = calloc(nq, sizeof *c.jobs);
     c.tasks = calloc(nj, sizeof *c.tasks);
     c.built = calloc(nj, sizeof *c.built);
@@ -148,9 +152,10 @@ void vc_allocate(vc_session *s)
         goto out;
     }
     bool enqueue = vc_conf_has_action(s->conf, VC_ACT_ENQUEUE);
-    for (uint32_t j = 0; j < w->njobs; j++) {
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        uint32_t j = w->live[k];
         const vc_job *job = &w->jobs[j];
-        if (!job->active || job->queue >= w->nqueues || (enqueue && job->phase == VC_PG_PENDING) ||
+        if (job->queue >= w->nqueues || (enqueue && job->phase == VC_PG_PENDING) ||
             !vc_job_valid(s, j))
             continue;
         if (!seen[job->queue]) {
@@ -167,16 +172,16 @@ void vc_allocate(vc_session *s)
         if (vc_queue_overused(s, q) || vc_pq_empty(&c.jobs[q]))
             continue;
         uint32_t j = vc_pq_pop(&c.jobs[q]);
-        if ((!c.built[j] && build_tasks(&c, j) < 0) || allocate_job(&c, q, j) < 0 || vc_pq_push(&queues, q) < 0)
+        if ((!c.built[w->jobs[j].slot] && build_tasks(&c, j) < 0) || allocate_job(&c, q, j) < 0 || vc_pq_push(&queues, q) < 0)
             s->oom = 1;
     }
 out:
     for (uint32_t q = 0; seen && c.jobs && q < w->nqueues; q++)
         if (seen[q])
             vc_pq_free(&c.jobs[q]);
-    for (uint32_t j = 0; c.built && c.tasks && j < w->njobs; j++)
-        if (c.built[j])
-            vc_pq_free(&c.tasks[j]);
+    for (uint32_t k = 0; c.built && c.tasks && k < w->nlive; k++)
+        if (c.built[k])
+            vc_pq_free(&c.tasks[k]);
     free(seen);
     free(c.jobs);
     free(c.tasks);

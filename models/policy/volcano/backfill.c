@@ -18,9 +18,10 @@ void vc_backfill(vc_session *s)
         s->oom = 1;
         return;
     }
-    for (uint32_t j = 0; j < w->njobs; j++) {
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        uint32_t j = w->live[k];
         const vc_job *job = &w->jobs[j];
-        if (job->active && job->phase != VC_PG_PENDING && vc_job_valid(s, j) && vc_pq_push(&jobs, j) < 0)
+        if (job->phase != VC_PG_PENDING && vc_job_valid(s, j) && vc_pq_push(&jobs, j) < 0)
             s->oom = 1;
     }
     while (!s->oom && !vc_pq_empty(&jobs)) {

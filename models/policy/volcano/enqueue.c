@@ -18,9 +18,10 @@ void vc_enqueue(vc_session *s)
         s->oom = 1;
         goto out;
     }
-    for (uint32_t j = 0; j < w->njobs; j++) {
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        uint32_t j = w->live[k];
         const vc_job *job = &w->jobs[j];
-        if (!job->active || job->phase != VC_PG_PENDING || job->queue >= w->nqueues)
+        if (job->phase != VC_PG_PENDING || job->queue >= w->nqueues)
             continue;
         if (!seen[job->queue]) {
             seen[job->queue] = true;

@@ -141,13 +141,15 @@ int vc_job_order(const vc_session *s, uint32_t a, uint32_t b)
                 if (ra != rb)
                     c = ra ? 1 : -1; /* the job not yet ready goes first */
             } else if (p->id == VC_PL_DRF) {
-                c = cmp_double(s->job_share[a], s->job_share[b]);
+                c = cmp_double(s->job_share[ja->slot], s->job_share[jb->slot]);
             }
             if (c)
                 return c;
         }
     int c = cmp_double(ja->created, jb->created);
-    return c ? c : cmp_uid(ja->uid, jb->uid);
+    if (c || (!ja->uid && !jb->uid)) /* a replay's jobs have no uid: their trace order */
+        return c ? c : (a < b ? -1 : a > b);
+    return cmp_uid(ja->uid, jb->uid);
 }
 
 int vc_task_order(const vc_session *s, uint32_t a, uint32_t b)
@@ -192,9 +194,9 @@ static void proportion_open(vc_session *s)
     vc_res total_guarantee = {{0}};
     for (uint32_t q = 0; q < w->nqueues; q++)
         vc_res_add(&total_guarantee, &w->queues[q].guarantee);
-    for (uint32_t ji = 0; ji < w->njobs; ji++) {
-        const vc_job *j = &w->jobs[ji];
-        if (!j->active || j->queue >= w->nqueues)
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        const vc_job *j = &w->jobs[w->live[k]];
+        if (j->queue >= w->nqueues)
             continue;
         vc_queue_attr *a = &s->q[j->queue];
         a->present = true;
@@ -374,9 +376,9 @@ static void overcommit_open(vc_session *s)
         vc_res_add(&used, &s->w->nodes[n].used);
     for (int r = 0; r < VC_NRES; r++)
         s->oc_idle.v[r] = s->total.v[r] * s->conf->overcommit_factor - used.v[r];
-    for (uint32_t ji = 0; ji < s->w->njobs; ji++) {
-        const vc_job *j = &s->w->jobs[ji];
-        if (!j->active || !j->has_min_res)
+    for (uint32_t k = 0; k < s->w->nlive; k++) {
+        const vc_job *j = &s->w->jobs[s->w->live[k]];
+        if (!j->has_min_res)
             continue;
         if (j->phase == VC_PG_INQUEUE) {
             vc_res_add(&s->oc_inqueue, &j->min_res);
@@ -425,7 +427,7 @@ static void account(vc_session *s, const vc_task *t, bool add)
         vc_res_sub(&j->allocated, &t->req);
         vc_res_sub(&a->allocated, &t->req);
     }
-    s->job_share[t->job] = dominant_share(&j->allocated, &s->total);
+    s->job_share[j->slot] = dominant_share(&j->allocated, &s->total);
     a->share = queue_share(a);
 }
 
@@ -484,7 +486,7 @@ int vc_session_open(vc_session *s, vc_world *w, const vc_conf *conf, uint64_t rn
     for (int p = 0; p < VC_NPLUGINS; p++)
         s->pl[p] = vc_conf_plugin(conf, (enum vc_plugin)p);
     s->q = calloc(w->nqueues ? w->nqueues : 1, sizeof *s->q);
-    s->job_share = calloc(w->njobs ? w->njobs : 1, sizeof *s->job_share);
+    s->job_share = calloc(w->nlive ? w->nlive : 1, sizeof *s->job_share);
     if (!s->q || !s->job_share) {
         free(s->q);
         free(s->job_share);
@@ -492,23 +494,13 @@ int vc_session_open(vc_session *s, vc_world *w, const vc_conf *conf, uint64_t rn
     }
     for (uint32_t n = 0; n < w->nnodes; n++)
         vc_res_add(&s->total, &w->nodes[n].alloc);
-    for (uint32_t j = 0; j < w->njobs; j++)
-        if (w->jobs[j].active)
-            s->job_share[j] = dominant_share(&w->jobs[j].allocated, &s->total);
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        vc_job *j = &w->jobs[w->live[k]];
+        j->slot = k;
+        s->job_share[k] = dominant_share(&j->allocated, &s->total);
+    }
     proportion_open(s);
     overcommit_open(s);
-    return s->oom ? -1 : 0;
-}
-
-int vc_session_run_actions(vc_session *s)
-{
-    for (unsigned i = 0; i < s->conf->nactions && !s->oom; i++)
-        switch (s->conf->actions[i]) {
-        case VC_ACT_ENQUEUE: vc_enqueue(s); break;
-        case VC_ACT_ALLOCATE: vc_allocate(s); break;
-        case VC_ACT_BACKFILL: vc_backfill(s); break;
-        default: break; /* preempt, reclaim: not modelled (docs/volcano.md) */
-        }
     return s->oom ? -1 : 0;
 }
 
@@ -517,9 +509,12 @@ void vc_session_close(vc_session *s)
     vc_world *w = s->w;
     /* Tasks left pipelined hold nothing past the session: the next one
      * places them again (they were never bound). */
-    for (uint32_t i = 0; i < w->ntasks; i++)
-        if (w->tasks[i].status == VC_TASK_PIPELINED || w->tasks[i].status == VC_TASK_ALLOCATED) {
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        const vc_job *j = &w->jobs[w->live[k]];
+        for (uint32_t i = j->first_task; i < j->first_task + j->ntasks; i++) {
             vc_task *t = &w->tasks[i];
+            if (t->status != VC_TASK_PIPELINED && t->status != VC_TASK_ALLOCATED)
+                continue;
             if (t->status == VC_TASK_PIPELINED)
                 vc_res_sub(&w->nodes[t->node].pipelined, &t->req);
             else {
@@ -529,10 +524,9 @@ void vc_session_close(vc_session *s)
             t->status = VC_TASK_PENDING;
             t->node = VC_NO_NODE;
         }
-    for (uint32_t ji = 0; ji < w->njobs; ji++) {
-        vc_job *j = &w->jobs[ji];
-        if (!j->active)
-            continue;
+    }
+    for (uint32_t k = 0; k < w->nlive; k++) {
+        vc_job *j = &w->jobs[w->live[k]];
         uint32_t scheduled = 0, done = 0;
         for (uint32_t i = 0; i < j->ntasks; i++) {
             uint8_t st = w->tasks[j->first_task + i].status;

@@ -59,6 +59,7 @@ typedef struct vc_job {
     const char *uid;
     uint8_t phase;
     bool active;       /* in the session (false once it has ended) */
+    uint32_t slot;     /* its place in world.live during a session */
     bool has_min_res;  /* minResources set (the vc-controller sets it) */
     vc_res min_res;
     vc_res allocated;  /* requests of its tasks in allocated statuses */
@@ -84,6 +85,8 @@ typedef struct vc_world {
     uint32_t njobs;
     vc_task *tasks;
     uint32_t ntasks;
+    uint32_t *live;   /* the jobs a session sees (active ones), in creation order */
+    uint32_t nlive;
     uint32_t last_node_index; /* where the next feasibility scan starts (docs/volcano.md "Sampling") */
 } vc_world;
 
