@@ -212,7 +212,8 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         goto out;
     hs_engine_options eopt;
     hs_engine_options_default(&eopt);
-    eopt.kill_at_req_time = cfg->kill_at_req_time;
+    bool kill = cfg->kill_at_req_time && !trace.pods;
+    eopt.kill_at_req_time = kill;
     eopt.on_job_end = hs_outputs_job_end;
     eopt.on_job_end_ctx = out;
     if (cfg->progress)
@@ -228,7 +229,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (cfg->progress)
         hs_progress_done(eng);
     hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
-                          cfg->kill_at_req_time, cfg->model_path ? model_path : NULL, cfg->backend};
+                          kill, cfg->model_path ? model_path : NULL, cfg->backend};
     if ((policy->finish && policy->finish(config, err) < 0) || hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
         goto out;
     out = NULL;

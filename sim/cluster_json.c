@@ -266,7 +266,9 @@ int hs_cluster_load_json(hs_cluster *c, const char *path, hs_error *err)
     }
     int bad = ferror(f);
     fclose(f);
-    int rc = bad ? hs_error_set(err, path, 0, 0, "read error") : hs_cluster_parse_json(c, buf, len, path, err);
+    int rc = bad                                  ? hs_error_set(err, path, 0, 0, "read error")
+             : hs_cluster_is_nodes_csv(buf, len) ? hs_cluster_parse_nodes_csv(c, buf, len, path, err)
+                                                  : hs_cluster_parse_json(c, buf, len, path, err);
     free(buf);
     return rc;
 }

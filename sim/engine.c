@@ -199,9 +199,14 @@ static void task_amounts(const hs_job *job, uint32_t i, hs_node_capacity *out)
     out->gpu_milli = hs_job_task_share(job->gpu_milli, job->tasks, i);
 }
 
-static int cmp_u32(const void *a, const void *b)
+static const uint32_t *sort_nodes; /* qsort context: the node of each task */
+
+static int cmp_task_node(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t nx = sort_nodes[x], ny = sort_nodes[y];
+    if (nx != ny)
+        return nx < ny ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
@@ -253,30 +258,33 @@ int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
     memcpy(nodes, node_of_task, job->tasks * sizeof *nodes);
-    memcpy(sorted, node_of_task, job->tasks * sizeof *sorted);
-    qsort(sorted, job->tasks, sizeof *sorted, cmp_u32);
+    /* Task indices ordered by node: each node's tasks are then one run. */
+    for (uint32_t i = 0; i < job->tasks; i++)
+        sorted[i] = i;
+    sort_nodes = nodes;
+    qsort(sorted, job->tasks, sizeof *sorted, cmp_task_node);
+    sort_nodes = NULL;
     /* Every node must be in the partition and hold what its tasks ask. */
-    for (uint32_t i = 0; i < job->tasks; i++) {
-        uint32_t node = sorted[i];
-        if (i && node == sorted[i - 1])
-            continue;
+    for (uint32_t i = 0; i < job->tasks;) {
+        uint32_t node = nodes[sorted[i]];
+        hs_node_capacity want = {0, 0, 0}, t, free_now, cap;
+        for (; i < job->tasks && nodes[sorted[i]] == node; i++) {
+            task_amounts(job, sorted[i], &t);
+            want.cpu_milli += t.cpu_milli;
+            want.mem_mb += t.mem_mb;
+            want.gpu_milli += t.gpu_milli;
+        }
         hs_error why;
         hs_intervals one = {0};
-        uint64_t unit = e->cluster->mode == HS_ALLOC_NODES ? node : e->cluster->core_base[node];
-        int ok = node < e->cluster->nnodes && hs_intervals_append(&one, unit, 1) == 0 &&
+        int ok = node < e->cluster->nnodes;
+        if (ok) {
+            uint64_t unit = e->cluster->mode == HS_ALLOC_NODES ? node : e->cluster->core_base[node];
+            ok = hs_intervals_append(&one, unit, 1) == 0 &&
                  hs_cluster_check_free(e->cluster, job->partition, &one, &why) == 0;
-        hs_intervals_free(&one);
-        hs_node_capacity want = {0, 0, 0}, t, free_now;
-        for (uint32_t k = 0; ok && k < job->tasks; k++)
-            if (nodes[k] == node) {
-                task_amounts(job, k, &t);
-                want.cpu_milli += t.cpu_milli;
-                want.mem_mb += t.mem_mb;
-                want.gpu_milli += t.gpu_milli;
-            }
+            hs_intervals_free(&one);
+        }
         if (ok) {
             hs_engine_node_free(e, node, &free_now);
-            hs_node_capacity cap;
             hs_cluster_node_capacity(e->cluster, node, &cap);
             ok = want.cpu_milli <= free_now.cpu_milli && want.gpu_milli <= free_now.gpu_milli &&
                  (!cap.mem_mb || want.mem_mb <= free_now.mem_mb);
@@ -289,6 +297,8 @@ int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of
                                 "tasks ask", e->ops->name, id, node);
         }
     }
+    for (uint32_t i = 0; i < job->tasks; i++)
+        sorted[i] = nodes[sorted[i]];
     hs_intervals *mine = &e->alloc[idx];
     hs_intervals_reset(mine);
     for (uint32_t i = 0; i < job->tasks; i++)

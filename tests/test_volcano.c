@@ -135,6 +135,8 @@ static void fx_min_resources(fixture *f)
 /* Runs one session; writes "pod->node, ..." (nodes named n1, n2, ...). */
 static void fx_run(fixture *f, char *binds, size_t cap)
 {
+    for (uint32_t j = 0; j < f->w.njobs; j++)
+        vc_job_recount(&f->w, &f->jobs[j]);
     vc_session s;
     ck_assert_int_eq(vc_session_open(&s, &f->w, &f->c, 1), 0);
     ck_assert_int_eq(vc_session_run_actions(&s), 0);

@@ -64,6 +64,13 @@ int hs_cluster_load_json(hs_cluster *c, const char *path, hs_error *err);
 int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const char *source,
                           hs_error *err);
 
+/* A Kubernetes node list ("sn,cpu_milli,memory_mib,gpu,model", the
+ * Alibaba openb format): whether text starts with its header, and the
+ * cluster it describes (cores = cpu_milli / 1000, memory, GPUs; the
+ * allocation unit is the core). hs_cluster_load_json reads either. */
+int hs_cluster_is_nodes_csv(const char *text, size_t len);
+int hs_cluster_parse_nodes_csv(hs_cluster *c, const char *text, size_t len, const char *source, hs_error *err);
+
 /* Switches the allocation unit (before any job runs). Node mode needs
  * every partition's nodes to have the same core count. */
 int hs_cluster_set_mode(hs_cluster *c, enum hs_alloc_mode mode, const char *source, hs_error *err);

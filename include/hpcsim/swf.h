@@ -5,6 +5,9 @@
 #ifndef HPCSIM_SWF_H
 #define HPCSIM_SWF_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "hpcsim/error.h"
 
 enum hs_swf_field {
@@ -35,7 +38,20 @@ const char *hs_swf_field_name(int field);
 typedef struct hs_swf_record {
     double f[HS_SWF_NFIELDS]; /* -1 means unknown, as in the format */
     long line;                /* line number in the file */
+    /* A pod of a Kubernetes pod list (below): its exact request. */
+    bool pod;
+    uint32_t pod_gpu_milli;
+    uint64_t pod_cpu_milli, pod_mem_mb;
 } hs_swf_record;
+
+/* A Kubernetes pod list read as a trace (the Alibaba openb format:
+ * name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,
+ * creation_time,deletion_time,scheduled_time): hs_swf_open recognises
+ * its header, and each row becomes a record (docs/replay.md "Kubernetes
+ * pod lists"). */
+int hs_k8s_pod_parse_line(const char *line, hs_swf_record *rec, const char *source, hs_error *err);
+#define HS_K8S_PODS_HEADER                                                                                      \
+    "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,scheduled_time"
 
 /* Header comments the simulator uses; -1 where the trace has none. All
  * comment lines are kept verbatim too, so outputs can repeat them. */

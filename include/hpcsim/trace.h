@@ -76,6 +76,7 @@ typedef struct hs_trace {
     uint32_t nrejected;
     uint32_t nmalformed; /* the part of nskipped that were bad lines */
     uint32_t req_time_from_runtime;
+    bool pods; /* a Kubernetes pod list: pods have no time limit, so none is killed */
 } hs_trace;
 
 typedef struct hs_trace_options {

@@ -140,16 +140,19 @@ static const char *apply_rules(hs_job *j, int *req_time_filled)
 /* A job as tasks (docs/replay.md "Tasks"): one per node it asks for
  * when the cluster allocates nodes (each asking for the whole node's
  * cores), else one per node's worth of cores (ceil(procs / cores per
- * node)) sharing its processors; SWF field 10 (kB per processor) gives
+ * node), the nodes of the partition's most numerous group where they
+ * differ) sharing its processors; SWF field 10 (kB per processor) gives
  * the memory. */
 static void set_tasks(hs_job *j, const hs_cluster *c)
 {
     const hs_partition *part = &c->parts[j->partition];
-    uint32_t cpn = part->cores_per_node;
-    if (!cpn) /* nodes that differ: the largest */
+    uint32_t cpn = part->cores_per_node, most = 0;
+    if (!cpn) /* nodes that differ: those of its most numerous group */
         for (uint32_t g = 0; g < c->ngroups; g++)
-            if (c->groups[g].partition == j->partition && c->groups[g].cores > cpn)
+            if (c->groups[g].partition == j->partition && c->groups[g].count > most) {
+                most = c->groups[g].count;
                 cpn = c->groups[g].cores;
+            }
     if (c->mode == HS_ALLOC_NODES) {
         j->tasks = j->demand;
         j->cpu_milli = (uint64_t)j->demand * cpn * 1000;
@@ -162,19 +165,33 @@ static void set_tasks(hs_job *j, const hs_cluster *c)
     j->gpu_milli = 0;
 }
 
-/* Its first task (the largest: shares round up first) fits an empty node
- * of its partition. */
-static bool task_fits(const hs_job *j, const hs_cluster *c)
+/* How many of its tasks one empty node of group g holds, counting each
+ * as the largest (shares round up first): tasks are otherwise alike. */
+static uint64_t tasks_per_node(const hs_job *j, const hs_node_group *g)
 {
     uint64_t cpu = hs_job_task_share(j->cpu_milli, j->tasks, 0), mem = hs_job_task_share(j->mem_mb, j->tasks, 0),
              gpu = hs_job_task_share(j->gpu_milli, j->tasks, 0);
-    for (uint32_t g = 0; g < c->ngroups; g++) {
+    uint64_t n = cpu ? (uint64_t)g->cores * 1000 / cpu : UINT64_MAX;
+    if (mem && g->memory_mb && g->memory_mb / mem < n)
+        n = g->memory_mb / mem;
+    if (gpu && (uint64_t)g->gpus * 1000 / gpu < n)
+        n = (uint64_t)g->gpus * 1000 / gpu;
+    return n;
+}
+
+/* All its tasks fit the empty nodes of its partition at once: else a
+ * gang of them could never start. Returns how many fit (capped). */
+static uint64_t tasks_fitting(const hs_job *j, const hs_cluster *c)
+{
+    uint64_t total = 0;
+    for (uint32_t g = 0; g < c->ngroups && total < j->tasks; g++) {
         const hs_node_group *ng = &c->groups[g];
-        if (ng->partition == j->partition && cpu <= (uint64_t)ng->cores * 1000 && gpu <= (uint64_t)ng->gpus * 1000 &&
-            (!ng->memory_mb || mem <= ng->memory_mb))
-            return true;
+        if (ng->partition != j->partition)
+            continue;
+        uint64_t per = tasks_per_node(j, ng);
+        total += per >= j->tasks ? j->tasks : per * ng->count;
     }
-    return false;
+    return total < j->tasks ? total : j->tasks;
 }
 
 void hs_trace_free(hs_trace *t)
@@ -271,14 +288,23 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
             }
             j->partition = p;
             j->demand = (uint32_t)demand;
-            if (!j->tasks)
+            if (j->swf.pod) { /* one task asking exactly what the pod asked */
+                j->tasks = 1;
+                j->cpu_milli = j->swf.pod_cpu_milli;
+                j->mem_mb = j->swf.pod_mem_mb;
+                j->gpu_milli = j->swf.pod_gpu_milli;
+            } else {
                 set_tasks(j, cluster);
-            if (opt && opt->tasks_must_fit && !task_fits(j, cluster)) {
+            }
+            uint64_t fitting = opt && opt->tasks_must_fit ? tasks_fitting(j, cluster) : j->tasks;
+            if (fitting < j->tasks) {
                 if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id,
-                                 "a task asks for %llu milli-CPU, %llu MB, %llu milli-GPU: no node of partition "
-                                 "'%s' has that much", (unsigned long long)hs_job_task_share(j->cpu_milli, j->tasks, 0),
+                                 "its %u tasks of %llu milli-CPU, %llu MB, %llu milli-GPU each cannot all be placed "
+                                 "at once on partition '%s', even empty (%llu fit)", j->tasks,
+                                 (unsigned long long)hs_job_task_share(j->cpu_milli, j->tasks, 0),
                                  (unsigned long long)hs_job_task_share(j->mem_mb, j->tasks, 0),
-                                 (unsigned long long)hs_job_task_share(j->gpu_milli, j->tasks, 0), part->name) < 0)
+                                 (unsigned long long)hs_job_task_share(j->gpu_milli, j->tasks, 0), part->name,
+                                 (unsigned long long)fitting) < 0)
                     goto nomem;
                 continue;
             }
@@ -293,6 +319,7 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
         j->state = HS_JOB_SUBMITTED;
         t->njobs++;
     }
+    t->pods = t->njobs && t->jobs[0].swf.pod;
     t->header = *hs_swf_header_of(r);
     /* The reader's comment list moves to the trace. */
     ((hs_swf_header *)hs_swf_header_of(r))->comments = NULL;

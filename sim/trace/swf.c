@@ -26,6 +26,7 @@ struct hs_swf_reader {
     long line;
     hs_swf_header header;
     size_t start, end; /* unread bytes are buf[start, end) */
+    bool pods;         /* a Kubernetes pod list (its header was line 1) */
     bool eof;
     char buf[SWF_CHUNK + 1];
 };
@@ -318,6 +319,15 @@ enum hs_swf_status hs_swf_next(hs_swf_reader *r, hs_swf_record *rec, hs_error *e
             p++;
         if (*p == '\0')
             continue; /* blank lines are allowed */
+        if (r->line == 1 && !strncmp(p, HS_K8S_PODS_HEADER, strlen(HS_K8S_PODS_HEADER))) {
+            r->pods = true;
+            continue;
+        }
+        if (r->pods) {
+            memset(rec, 0, sizeof *rec);
+            rec->line = r->line;
+            return hs_k8s_pod_parse_line(p, rec, r->path, err) == 0 ? HS_SWF_RECORD : HS_SWF_BAD_LINE;
+        }
         if (*p == ';') {
             header_take(&r->header, p);
             if (header_keep(&r->header, p) < 0)

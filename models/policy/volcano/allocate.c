@@ -20,16 +20,6 @@ typedef struct alloc_ctx {
     uint32_t nplaced;
 } alloc_ctx;
 
-static uint32_t placed_of_role(const vc_world *w, const vc_job *j, unsigned role)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < j->ntasks; i++) {
-        const vc_task *t = &w->tasks[j->first_task + i];
-        n += t->role == role && (vc_task_allocated_status(t->status) || t->status == VC_TASK_SUCCEEDED);
-    }
-    return n;
-}
-
 /* Whether a task that found no node ends the job's attempt
  * (NeedContinueAllocating, docs/volcano.md "Allocate"). */
 static bool need_continue(const alloc_ctx *c, uint32_t job)
@@ -54,7 +44,7 @@ static bool need_continue(const alloc_ctx *c, uint32_t job)
         return could >= j->min_member;
     }
     for (unsigned r = 1; r <= VC_MAX_ROLES; r++)
-        if ((failed & (1u << r)) && placed_of_role(w, j, r) < j->role_min[r])
+        if ((failed & (1u << r)) && j->role_placed[r] < j->role_min[r])
             return false;
     return true;
 }

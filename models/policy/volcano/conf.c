@@ -200,7 +200,7 @@ static int read_arguments(reader *r, vc_conf *c, uint8_t id, const yaml_node_t *
         const char *k = scalar(kn);
         if (!k)
             return fail(r, kn, "%s: a key must be a string", "arguments");
-        double d;
+        double d = 0;
         double *target = NULL;
         if (id == VC_PL_NODEORDER) {
             if (!strcmp(k, "leastrequested.weight"))
@@ -407,7 +407,7 @@ static int read_queue(reader *r, vc_conf *c, const yaml_node_t *qn)
     for (yaml_node_pair_t *p = qn->data.mapping.pairs.start; p < qn->data.mapping.pairs.top; p++) {
         const char *k = scalar(yaml_document_get_node(&r->doc, p->key));
         const yaml_node_t *vn = yaml_document_get_node(&r->doc, p->value);
-        double d;
+        double d = 0;
         if (!k)
             return fail(r, qn, "%s: a key must be a string", "queues");
         if (!strcmp(k, "name"))
@@ -506,7 +506,7 @@ static int parse_count(const char *key, const char *v, double lo, double hi, dou
 
 static int read_option(vc_conf *c, const hs_policy_opt *o, hs_error *err)
 {
-    double d;
+    double d = 0;
     if (!strcmp(o->key, "ties")) {
         if (strcmp(o->value, "random") && strcmp(o->value, "lowest"))
             return hs_error_set(err, "--policy-opt", 0, 0, "ties=%s: expected random or lowest", o->value);

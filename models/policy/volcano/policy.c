@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "nodeindex.h"
 #include "hpcsim/engine.h"
 #include "hpcsim/policy.h"
 #include "session.h"
@@ -36,6 +37,7 @@ typedef struct volcano {
     bool mem_scheduled; /* every node describes its memory */
     uint32_t dead;      /* ended jobs still in live */
     FILE *log;
+    vc_node_index index;
 } volcano;
 
 #define BYTES_PER_MB 1048576.0
@@ -87,6 +89,7 @@ static void vc_destroy(void *state)
         return;
     if (v->log)
         fclose(v->log);
+    vc_node_index_free(&v->index);
     free(v->w.nodes);
     free(v->w.jobs);
     free(v->w.tasks);
@@ -137,6 +140,9 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
         v->w.nodes[n].alloc.v[VC_MEM] = v->mem_scheduled ? (double)cap.mem_mb * BYTES_PER_MB : 0;
         v->w.nodes[n].alloc.v[VC_GPU] = (double)cap.gpu_milli;
     }
+    if (vc_node_index_build(&v->index, &v->w) < 0)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    v->w.index = &v->index;
     v->w.nqueues = v->conf->nqueues;
     v->w.queues = v->queues;
     for (unsigned q = 0; q < v->conf->nqueues; q++) {
@@ -164,6 +170,7 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
             task_request(v, job, k, &task->req);
             vc_res_add(&j->min_res, &task->req);
         }
+        vc_job_recount(&v->w, j);
     }
     v->seed = hs_engine_seed(eng);
     if (v->conf->log_path && !(v->log = fopen(v->conf->log_path, "w")))
@@ -211,7 +218,8 @@ static void vc_job_ended(void *state, hs_job *job)
     for (uint32_t k = 0; k < j->ntasks; k++) {
         vc_task *t = &v->w.tasks[j->first_task + k];
         vc_node_remove_task(&v->w.nodes[t->node], t);
-        t->status = VC_TASK_SUCCEEDED;
+        vc_world_touch(&v->w, t->node);
+        vc_task_set_status(&v->w, t, VC_TASK_SUCCEEDED);
     }
     memset(&j->allocated, 0, sizeof j->allocated);
     j->active = false;

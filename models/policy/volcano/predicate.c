@@ -3,6 +3,7 @@
  * cluster's nodes, scanning from where the previous scan stopped, so only
  * a rotating sample is scored. Volcano scans 16 nodes at a time in
  * parallel; the model scans in order, which is what one worker does. */
+#include "nodeindex.h"
 #include "session.h"
 
 uint32_t vc_nodes_to_find(const vc_conf *c, uint32_t nnodes)
@@ -21,6 +22,31 @@ uint32_t vc_nodes_to_find(const vc_conf *c, uint32_t nnodes)
     return (uint32_t)k;
 }
 
+/* The same scan with the index of free amounts skipping nodes that
+ * cannot hold the task: the nodes found and the count of nodes the
+ * linear scan would have processed are the same. */
+static uint32_t indexed_scan(vc_session *s, uint32_t task, uint32_t *out, uint32_t want)
+{
+    vc_world *w = s->w;
+    uint32_t n = w->nnodes, start = w->last_node_index, found = 0, processed = n;
+    const vc_res *req = &w->tasks[task].req;
+    for (int part = 0; part < 2 && processed == n; part++) {
+        uint32_t lo = part ? 0 : start, hi = part ? start : n;
+        for (uint32_t i = vc_node_index_next(w->index, req, lo, hi); i < hi;
+             i = vc_node_index_next(w->index, req, i + 1, hi)) {
+            if (!vc_predicate(s, task, i))
+                continue;
+            if (found == want) {
+                processed = (i + n - start) % n + 1;
+                break;
+            }
+            out[found++] = i;
+        }
+    }
+    w->last_node_index = (uint32_t)(((uint64_t)start + processed) % n);
+    return found;
+}
+
 uint32_t vc_predicate_nodes(vc_session *s, uint32_t task, uint32_t *out)
 {
     vc_world *w = s->w;
@@ -28,6 +54,8 @@ uint32_t vc_predicate_nodes(vc_session *s, uint32_t task, uint32_t *out)
     if (!n)
         return 0;
     uint32_t want = vc_nodes_to_find(s->conf, n), found = 0, processed = 0;
+    if (w->index)
+        return indexed_scan(s, task, out, want);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t node = (w->last_node_index + i) % n;
         processed++;

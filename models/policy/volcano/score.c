@@ -135,7 +135,7 @@ uint32_t vc_select_best(vc_session *s, uint32_t task, const uint32_t *cand, uint
     double best = -INFINITY;
     uint32_t nbest = 0, lowest = UINT32_MAX;
     for (uint32_t i = 0; i < n; i++) {
-        double sc = vc_node_score(s, task, cand[i]);
+        double sc = s->scores[i] = vc_node_score(s, task, cand[i]);
         if (sc > best) {
             best = sc;
             nbest = 0;
@@ -151,7 +151,7 @@ uint32_t vc_select_best(vc_session *s, uint32_t task, const uint32_t *cand, uint
         return lowest;
     uint64_t pick = next_random(&s->rng) % nbest;
     for (uint32_t i = 0; i < n; i++)
-        if (vc_node_score(s, task, cand[i]) == best && pick-- == 0)
+        if (s->scores[i] == best && pick-- == 0)
             return cand[i];
     return lowest;
 }

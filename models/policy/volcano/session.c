@@ -9,39 +9,12 @@
 
 /* ---- job and task counts ---- */
 
-static uint32_t ready_tasks(const vc_world *w, const vc_job *j)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < j->ntasks; i++) {
-        const vc_task *t = &w->tasks[j->first_task + i];
-        if (vc_task_allocated_status(t->status) || t->status == VC_TASK_SUCCEEDED ||
-            (t->status == VC_TASK_PENDING && vc_task_best_effort(t)))
-            n++;
-    }
-    return n;
-}
-
-static uint32_t pipelined_tasks(const vc_world *w, const vc_job *j)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < j->ntasks; i++)
-        n += w->tasks[j->first_task + i].status == VC_TASK_PIPELINED;
-    return n;
-}
-
 /* Each role with a minimum has that many tasks placed (or pipelined when
  * `pipelined`). */
-static bool roles_ready(const vc_world *w, const vc_job *j, bool pipelined)
+static bool roles_ready(const vc_job *j, bool pipelined)
 {
-    uint32_t have[VC_MAX_ROLES + 1] = {0};
-    for (uint32_t i = 0; i < j->ntasks; i++) {
-        const vc_task *t = &w->tasks[j->first_task + i];
-        if (vc_task_allocated_status(t->status) || t->status == VC_TASK_SUCCEEDED ||
-            (pipelined && t->status == VC_TASK_PIPELINED))
-            have[t->role]++;
-    }
     for (int r = 1; r <= VC_MAX_ROLES; r++)
-        if (have[r] < j->role_min[r])
+        if (j->role_placed[r] + (pipelined ? j->role_pipelined[r] : 0) < j->role_min[r])
             return false;
     return true;
 }
@@ -53,7 +26,7 @@ bool vc_job_ready(const vc_session *s, uint32_t job)
     if (!enabled(s, VC_PL_GANG) || !s->pl[VC_PL_GANG]->job_ready)
         return true; /* no plugin objects: ready */
     const vc_job *j = &s->w->jobs[job];
-    return roles_ready(s->w, j, false) && ready_tasks(s->w, j) >= j->min_member;
+    return roles_ready(j, false) && j->nready >= j->min_member;
 }
 
 /* A vote: gang permits a pipelined job and rejects the others; with no
@@ -63,7 +36,7 @@ bool vc_job_pipelined(const vc_session *s, uint32_t job)
     if (!enabled(s, VC_PL_GANG) || !s->pl[VC_PL_GANG]->job_pipelined)
         return true;
     const vc_job *j = &s->w->jobs[job];
-    return roles_ready(s->w, j, true) && ready_tasks(s->w, j) + pipelined_tasks(s->w, j) >= j->min_member;
+    return roles_ready(j, true) && j->nready + j->npipelined >= j->min_member;
 }
 
 /* gang: enough tasks, in total and per role, to ever be ready (every
@@ -437,12 +410,14 @@ void vc_session_place(vc_session *s, uint32_t task, uint32_t node, bool pipeline
     vc_node *n = &s->w->nodes[node];
     t->node = node;
     if (pipeline) {
-        t->status = VC_TASK_PIPELINED;
+        vc_task_set_status(s->w, t, VC_TASK_PIPELINED);
         vc_res_add(&n->pipelined, &t->req);
+        vc_world_touch(s->w, node);
         return; /* pipelined tasks hold no allocation yet */
     }
-    t->status = VC_TASK_ALLOCATED;
+    vc_task_set_status(s->w, t, VC_TASK_ALLOCATED);
     vc_node_add_task(n, t);
+    vc_world_touch(s->w, node);
     account(s, t, true);
 }
 
@@ -456,13 +431,14 @@ void vc_session_unplace(vc_session *s, uint32_t task)
         vc_node_remove_task(n, t);
         account(s, t, false);
     }
-    t->status = VC_TASK_PENDING;
+    vc_world_touch(s->w, t->node);
+    vc_task_set_status(s->w, t, VC_TASK_PENDING);
     t->node = VC_NO_NODE;
 }
 
 int vc_session_bind(vc_session *s, uint32_t task)
 {
-    s->w->tasks[task].status = VC_TASK_RUNNING;
+    vc_task_set_status(s->w, &s->w->tasks[task], VC_TASK_RUNNING);
     if (s->nbinds == s->capbinds) {
         uint32_t cap = s->capbinds ? 2 * s->capbinds : 64;
         uint32_t *b = realloc(s->binds, cap * sizeof *b);
@@ -487,9 +463,11 @@ int vc_session_open(vc_session *s, vc_world *w, const vc_conf *conf, uint64_t rn
         s->pl[p] = vc_conf_plugin(conf, (enum vc_plugin)p);
     s->q = calloc(w->nqueues ? w->nqueues : 1, sizeof *s->q);
     s->job_share = calloc(w->nlive ? w->nlive : 1, sizeof *s->job_share);
-    if (!s->q || !s->job_share) {
+    s->scores = malloc((w->nnodes ? w->nnodes : 1) * sizeof *s->scores);
+    if (!s->q || !s->job_share || !s->scores) {
         free(s->q);
         free(s->job_share);
+        free(s->scores);
         return -1;
     }
     for (uint32_t n = 0; n < w->nnodes; n++)
@@ -521,7 +499,8 @@ void vc_session_close(vc_session *s)
                 vc_node_remove_task(&w->nodes[t->node], t);
                 vc_res_sub(&w->jobs[t->job].allocated, &t->req);
             }
-            t->status = VC_TASK_PENDING;
+            vc_world_touch(w, t->node);
+            vc_task_set_status(w, t, VC_TASK_PENDING);
             t->node = VC_NO_NODE;
         }
     }
@@ -542,6 +521,8 @@ void vc_session_close(vc_session *s)
     free(s->job_share);
     free(s->binds);
     free(s->pipelined);
+    free(s->scores);
+    s->scores = NULL;
     s->q = NULL;
     s->job_share = NULL;
     s->binds = NULL;

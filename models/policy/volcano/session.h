@@ -32,6 +32,7 @@ typedef struct vc_session {
     uint32_t *pipelined; /* tasks pipelined and left so at the end of allocate */
     uint32_t npipelined, cappipelined;
     uint32_t enqueued;   /* jobs moved to Inqueue */
+    double *scores;      /* scratch: one node score per candidate */
     int oom;
 } vc_session;
 

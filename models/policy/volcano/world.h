@@ -63,6 +63,11 @@ typedef struct vc_job {
     bool has_min_res;  /* minResources set (the vc-controller sets it) */
     vc_res min_res;
     vc_res allocated;  /* requests of its tasks in allocated statuses */
+    /* Kept by vc_task_set_status (docs/volcano.md "Gang"): tasks ready
+     * (allocated statuses, succeeded, or pending BestEffort), pipelined,
+     * and per role placed (allocated statuses or succeeded) and pipelined. */
+    uint32_t nready, npipelined;
+    uint32_t role_placed[VC_MAX_ROLES + 1], role_pipelined[VC_MAX_ROLES + 1];
 } vc_job;
 
 typedef struct vc_queue {
@@ -88,6 +93,10 @@ typedef struct vc_world {
     uint32_t *live;   /* the jobs a session sees (active ones), in creation order */
     uint32_t nlive;
     uint32_t last_node_index; /* where the next feasibility scan starts (docs/volcano.md "Sampling") */
+    /* NULL, or the index of free amounts: whoever changes a node's
+     * amounts calls vc_world_touch. Only for nodes without pod caps or
+     * labels (the predicates it cannot see). */
+    struct vc_node_index *index;
 } vc_world;
 
 static inline bool vc_task_allocated_status(uint8_t s)
@@ -95,12 +104,30 @@ static inline bool vc_task_allocated_status(uint8_t s)
     return s == VC_TASK_ALLOCATED || s == VC_TASK_RUNNING;
 }
 
+/* Every change of a task's status goes through here, keeping its job's
+ * counts; vc_job_recount sets them from scratch (a world built by hand). */
+void vc_task_set_status(vc_world *w, vc_task *t, uint8_t status);
+void vc_job_recount(vc_world *w, vc_job *j);
+
+/* A node's amounts changed: keeps the index current. */
+void vc_world_touch(vc_world *w, uint32_t node);
+
 /* No request in any dimension: a BestEffort pod. */
 bool vc_task_best_effort(const vc_task *t);
 
 /* FutureIdle = Idle + Releasing - Pipelined, with Idle = alloc - used. */
-void vc_node_idle(const vc_node *n, vc_res *idle);
-void vc_node_future_idle(const vc_node *n, vc_res *fi);
+static inline void vc_node_idle(const vc_node *n, vc_res *idle)
+{
+    *idle = n->alloc;
+    vc_res_sub(idle, &n->used);
+}
+
+static inline void vc_node_future_idle(const vc_node *n, vc_res *fi)
+{
+    vc_node_idle(n, fi);
+    vc_res_add(fi, &n->releasing);
+    vc_res_sub(fi, &n->pipelined);
+}
 /* Takes or gives back a task's request on a node (used, pod count and
  * the scoring requests). */
 void vc_node_add_task(vc_node *n, const vc_task *t);
