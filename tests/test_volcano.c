@@ -556,6 +556,78 @@ START_TEST(conf_queues)
 }
 END_TEST
 
+/* ---- replays through the engine ---- */
+
+static void vjob(char *buf, size_t cap, int id, double submit, double run, int procs, double req)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, cap - n, "%d %.0f -1 %.0f %d -1 -1 %d %.0f -1 1 1 1 -1 -1 -1 -1 -1\n", id, submit, run, procs,
+             procs, req);
+}
+
+static void vreplay(const char *name, const char *swf, uint32_t nodes, uint32_t cores, tl_result *r)
+{
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "volcano";
+    cfg.nodes = nodes;
+    cfg.cores_per_node = cores;
+    ck_assert_int_eq(hs_run_config_add_opt(&cfg, "ties", "lowest"), 0);
+    tl_replay(name, swf, &cfg, r);
+}
+
+/* 2 nodes x 8 cores. J1 (8 cores) runs 0-100. J2 (16 cores: a gang of
+ * two 8-core pods) cannot start while J1 runs: overcommit keeps it
+ * Pending (1.2 x 16 - 8 = 11.2 cores < 16), so it holds nothing, and J3
+ * (4 cores, at 2 s) starts at once on the free node. J2 starts whole when
+ * J1 and J3 have ended. */
+START_TEST(replay_gang_waits_whole_and_holds_nothing)
+{
+    char swf[1024] = "";
+    vjob(swf, sizeof swf, 1, 0, 100, 8, 200);
+    vjob(swf, sizeof swf, 2, 1, 50, 16, 200);
+    vjob(swf, sizeof swf, 3, 2, 10, 4, 200);
+    tl_result r;
+    vreplay("vc_gang", swf, 2, 8, &r);
+    ck_assert_double_eq(r.start[0], 0);
+    ck_assert_double_eq(r.start[2], 2);
+    ck_assert_str_eq(r.alloc[2], "1");
+    ck_assert_double_eq(r.start[1], 100);
+    ck_assert_str_eq(r.alloc[1], "0-1");
+}
+END_TEST
+
+/* Sessions run at whole multiples of schedule-period: a job submitted
+ * at 0.5 s starts at 1 s, not at once. */
+START_TEST(replay_sessions_are_periodic)
+{
+    char swf[1024] = "";
+    vjob(swf, sizeof swf, 1, 0, 10, 4, 20);
+    size_t n = strlen(swf);
+    snprintf(swf + n, sizeof swf - n, "2 0.5 -1 10 4 -1 -1 4 20 -1 1 1 1 -1 -1 -1 -1 -1\n");
+    tl_result r;
+    vreplay("vc_period", swf, 1, 8, &r);
+    ck_assert_double_eq(r.start[0], 0);
+    ck_assert_double_eq(r.start[1], 1);
+}
+END_TEST
+
+/* Pods share nodes: two 4-core jobs on one 8-core node at once. */
+START_TEST(replay_pods_share_a_node)
+{
+    char swf[1024] = "";
+    vjob(swf, sizeof swf, 1, 0, 10, 4, 20);
+    vjob(swf, sizeof swf, 2, 0, 10, 4, 20);
+    vjob(swf, sizeof swf, 3, 0, 10, 4, 20);
+    tl_result r;
+    vreplay("vc_share", swf, 1, 8, &r);
+    ck_assert_double_eq(r.start[0], 0);
+    ck_assert_double_eq(r.start[1], 0);
+    ck_assert_double_eq(r.start[2], 10);
+    ck_assert_str_eq(r.alloc[0], "0");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("volcano");
@@ -581,6 +653,11 @@ static Suite *suite(void)
     tcase_add_test(c, conf_bad_types_name_line_and_key);
     tcase_add_test(c, conf_queues);
     suite_add_tcase(s, c);
+    TCase *r = tcase_create("replay");
+    tcase_add_test(r, replay_gang_waits_whole_and_holds_nothing);
+    tcase_add_test(r, replay_sessions_are_periodic);
+    tcase_add_test(r, replay_pods_share_a_node);
+    suite_add_tcase(s, r);
     return s;
 }
 
