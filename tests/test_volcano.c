@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "scheduler_conf.h"
 #include "session.h"
 #include "testlib.h"
 

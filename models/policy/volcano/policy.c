@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "scheduler_conf.h"
 #include "nodeindex.h"
 #include "hpcsim/engine.h"
 #include "hpcsim/policy.h"

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "conf.h"
+#include "scheduler_conf.h"
 #include "world.h"
 
 typedef struct vc_queue_attr {

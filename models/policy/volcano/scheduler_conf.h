@@ -3,8 +3,8 @@
  * switches and arguments the model reads, the queues (Kubernetes objects,
  * given in hpcsim's own `queues` list) and the model's options
  * (--policy-opt). Absent file: Volcano's compiled-in default. */
-#ifndef HPCSIM_VOLCANO_CONF_H
-#define HPCSIM_VOLCANO_CONF_H
+#ifndef HPCSIM_VOLCANO_SCHEDULER_CONF_H
+#define HPCSIM_VOLCANO_SCHEDULER_CONF_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
-/* volcano-scheduler.conf and the model's options (conf.h). The YAML is
+/* volcano-scheduler.conf and the model's options (scheduler_conf.h). The YAML is
  * read with libyaml's document loader, so that every node carries its
  * line and column for messages. */
-#include "conf.h"
+#include "scheduler_conf.h"
 
 #include <errno.h>
 #include <math.h>
