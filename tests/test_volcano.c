@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nodeindex.h"
 #include "scheduler_conf.h"
 #include "session.h"
 #include "testlib.h"
@@ -440,6 +441,70 @@ START_TEST(nodes_to_find)
 }
 END_TEST
 
+/* The index of free amounts finds the nodes, in the order, and moves
+ * the rotating start exactly as the linear scan does, on a 300-node
+ * world (sampling on: 100 of them are wanted) with random free amounts. */
+START_TEST(index_scan_equals_linear_scan)
+{
+    enum { NODES = 300, JOBS = 40 };
+    static vc_node nodes[NODES];
+    static vc_task tasks[JOBS];
+    static vc_job jobs[JOBS];
+    static vc_queue queue = {"q", 1, 0, true, true, {{0}}, {{0}}, "q"};
+    uint32_t live[JOBS];
+    vc_world w = {nodes, NODES, &queue, 1, jobs, JOBS, tasks, JOBS, live, JOBS, false, 0, NULL};
+    memset(nodes, 0, sizeof nodes);
+    memset(tasks, 0, sizeof tasks);
+    memset(jobs, 0, sizeof jobs);
+    uint64_t seed = 12345;
+    for (uint32_t n = 0; n < NODES; n++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        nodes[n].alloc.v[VC_CPU] = 8000;
+        nodes[n].alloc.v[VC_MEM] = 64 * GI;
+        nodes[n].used.v[VC_CPU] = (double)((seed >> 33) % 9) * 1000;
+        nodes[n].used.v[VC_MEM] = (double)((seed >> 45) % 65) * GI;
+    }
+    for (uint32_t j = 0; j < JOBS; j++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        jobs[j] = (vc_job){.ntasks = 1, .first_task = j, .min_member = 1, .active = true, .phase = VC_PG_INQUEUE};
+        tasks[j] = (vc_task){.job = j, .index = 0, .node = VC_NO_NODE};
+        tasks[j].req.v[VC_CPU] = (double)(1 + (seed >> 40) % 8) * 1000;
+        tasks[j].req.v[VC_MEM] = (double)((seed >> 50) % 48) * GI;
+        live[j] = j;
+    }
+    vc_conf c;
+    vc_conf_default(&c);
+    vc_node_index index;
+    ck_assert_int_eq(vc_node_index_build(&index, &w), 0);
+    static uint32_t a[NODES], b[NODES];
+    uint32_t total = 0;
+    for (uint32_t j = 0; j < JOBS; j++) {
+        vc_session s;
+        ck_assert_int_eq(vc_session_open(&s, &w, &c, 1), 0);
+        uint32_t start = w.last_node_index;
+        w.index = NULL;
+        uint32_t na = vc_predicate_nodes(&s, j, a);
+        uint32_t after_linear = w.last_node_index;
+        w.last_node_index = start;
+        w.index = &index;
+        uint32_t nb = vc_predicate_nodes(&s, j, b);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_uint_eq(after_linear, w.last_node_index);
+        for (uint32_t i = 0; i < na; i++)
+            ck_assert_uint_eq(a[i], b[i]);
+        total += na;
+        if (na) { /* place it, so that later scans see a changed world */
+            vc_node_add_task(&nodes[a[0]], &tasks[j]);
+            vc_world_touch(&w, a[0]);
+        }
+        w.index = NULL;
+        vc_session_close(&s);
+    }
+    ck_assert_uint_gt(total, 100); /* the scans found something to compare */
+    vc_node_index_free(&index);
+}
+END_TEST
+
 /* ---- configuration ---- */
 
 static const char helm_conf[] = "actions: \"enqueue, allocate, backfill\"\n"
@@ -646,6 +711,7 @@ static Suite *suite(void)
     tcase_add_test(t, binpack_scores);
     tcase_add_test(t, nodeorder_least_and_most_allocated);
     tcase_add_test(t, nodes_to_find);
+    tcase_add_test(t, index_scan_equals_linear_scan);
     suite_add_tcase(s, t);
     TCase *c = tcase_create("conf");
     tcase_add_test(c, conf_helm_chart_loads);

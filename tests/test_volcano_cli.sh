@@ -39,6 +39,10 @@ for mode in skip run; do
         --out "$tmp/idle-$mode"
 done
 [ "$(grep -vc '^#' "$tmp/log-skip.txt")" -gt 400 ] || fail "the decision log is too short"
+# and attempting the gangs that cannot fit the free room gives the same bytes
+"$hpcsim" run --quiet --policy volcano --policy-opt ties=lowest --policy-opt doomed-gangs=attempt \
+    --trace "$tmp/demo400.swf" --nodes 96 --cores-per-node 4 --out "$tmp/idle-attempt"
+for f in jobs.csv tasks.csv out.swf summary.json; do cmp "$tmp/idle-skip/$f" "$tmp/idle-attempt/$f"; done
 for f in jobs.csv tasks.csv out.swf summary.json; do cmp "$tmp/idle-skip/$f" "$tmp/idle-run/$f"; done
 cmp "$tmp/log-skip.txt" "$tmp/log-run.txt"
 

@@ -4,8 +4,10 @@
  * committed when the gang is ready, kept uncommitted when it is
  * pipelined, and rolled back otherwise. A job that became ready with
  * tasks left is pushed back so that its other tasks compete again. */
+#include <math.h>
 #include <stdlib.h>
 
+#include "nodeindex.h"
 #include "pqueue.h"
 #include "session.h"
 
@@ -65,12 +67,63 @@ static int build_tasks(alloc_ctx *c, uint32_t job)
     return 0;
 }
 
+/* Whether the gang's attempt must fail: even its smallest pending task,
+ * packed into every node's FutureIdle, fits fewer times than the gang
+ * still needs. Every placement only takes room, so the attempt would be
+ * rolled back; skipping it saves placing (and scoring) up to all its
+ * tasks. Its only other effects would be on where the next node scan
+ * starts and on random tie draws (docs/volcano.md "Doomed gangs"). */
+static bool doomed(const alloc_ctx *c, uint32_t job)
+{
+    const vc_session *s = c->s;
+    const vc_world *w = s->w;
+    const vc_job *j = &w->jobs[job];
+    if (!s->conf->skip_doomed_gangs || !w->index || !s->pl[VC_PL_GANG] || !s->pl[VC_PL_GANG]->job_ready ||
+        j->nready >= j->min_member)
+        return false;
+    vc_res least;
+    bool any = false;
+    for (uint32_t i = 0; i < j->ntasks; i++) {
+        const vc_task *t = &w->tasks[j->first_task + i];
+        if (t->role)
+            return false; /* roles have their own minimums: attempt them */
+        if (t->status != VC_TASK_PENDING || vc_task_best_effort(t))
+            continue;
+        if (!any)
+            least = t->req;
+        for (int r = 0; r < VC_NRES; r++)
+            if (t->req.v[r] < least.v[r])
+                least.v[r] = t->req.v[r];
+        any = true;
+    }
+    if (!any)
+        return false;
+    uint64_t need = j->min_member - j->nready, fit = 0;
+    for (uint32_t n = vc_node_index_next(w->index, &least, 0, w->nnodes); n < w->nnodes && fit < need;
+         n = vc_node_index_next(w->index, &least, n + 1, w->nnodes)) {
+        vc_res fi;
+        vc_node_future_idle(&w->nodes[n], &fi);
+        uint64_t k = UINT64_MAX;
+        for (int r = 0; r < VC_NRES; r++)
+            if (least.v[r] > 0) {
+                double m = floor((fi.v[r] + VC_MIN_RESOURCE) / least.v[r]);
+                uint64_t mk = m > 0 ? (uint64_t)m : 0;
+                if (mk < k)
+                    k = mk;
+            }
+        fit += k == UINT64_MAX ? need : k;
+    }
+    return fit < need;
+}
+
 static int allocate_job(alloc_ctx *c, uint32_t q, uint32_t job)
 {
     vc_session *s = c->s;
     vc_world *w = s->w;
     vc_pqueue *tasks = &c->tasks[w->jobs[job].slot];
     c->nplaced = 0;
+    if (doomed(c, job))
+        return 0;
     while (!vc_pq_empty(tasks)) {
         uint32_t ti = vc_pq_pop(tasks);
         vc_task *t = &w->tasks[ti];
@@ -86,17 +139,23 @@ static int allocate_job(alloc_ctx *c, uint32_t q, uint32_t job)
                 continue;
             break;
         }
-        uint32_t nidle = 0, nfuture = 0;
-        for (uint32_t i = 0; i < n; i++) {
-            vc_res idle;
-            vc_node_idle(&w->nodes[c->nodes[i]], &idle);
-            if (vc_res_le_dims(&t->req, &idle, &t->req))
-                c->idle[nidle++] = c->nodes[i];
-            else
-                c->future[nfuture++] = c->nodes[i];
+        bool pipeline = false;
+        uint32_t best;
+        if (!s->npipelined && !w->releasing) { /* FutureIdle is Idle on every node: one gradient */
+            best = vc_select_best(s, ti, c->nodes, n);
+        } else {
+            uint32_t nidle = 0, nfuture = 0;
+            for (uint32_t i = 0; i < n; i++) {
+                vc_res idle;
+                vc_node_idle(&w->nodes[c->nodes[i]], &idle);
+                if (vc_res_le_dims(&t->req, &idle, &t->req))
+                    c->idle[nidle++] = c->nodes[i];
+                else
+                    c->future[nfuture++] = c->nodes[i];
+            }
+            pipeline = nidle == 0;
+            best = pipeline ? vc_select_best(s, ti, c->future, nfuture) : vc_select_best(s, ti, c->idle, nidle);
         }
-        bool pipeline = nidle == 0;
-        uint32_t best = pipeline ? vc_select_best(s, ti, c->future, nfuture) : vc_select_best(s, ti, c->idle, nidle);
         vc_session_place(s, ti, best, pipeline);
         c->placed[c->nplaced++] = ti;
         if (vc_job_ready(s, job) && !vc_pq_empty(tasks)) {

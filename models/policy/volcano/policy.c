@@ -321,7 +321,7 @@ const struct hs_policy_ops hs_policy_volcano = {
     .usage = "--policy-conf volcano-scheduler.conf (YAML: actions, tiers; hpcsim's queues list)\n"
              "--policy-opt ties=random|lowest, schedule-period=S, minimum-feasible-nodes=N,\n"
              "  minimum-percentage-nodes-to-find=P, percentage-nodes-to-find=P (100 = every node),\n"
-             "  idle-sessions=skip|run, log=FILE",
+             "  idle-sessions=skip|run, doomed-gangs=skip|attempt, log=FILE",
     .places_tasks = true,
     .configure = vc_configure,
     .finish = vc_finish,

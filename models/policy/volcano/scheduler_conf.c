@@ -84,6 +84,7 @@ void vc_conf_default(vc_conf *c)
     c->min_feasible_nodes = 100;
     c->min_percentage = 5;
     c->percentage = 0;
+    c->skip_doomed_gangs = true;
 }
 
 void vc_conf_free(vc_conf *c)
@@ -526,6 +527,10 @@ static int read_option(vc_conf *c, const hs_policy_opt *o, hs_error *err)
         if (strcmp(o->value, "skip") && strcmp(o->value, "run"))
             return hs_error_set(err, "--policy-opt", 0, 0, "idle-sessions=%s: expected skip or run", o->value);
         c->run_idle_sessions = !strcmp(o->value, "run");
+    } else if (!strcmp(o->key, "doomed-gangs")) {
+        if (strcmp(o->value, "skip") && strcmp(o->value, "attempt"))
+            return hs_error_set(err, "--policy-opt", 0, 0, "doomed-gangs=%s: expected skip or attempt", o->value);
+        c->skip_doomed_gangs = !strcmp(o->value, "skip");
     } else if (!strcmp(o->key, "log")) {
         free(c->log_path);
         if (!(c->log_path = strdup(o->value)))
@@ -533,7 +538,7 @@ static int read_option(vc_conf *c, const hs_policy_opt *o, hs_error *err)
     } else {
         return hs_error_set(err, "--policy-opt", 0, 0,
                             "%s: not a Volcano option (ties, schedule-period, minimum-feasible-nodes, "
-                            "minimum-percentage-nodes-to-find, percentage-nodes-to-find, idle-sessions, log)",
+                            "minimum-percentage-nodes-to-find, percentage-nodes-to-find, idle-sessions, doomed-gangs, log)",
                             o->key);
     }
     return 0;

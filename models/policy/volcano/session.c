@@ -411,6 +411,7 @@ void vc_session_place(vc_session *s, uint32_t task, uint32_t node, bool pipeline
     t->node = node;
     if (pipeline) {
         vc_task_set_status(s->w, t, VC_TASK_PIPELINED);
+        s->npipelined++;
         vc_res_add(&n->pipelined, &t->req);
         vc_world_touch(s->w, node);
         return; /* pipelined tasks hold no allocation yet */
@@ -427,6 +428,7 @@ void vc_session_unplace(vc_session *s, uint32_t task)
     vc_node *n = &s->w->nodes[t->node];
     if (t->status == VC_TASK_PIPELINED) {
         vc_res_sub(&n->pipelined, &t->req);
+        s->npipelined--;
     } else {
         vc_node_remove_task(n, t);
         account(s, t, false);
@@ -520,11 +522,9 @@ void vc_session_close(vc_session *s)
     free(s->q);
     free(s->job_share);
     free(s->binds);
-    free(s->pipelined);
     free(s->scores);
     s->scores = NULL;
     s->q = NULL;
     s->job_share = NULL;
     s->binds = NULL;
-    s->pipelined = NULL;
 }

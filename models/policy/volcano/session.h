@@ -29,8 +29,7 @@ typedef struct vc_session {
     uint64_t rng;        /* random ties */
     uint32_t *binds;     /* committed tasks */
     uint32_t nbinds, capbinds;
-    uint32_t *pipelined; /* tasks pipelined and left so at the end of allocate */
-    uint32_t npipelined, cappipelined;
+    uint32_t npipelined; /* tasks pipelined now */
     uint32_t enqueued;   /* jobs moved to Inqueue */
     double *scores;      /* scratch: one node score per candidate */
     int oom;

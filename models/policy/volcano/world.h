@@ -92,6 +92,7 @@ typedef struct vc_world {
     uint32_t ntasks;
     uint32_t *live;   /* the jobs a session sees (active ones), in creation order */
     uint32_t nlive;
+    bool releasing;   /* some node has Releasing resources (never in a replay: ends are instant) */
     uint32_t last_node_index; /* where the next feasibility scan starts (docs/volcano.md "Sampling") */
     /* NULL, or the index of free amounts: whoever changes a node's
      * amounts calls vc_world_touch. Only for nodes without pod caps or
