@@ -475,7 +475,11 @@ START_TEST(index_scan_equals_linear_scan)
     vc_conf c;
     vc_conf_default(&c);
     vc_node_index index;
-    ck_assert_int_eq(vc_node_index_build(&index, &w), 0);
+    ck_assert_int_eq(vc_node_index_build(&index, NODES), 0);
+    w.index = &index;
+    for (uint32_t n = 0; n < NODES; n++)
+        vc_world_touch(&w, n);
+    w.index = NULL;
     static uint32_t a[NODES], b[NODES];
     uint32_t total = 0;
     for (uint32_t j = 0; j < JOBS; j++) {

@@ -4,15 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "world.h"
-
-static void leaf(vc_node_index *x, const vc_world *w, uint32_t node)
-{
-    vc_res fi;
-    vc_node_future_idle(&w->nodes[node], &fi);
-    for (int r = 0; r < VC_NRES; r++)
-        x->max[r][x->size + node] = fi.v[r];
-}
 
 static void pull(vc_node_index *x, uint32_t i)
 {
@@ -20,9 +11,9 @@ static void pull(vc_node_index *x, uint32_t i)
         x->max[r][i] = fmax(x->max[r][2 * i], x->max[r][2 * i + 1]);
 }
 
-int vc_node_index_build(vc_node_index *x, const vc_world *w)
+int vc_node_index_build(vc_node_index *x, uint32_t n)
 {
-    x->n = w->nnodes;
+    x->n = n;
     x->size = 1;
     while (x->size < x->n)
         x->size *= 2;
@@ -35,10 +26,6 @@ int vc_node_index_build(vc_node_index *x, const vc_world *w)
         for (uint32_t i = 0; i < 2 * x->size; i++)
             x->max[r][i] = -INFINITY;
     }
-    for (uint32_t n = 0; n < x->n; n++)
-        leaf(x, w, n);
-    for (uint32_t i = x->size - 1; i >= 1; i--)
-        pull(x, i);
     return 0;
 }
 
@@ -50,9 +37,10 @@ void vc_node_index_free(vc_node_index *x)
     }
 }
 
-void vc_node_index_update(vc_node_index *x, const vc_world *w, uint32_t node)
+void vc_node_index_set(vc_node_index *x, uint32_t node, const vc_res *future_idle)
 {
-    leaf(x, w, node);
+    for (int r = 0; r < VC_NRES; r++)
+        x->max[r][x->size + node] = future_idle->v[r];
     for (uint32_t i = (x->size + node) / 2; i >= 1; i /= 2)
         pull(x, i);
 }

@@ -11,17 +11,16 @@
 
 #include "res.h"
 
-struct vc_world;
-
 typedef struct vc_node_index {
     uint32_t n, size;    /* nodes; leaves (a power of two) */
     double *max[VC_NRES]; /* [1, size) inner entries, [size, 2 size) leaves */
 } vc_node_index;
 
-int vc_node_index_build(vc_node_index *x, const struct vc_world *w);
+/* n nodes, none with room yet: set each with vc_node_index_set. */
+int vc_node_index_build(vc_node_index *x, uint32_t n);
 void vc_node_index_free(vc_node_index *x);
-/* After a node's used, releasing or pipelined amounts changed. */
-void vc_node_index_update(vc_node_index *x, const struct vc_world *w, uint32_t node);
+/* A node's FutureIdle, whenever it changes (vc_world_touch). */
+void vc_node_index_set(vc_node_index *x, uint32_t node, const vc_res *future_idle);
 /* The first node in [from, to) whose free amounts could hold req; to
  * when none. */
 uint32_t vc_node_index_next(const vc_node_index *x, const vc_res *req, uint32_t from, uint32_t to);

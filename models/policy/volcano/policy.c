@@ -140,9 +140,11 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
         v->w.nodes[n].alloc.v[VC_MEM] = v->mem_scheduled ? (double)cap.mem_mb * BYTES_PER_MB : 0;
         v->w.nodes[n].alloc.v[VC_GPU] = (double)cap.gpu_milli;
     }
-    if (vc_node_index_build(&v->index, &v->w) < 0)
+    if (vc_node_index_build(&v->index, c->nnodes) < 0)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     v->w.index = &v->index;
+    for (uint32_t n = 0; n < c->nnodes; n++)
+        vc_world_touch(&v->w, n);
     v->w.nqueues = v->conf->nqueues;
     v->w.queues = v->queues;
     for (unsigned q = 0; q < v->conf->nqueues; q++) {

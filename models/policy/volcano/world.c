@@ -64,6 +64,9 @@ void vc_job_recount(vc_world *w, vc_job *j)
 
 void vc_world_touch(vc_world *w, uint32_t node)
 {
-    if (w->index)
-        vc_node_index_update(w->index, w, node);
+    if (w->index) {
+        vc_res fi;
+        vc_node_future_idle(&w->nodes[node], &fi);
+        vc_node_index_set(w->index, node, &fi);
+    }
 }
