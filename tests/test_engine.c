@@ -188,6 +188,76 @@ START_TEST(refuses_bad_allocations)
 }
 END_TEST
 
+/* Tasks on shared nodes: 2 nodes x 4 cores; jobs of 6 processors are 2
+ * tasks of 3 cores. Two tasks of 3 cores on one node are refused (6 > 4)
+ * and change nothing; one per node fits; a second job then finds 1 core
+ * free on each node; a start on units in a run of tasks is refused. */
+static int try_task_starts(script *s, hs_error *err)
+{
+    if (s->passes > 1)
+        return 0;
+    hs_trace *t = hs_engine_trace(s->eng);
+    hs_job *a = &t->jobs[0], *b = &t->jobs[1];
+    ck_assert_uint_eq(a->tasks, 2);
+    ck_assert_uint_eq(a->cpu_milli, 6000);
+    uint32_t same[2] = {0, 0}, spread[2] = {0, 1}, outside[2] = {0, 2};
+    ck_assert_int_eq(hs_engine_start_job_tasks(s->eng, a, same, err), -1);
+    ck_assert_ptr_nonnull(strstr(err->text, "node 0"));
+    ck_assert_int_eq(hs_engine_start_job_tasks(s->eng, a, outside, err), -1);
+    hs_node_capacity free0;
+    hs_engine_node_free(s->eng, 0, &free0);
+    ck_assert_uint_eq(free0.cpu_milli, 4000); /* the refusals took nothing */
+    ck_assert_int_eq(hs_engine_start_job_tasks(s->eng, a, spread, err), 0);
+    hs_engine_node_free(s->eng, 1, &free0);
+    ck_assert_uint_eq(free0.cpu_milli, 1000);
+    ck_assert_int_eq(hs_engine_start_job_tasks(s->eng, b, spread, err), -1);
+    hs_intervals iv = {0};
+    hs_intervals_append(&iv, 4, 6);
+    ck_assert_int_eq(hs_engine_start_job(s->eng, b, &iv, err), -1);
+    ck_assert_ptr_nonnull(strstr(err->text, "places tasks"));
+    hs_intervals_free(&iv);
+    ck_assert_ptr_eq(hs_engine_job_task_nodes(s->eng, b), NULL);
+    ck_assert_uint_eq(hs_engine_job_task_nodes(s->eng, a)[1], 1);
+    refusal = "tasks checked";
+    return hs_engine_wakeup_at(s->eng, 10, err);
+}
+
+static int start_second_when_free(script *s, hs_error *err)
+{
+    if (s->passes == 1)
+        return try_task_starts(s, err);
+    hs_trace *t = hs_engine_trace(s->eng);
+    uint32_t same[2] = {0, 0}, spread[2] = {0, 1};
+    if (t->jobs[1].state == HS_JOB_QUEUED && t->jobs[0].state == HS_JOB_COMPLETED) {
+        ck_assert_int_eq(hs_engine_start_job_tasks(s->eng, &t->jobs[1], same, err), -1); /* 6 > 4 */
+        return hs_engine_start_job_tasks(s->eng, &t->jobs[1], spread, err);
+    }
+    return 0;
+}
+
+START_TEST(task_starts_share_nodes_within_capacity)
+{
+    hs_cluster c;
+    hs_trace t;
+    hs_error err;
+    const char *p = tl_write(tl_tmpdir("engine_tasks"), "t.swf",
+                             "1 0 -1 10 6 -1 -1 6 10 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                             "2 0 -1 10 6 -1 -1 6 10 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    ck_assert_int_eq(hs_cluster_init_uniform(&c, 2, 4, HS_ALLOC_CORES, &err), 0);
+    ck_assert_int_eq(hs_trace_load(&t, p, &c, NULL, &err), 0);
+    script s = {.on_pass = start_second_when_free};
+    current = &s;
+    hs_engine *e = hs_engine_new(&c, &t, &script_ops, NULL, &err);
+    ck_assert_int_eq(hs_engine_run(e, &err), 0);
+    ck_assert_str_eq(refusal, "tasks checked");
+    ck_assert_double_eq(t.jobs[1].start, 10);
+    ck_assert(t.jobs[0].by_tasks && t.jobs[0].held == 2);
+    hs_engine_free(e);
+    hs_trace_free(&t);
+    hs_cluster_free(&c);
+}
+END_TEST
+
 /* A policy that never starts anything is reported, not hidden. */
 START_TEST(stuck_jobs_are_an_error)
 {
@@ -214,6 +284,7 @@ static Suite *make(void)
     tcase_add_test(tc, same_instant_order);
     tcase_add_test(tc, refuses_bad_allocations);
     tcase_add_test(tc, stuck_jobs_are_an_error);
+    tcase_add_test(tc, task_starts_share_nodes_within_capacity);
     suite_add_tcase(s, tc);
     return s;
 }
