@@ -36,7 +36,7 @@ typedef struct volcano {
     bool changed;       /* the last session enqueued or bound something */
     bool mem_scheduled; /* every node describes its memory */
     uint32_t dead;      /* ended jobs still in live */
-    FILE *log;
+    FILE *log;          /* the configuration's decision log, or NULL */
     vc_node_index index;
 } volcano;
 
@@ -87,8 +87,6 @@ static void vc_destroy(void *state)
     volcano *v = state;
     if (!v)
         return;
-    if (v->log)
-        fclose(v->log);
     vc_node_index_free(&v->index);
     free(v->w.nodes);
     free(v->w.jobs);
@@ -175,10 +173,7 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
         vc_job_recount(&v->w, j);
     }
     v->seed = hs_engine_seed(eng);
-    if (v->conf->log_path && !(v->log = fopen(v->conf->log_path, "w")))
-        return hs_error_set(err, v->conf->log_path, 0, 0, "cannot write the decision log");
-    if (v->log)
-        fprintf(v->log, "# time job pod node\n");
+    v->log = v->conf->log;
     return 0;
 }
 
@@ -309,12 +304,7 @@ static int vc_schedule(void *state, hs_error *err)
     return 0;
 }
 
-static int vc_finish(void *config, hs_error *err)
-{
-    (void)config;
-    (void)err;
-    return 0;
-}
+static int vc_finish(void *config, hs_error *err) { return vc_conf_finish(config, err); }
 
 const struct hs_policy_ops hs_policy_volcano = {
     .name = "volcano",

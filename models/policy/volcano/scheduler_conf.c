@@ -87,8 +87,22 @@ void vc_conf_default(vc_conf *c)
     c->skip_doomed_gangs = true;
 }
 
+int vc_conf_finish(vc_conf *c, hs_error *err)
+{
+    if (!c->log)
+        return 0;
+    int bad = ferror(c->log);
+    int rc = fclose(c->log);
+    c->log = NULL;
+    return bad || rc != 0 ? hs_error_set(err, c->log_path, 0, 0, "write failed") : 0;
+}
+
 void vc_conf_free(vc_conf *c)
 {
+    if (c->log) { /* not finished: the run failed, and a partial log must not look complete */
+        fclose(c->log);
+        remove(c->log_path);
+    }
     for (unsigned i = 0; i < c->nqueues; i++)
         free(c->queues[i].name);
     free(c->queues);
@@ -566,5 +580,12 @@ int vc_conf_read(vc_conf *c, const hs_policy_args *args, hs_error *err)
     for (unsigned i = 0; i < args->nopts; i++)
         if (read_option(c, &args->opts[i], err) < 0)
             return -1;
-    return c->source ? 0 : hs_error_set(err, NULL, 0, 0, "out of memory");
+    if (!c->source)
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    if (c->log_path) {
+        if (!(c->log = fopen(c->log_path, "w")))
+            return hs_error_set(err, c->log_path, 0, 0, "cannot write: %s", strerror(errno));
+        fprintf(c->log, "# time job pod node\n");
+    }
+    return 0;
 }

@@ -80,6 +80,7 @@ typedef struct vc_conf {
     bool skip_doomed_gangs;       /* do not attempt a gang that cannot fit the free room (default) */
     char *source;                 /* the scheduler configuration's file, or "default" */
     char *log_path;
+    FILE *log;   /* open from configure until finish (removed after a failed run) */
 } vc_conf;
 
 /* Volcano's DefaultSchedulerConf and command-line defaults. */
@@ -90,6 +91,9 @@ void vc_conf_default(vc_conf *c);
 int vc_conf_read(vc_conf *c, const hs_policy_args *args, hs_error *err);
 /* One YAML document from memory (tests, fuzzing). */
 int vc_conf_parse(vc_conf *c, const char *text, size_t len, const char *source, FILE *warn, hs_error *err);
+/* Closes the decision log after a successful run: -1 when writing failed. */
+int vc_conf_finish(vc_conf *c, hs_error *err);
+/* Frees c; a log still open belongs to a failed run and is removed. */
 void vc_conf_free(vc_conf *c);
 
 bool vc_conf_has_action(const vc_conf *c, enum vc_action a);
