@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,10 +164,14 @@ int hs_report_run(const char *dir, FILE *h, hs_error *err)
     hs_html_begin(h, "hpcsim run report");
     summary_table(h, s, n);
     double t0 = INFINITY, t1 = -INFINITY;
+    /* Where tasks share nodes (summary.json "tasks"), allocated_resources
+     * lists nodes, and a job's share of the units is what it asked for. */
+    bool tasks = json_object_get(s, "tasks") != NULL;
     for (size_t i = 0; i < n; i++) {
         const job_row *j = &t.r[i];
-        busy[2 * i] = (event){j->start, j->held};
-        busy[2 * i + 1] = (event){j->end, -j->held};
+        double used = tasks ? j->demand : j->held;
+        busy[2 * i] = (event){j->start, used};
+        busy[2 * i + 1] = (event){j->end, -used};
         queue[2 * i] = (event){j->submit, 1};
         queue[2 * i + 1] = (event){j->start, -1};
         wait[i] = j->start - j->submit;

@@ -29,6 +29,8 @@ for conf in default helm; do
     for f in jobs.csv tasks.csv out.swf summary.json; do cmp "$tmp/${conf}1/$f" "$tmp/${conf}2/$f"; done
 done
 cmp -s "$tmp/default1/jobs.csv" "$tmp/helm1/jobs.csv" && fail "binpack changed no placement"
+"$hpcsim" report "$tmp/default1" -o "$tmp/default1.html"
+grep -q "<svg" "$tmp/default1.html" || fail "the report of a Volcano run has no plot"
 
 # --- skipped sessions change no byte (deterministic ties, no sampling: 96
 # nodes; the first 400 jobs, as running every idle second is slow)
