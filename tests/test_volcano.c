@@ -353,6 +353,38 @@ START_TEST(proportion_closed_queue)
 }
 END_TEST
 
+/* ---- backfill: BestEffort pods only, higher job priority first, then
+ * higher task priority (the rule of backfill_test.go's
+ * TestPickUpPendingTasks, on our own numbers): a node capped at 2 pods
+ * takes the two pods of the priority-2 job, the priority-1 job's pod
+ * stays pending, and the pod with requests is left to allocate. ---- */
+
+START_TEST(backfill_best_effort_by_priority)
+{
+    fixture f;
+    fx_init(&f, "");
+    f.c.actions[f.c.nactions++] = VC_ACT_BACKFILL;
+    vc_plugin_conf *prio = &f.c.tiers[0].plugins[f.c.tiers[0].nplugins++];
+    memset(prio, 1, sizeof *prio);
+    prio->id = VC_PL_PRIORITY;
+    prio->hierarchy = false;
+    fx_node(&f, 4, 4 * G, 2, 0);
+    uint32_t c1 = fx_queue(&f, "c1", 1, 0, 0);
+    uint32_t low = fx_job(&f, "c1/low", c1, 0, VC_PG_INQUEUE);
+    f.jobs[low].priority = 1;
+    fx_pod(&f, "c1", "low-0", 0, 0, VC_NO_NODE, 0, 0);
+    fx_pod(&f, "c1", "low-1", 1, G, VC_NO_NODE, 0, 0);
+    uint32_t high = fx_job(&f, "c1/high", c1, 0, VC_PG_INQUEUE);
+    f.jobs[high].priority = 2;
+    fx_pod(&f, "c1", "high-0", 0, 0, VC_NO_NODE, 0, 0);
+    uint32_t t = fx_pod(&f, "c1", "high-1", 0, 0, VC_NO_NODE, 0, 0);
+    f.tasks[t].priority = 5;
+    char b[256];
+    fx_run(&f, b, sizeof b);
+    ck_assert_str_eq(b, "c1/high-1->n1, c1/high-0->n1");
+}
+END_TEST
+
 /* ---- plugins/binpack/binpack_test.go::TestNode ---- */
 
 static vc_node bp_node(double cpu, double mem, double gpu, double foo)
@@ -712,6 +744,7 @@ static Suite *suite(void)
     tcase_add_test(t, proportion_enqueue_refuses_beyond_capability);
     tcase_add_test(t, proportion_allocatable_refuses_beyond_deserved);
     tcase_add_test(t, proportion_closed_queue);
+    tcase_add_test(t, backfill_best_effort_by_priority);
     tcase_add_test(t, binpack_scores);
     tcase_add_test(t, nodeorder_least_and_most_allocated);
     tcase_add_test(t, nodes_to_find);

@@ -106,7 +106,6 @@ void vc_conf_free(vc_conf *c)
     for (unsigned i = 0; i < c->nqueues; i++)
         free(c->queues[i].name);
     free(c->queues);
-    free(c->source);
     free(c->log_path);
     memset(c, 0, sizeof *c);
 }
@@ -573,15 +572,9 @@ int vc_conf_read(vc_conf *c, const hs_policy_args *args, hs_error *err)
         if (rc < 0)
             return -1;
     }
-    for (unsigned i = 0; i < args->nconf && !c->source; i++)
-        c->source = strdup(args->conf[i]);
-    if (!c->source)
-        c->source = strdup("default");
     for (unsigned i = 0; i < args->nopts; i++)
         if (read_option(c, &args->opts[i], err) < 0)
             return -1;
-    if (!c->source)
-        return hs_error_set(err, NULL, 0, 0, "out of memory");
     if (c->log_path) {
         if (!(c->log = fopen(c->log_path, "w")))
             return hs_error_set(err, c->log_path, 0, 0, "cannot write: %s", strerror(errno));

@@ -78,7 +78,6 @@ typedef struct vc_conf {
     uint32_t percentage;          /* 0 = adaptive; 100 = score every node */
     bool run_idle_sessions;       /* also run sessions in which nothing can change */
     bool skip_doomed_gangs;       /* do not attempt a gang that cannot fit the free room (default) */
-    char *source;                 /* the scheduler configuration's file, or "default" */
     char *log_path;
     FILE *log;   /* open from configure until finish (removed after a failed run) */
 } vc_conf;
