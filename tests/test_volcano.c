@@ -385,6 +385,47 @@ START_TEST(backfill_best_effort_by_priority)
 }
 END_TEST
 
+/* ---- overcommit's enqueue gate (docs/volcano.md "Actions"), on our own
+ * numbers: 10 CPUs, 5 used by a running job: idle = 10 x 1.2 - 5 = 7
+ * CPUs. A job asking 6 is enqueued; then one asking 2 is refused (6 + 2 >
+ * 7); with the factor at 1.5 (idle 10) both go in. ---- */
+
+static void overcommit_world(fixture *f, double factor, uint32_t *j6, uint32_t *j2)
+{
+    fx_init(f, "enqueue");
+    f->c.tiers[0].nplugins = 0; /* overcommit alone votes */
+    vc_plugin_conf *oc = &f->c.tiers[0].plugins[f->c.tiers[0].nplugins++];
+    memset(oc, 1, sizeof *oc);
+    oc->id = VC_PL_OVERCOMMIT;
+    oc->hierarchy = false;
+    f->c.overcommit_factor = factor;
+    fx_node(f, 10, 100 * G, 0, 0);
+    uint32_t c1 = fx_queue(f, "c1", 1, 0, 0);
+    fx_job(f, "c1/run", c1, 1, VC_PG_RUNNING);
+    fx_pod(f, "c1", "run-0", 5, G, 0, 0, 0);
+    *j6 = fx_job(f, "c1/six", c1, 1, VC_PG_PENDING);
+    fx_pod(f, "c1", "six-0", 6, G, VC_NO_NODE, 0, 0);
+    *j2 = fx_job(f, "c1/two", c1, 1, VC_PG_PENDING);
+    fx_pod(f, "c1", "two-0", 2, G, VC_NO_NODE, 0, 0);
+    fx_min_resources(f);
+}
+
+START_TEST(overcommit_gate)
+{
+    fixture f;
+    uint32_t j6, j2;
+    char b[64];
+    overcommit_world(&f, 1.2, &j6, &j2);
+    fx_run(&f, b, sizeof b);
+    ck_assert_int_eq(f.jobs[j6].phase, VC_PG_INQUEUE);
+    ck_assert_int_eq(f.jobs[j2].phase, VC_PG_PENDING);
+    overcommit_world(&f, 1.5, &j6, &j2);
+    fx_run(&f, b, sizeof b);
+    ck_assert_int_eq(f.jobs[j6].phase, VC_PG_INQUEUE);
+    ck_assert_int_eq(f.jobs[j2].phase, VC_PG_INQUEUE);
+}
+END_TEST
+
 /* ---- plugins/binpack/binpack_test.go::TestNode ---- */
 
 static vc_node bp_node(double cpu, double mem, double gpu, double foo)
@@ -745,6 +786,7 @@ static Suite *suite(void)
     tcase_add_test(t, proportion_allocatable_refuses_beyond_deserved);
     tcase_add_test(t, proportion_closed_queue);
     tcase_add_test(t, backfill_best_effort_by_priority);
+    tcase_add_test(t, overcommit_gate);
     tcase_add_test(t, binpack_scores);
     tcase_add_test(t, nodeorder_least_and_most_allocated);
     tcase_add_test(t, nodes_to_find);
