@@ -53,8 +53,8 @@ struct hs_policy_ops {
      * indented by the caller); NULL = none. */
     const char *usage;
     /* true: jobs start as tasks on shared nodes (hs_engine_start_job_tasks),
-     * so the trace reader rejects a job with a task no node of its
-     * partition could hold. */
+     * so the trace reader rejects a job whose tasks could not all be
+     * placed at once on its partition (hs_trace_options.tasks_must_fit). */
     bool places_tasks;
 
     /* Reads args into *config (which the engine then hands back through

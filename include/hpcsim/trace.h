@@ -87,8 +87,9 @@ typedef struct hs_trace_options {
      * its Slurm partition). Returns 0 to reject it, writing why. NULL = none. */
     int (*accept)(void *ctx, const hs_job *job, char *why, size_t why_len);
     void *accept_ctx;
-    /* Reject a job with a task (hs_job.tasks) that no node of its
-     * partition could hold (cpu, memory where described, GPUs). */
+    /* Reject a job whose tasks (hs_job.tasks) could not all be placed at
+     * once on the empty nodes of its partition (cpu, memory where
+     * described, GPUs): as a gang it could never start. */
     bool tasks_must_fit;
 } hs_trace_options;
 

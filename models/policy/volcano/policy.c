@@ -9,7 +9,7 @@
  * last one changed something (an enqueue or a bind), since the next may
  * then do more; the others are skipped: with deterministic ties and no
  * node sampling they would repeat the last one's answer exactly, which
- * tests/test_volcano_replay.sh checks (idle-sessions=run runs them all).
+ * tests/test_volcano_cli.sh checks (idle-sessions=run runs them all).
  * A job starts in the engine when all its pods are bound, on their
  * nodes; binding takes no time. */
 #include <math.h>
@@ -30,7 +30,6 @@ typedef struct volcano {
     bool *started;      /* per job: handed to the engine */
     uint32_t *nodes;    /* scratch: a job's task nodes */
     double next_session; /* INFINITY: none asked for */
-    uint64_t session_no;
     unsigned long long seed;
     bool dirty;         /* an arrival or end since the last session */
     bool changed;       /* the last session enqueued or bound something */
@@ -177,12 +176,13 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
     return 0;
 }
 
-/* The next session instant at or after t. */
+/* The next session instant at or after t (never before it: a wake-up
+ * in the past would be refused and the session lost). */
 static double grid_at_or_after(const volcano *v, double t)
 {
     double p = v->conf->period;
-    double k = ceil(t / p - 1e-9);
-    return k * p;
+    double k = ceil(t / p);
+    return k * p >= t ? k * p : (k + 1) * p;
 }
 
 static void ask_session(volcano *v, double t)
@@ -269,7 +269,6 @@ static int vc_schedule(void *state, hs_error *err)
         vc_session_close(&s);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
-    v->session_no++;
     v->changed = s.nbinds > 0 || s.enqueued > 0;
     v->dirty = false;
     hs_trace *t = hs_engine_trace(v->eng);
