@@ -193,8 +193,12 @@ static int check_tasks(checker *ck, hs_error *err)
     for (uint64_t i = 0; i < ck->nrows; i++)
         jobs[i] = (hs_check_job){ck->rows[i].id, ck->rows[i].start, ck->rows[i].end};
     qsort(jobs, ck->nrows, sizeof *jobs, cmp_check_job);
-    double share;
-    int rc = hs_check_tasks(ck->dir, jobs, ck->nrows, ck->tasks, &share, err);
+    double share = 0;
+    char *nodes = path_in(ck->dir, "nodes.csv"), *tasks = path_in(ck->dir, "tasks.csv");
+    int rc = nodes && tasks ? hs_check_tasks(nodes, tasks, jobs, ck->nrows, ck->tasks, &share, err)
+                            : hs_error_set(err, ck->dir, 0, 0, "out of memory");
+    free(nodes);
+    free(tasks);
     free(jobs);
     ck->peak_units = share * (double)ck->units;
     return rc;

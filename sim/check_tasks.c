@@ -22,15 +22,6 @@ typedef struct cap_row {
     double cpu, mem, gpu;
 } cap_row;
 
-static char *path_in(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
-    return p;
-}
-
 /* Splits a CSV line of numbers into v[0..n); -1 unless exactly n. */
 static int numbers(char *line, double *v, int n)
 {
@@ -118,12 +109,11 @@ static int cmp_event(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int hs_check_tasks(const char *dir, const hs_check_job *jobs, uint64_t njobs, uint64_t expected, double *peak_share,
-                   hs_error *err)
+int hs_check_tasks(const char *npath, const char *tpath, const hs_check_job *jobs, uint64_t njobs, uint64_t expected,
+                   double *peak_share, hs_error *err)
 {
     double busy = 0, peak = 0, total = 0;
     *peak_share = 0;
-    char *npath = path_in(dir, "nodes.csv"), *tpath = path_in(dir, "tasks.csv");
     cap_row *caps = NULL;
     uint32_t nnodes = 0;
     task_row *tasks = NULL;
@@ -133,10 +123,6 @@ int hs_check_tasks(const char *dir, const hs_check_job *jobs, uint64_t njobs, ui
     size_t lcap = 0;
     FILE *f = NULL;
     int rc = -1;
-    if (!npath || !tpath) {
-        hs_error_set(err, dir, 0, 0, "out of memory");
-        goto out;
-    }
     if (read_nodes(npath, &caps, &nnodes, err) < 0)
         goto out;
     if (!(f = fopen(tpath, "r"))) {
@@ -229,7 +215,5 @@ out:
     free(used);
     free(tasks);
     free(caps);
-    free(npath);
-    free(tpath);
     return rc;
 }

@@ -17,8 +17,8 @@ typedef struct hs_check_job {
  * job of jobs.csv and ran exactly when it did, that there are `expected`
  * tasks, and that no node's cpu, memory (where nodes.csv gives it) or
  * GPUs are ever committed beyond its capacity. */
-int hs_check_tasks(const char *dir, const hs_check_job *jobs, uint64_t njobs, uint64_t expected, double *peak_share,
-                   hs_error *err);
+int hs_check_tasks(const char *nodes_csv, const char *tasks_csv, const hs_check_job *jobs, uint64_t njobs,
+                   uint64_t expected, double *peak_share, hs_error *err);
 /* peak_share: the largest share of the cluster's CPUs busy at once (0..1). */
 
 #endif

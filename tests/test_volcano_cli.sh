@@ -69,6 +69,29 @@ if "$hpcsim" run --policy volcano --policy-opt ties=sometimes --trace $demo --ou
 fi
 grep -qF "ties=sometimes" "$tmp/err" || fail "bad option: $(cat "$tmp/err")"
 
+# --- a cluster file's memory and GPUs; a gang that could never be placed
+# (each of its 2 pods asks 1,172 MB of 1,000 MB nodes) is rejected with
+# the reason, and the other job runs
+cat >"$tmp/mem.json" <<'JSON'
+{"name": "mem", "groups": [{"name": "g", "count": 2, "cores": 4, "memory_mb": 1000, "gpus": 2}]}
+JSON
+printf '1 0 -1 10 2 -1 -1 2 100 1024 1 1 1 -1 -1 -1 -1 -1\n2 0 -1 10 8 -1 -1 8 100 300000 1 1 1 -1 -1 -1 -1 -1\n' \
+    >"$tmp/mem.swf"
+"$hpcsim" run --quiet --policy volcano --trace "$tmp/mem.swf" --cluster "$tmp/mem.json" --out "$tmp/mem" >/dev/null
+"$hpcsim" check "$tmp/mem" >/dev/null
+grep -qE '^1,0,[01],2000,2,0,0,10$' "$tmp/mem/tasks.csv" || fail "job 1's task: $(cat "$tmp/mem/tasks.csv")"
+grep -q '^1,4000,1000,2000$' "$tmp/mem/nodes.csv" || fail "nodes.csv: $(cat "$tmp/mem/nodes.csv")"
+grep -q 'its 2 tasks of 4000 milli-CPU, 1172 MB, 0 milli-GPU each cannot all be placed at once.*(0 fit)' \
+    "$tmp/mem/rejected.csv" || fail "unplaceable gang: $(cat "$tmp/mem/rejected.csv")"
+
+# --- a bad node list names its line and column; a run that fails leaves no decision log
+printf 'sn,cpu_milli,memory_mib,gpu,model\nn-0,32000,1024,0,\nn-1,1500,1024,0,\n' >"$tmp/nodes.csv"
+if "$hpcsim" run --policy volcano --trace $demo --cluster "$tmp/nodes.csv" --policy-opt log="$tmp/failed.log" \
+    --out "$tmp/out-nodes" 2>"$tmp/err"; then fail "a bad node list was accepted"; fi
+grep -qF "$tmp/nodes.csv:3:" "$tmp/err" || fail "bad node list: $(cat "$tmp/err")"
+grep -qF "cpu_milli" "$tmp/err" || fail "bad node list: no column: $(cat "$tmp/err")"
+[ ! -e "$tmp/failed.log" ] && [ ! -e "$tmp/out-nodes" ] || fail "a failed run left a log or an output folder"
+
 # --- the checker sees an over-committed node
 cp -r "$tmp/default1" "$tmp/tampered"
 awk -F, 'NR == 2 { $4 = 999999 } { print }' OFS=, "$tmp/default1/tasks.csv" >"$tmp/tampered/tasks.csv"

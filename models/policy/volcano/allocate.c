@@ -8,12 +8,11 @@
 #include <stdlib.h>
 
 #include "nodeindex.h"
-#include "pqueue.h"
-#include "session.h"
+#include "queue_jobs.h"
 
 typedef struct alloc_ctx {
     vc_session *s;
-    vc_pqueue *jobs;   /* per queue */
+    vc_pqueue *jobs;   /* per queue (vc_queue_jobs) */
     vc_pqueue *tasks;  /* per job (by slot), built on its first visit */
     bool *built;       /* by slot */
     uint8_t *failed_roles; /* by slot: roles whose task found no node this session */
@@ -175,18 +174,23 @@ static int allocate_job(alloc_ctx *c, uint32_t q, uint32_t job)
     return 0;
 }
 
+/* Jobs past Pending (when enqueue runs) whose gang could ever be ready. */
+static bool allocatable_job(const vc_session *s, uint32_t job)
+{
+    if (s->w->jobs[job].phase == VC_PG_PENDING && vc_conf_has_action(s->conf, VC_ACT_ENQUEUE))
+        return false;
+    return vc_job_valid(s, job);
+}
+
 void vc_allocate(vc_session *s)
 {
     vc_world *w = s->w;
+    vc_queue_jobs qj = {0};
     alloc_ctx c = {.s = s};
-    vc_pqueue queues;
-    vc_pq_init(&queues, vc_queue_order, s);
-    size_t nq = w->nqueues ? w->nqueues : 1, nj = w->nlive ? w->nlive : 1, nn = w->nnodes ? w->nnodes : 1;
-    size_t nt = 1;
+    size_t nj = w->nlive ? w->nlive : 1, nn = w->nnodes ? w->nnodes : 1, nt = 1;
     for (uint32_t k = 0; k < w->nlive; k++)
         if (w->jobs[w->live[k]].ntasks > nt)
             nt = w->jobs[w->live[k]].ntasks;
-    c.jobs = calloc(nq, sizeof *c.jobs);
     c.tasks = calloc(nj, sizeof *c.tasks);
     c.built = calloc(nj, sizeof *c.built);
     c.failed_roles = calloc(nj, 1);
@@ -194,45 +198,23 @@ void vc_allocate(vc_session *s)
     c.idle = malloc(nn * sizeof *c.idle);
     c.future = malloc(nn * sizeof *c.future);
     c.placed = malloc(nt * sizeof *c.placed);
-    bool *seen = calloc(nq, sizeof *seen);
-    if (!c.jobs || !c.tasks || !c.built || !c.failed_roles || !c.nodes || !c.idle || !c.future || !c.placed ||
-        !seen) {
+    if (!c.tasks || !c.built || !c.failed_roles || !c.nodes || !c.idle || !c.future || !c.placed)
         s->oom = 1;
-        goto out;
-    }
-    bool enqueue = vc_conf_has_action(s->conf, VC_ACT_ENQUEUE);
-    for (uint32_t k = 0; k < w->nlive; k++) {
-        uint32_t j = w->live[k];
-        const vc_job *job = &w->jobs[j];
-        if (job->queue >= w->nqueues || (enqueue && job->phase == VC_PG_PENDING) ||
-            !vc_job_valid(s, j))
+    else if (vc_queue_jobs_build(&qj, s, allocatable_job) == 0)
+        c.jobs = qj.jobs;
+    while (!s->oom && !vc_pq_empty(&qj.queues)) {
+        uint32_t q = vc_pq_pop(&qj.queues);
+        if (vc_queue_overused(s, q) || vc_pq_empty(&qj.jobs[q]))
             continue;
-        if (!seen[job->queue]) {
-            seen[job->queue] = true;
-            vc_pq_init(&c.jobs[job->queue], vc_job_order, s);
-            if (vc_pq_push(&queues, job->queue) < 0)
-                s->oom = 1;
-        }
-        if (vc_pq_push(&c.jobs[job->queue], j) < 0)
+        uint32_t j = vc_pq_pop(&qj.jobs[q]);
+        if ((!c.built[w->jobs[j].slot] && build_tasks(&c, j) < 0) || allocate_job(&c, q, j) < 0 ||
+            vc_pq_push(&qj.queues, q) < 0)
             s->oom = 1;
     }
-    while (!s->oom && !vc_pq_empty(&queues)) {
-        uint32_t q = vc_pq_pop(&queues);
-        if (vc_queue_overused(s, q) || vc_pq_empty(&c.jobs[q]))
-            continue;
-        uint32_t j = vc_pq_pop(&c.jobs[q]);
-        if ((!c.built[w->jobs[j].slot] && build_tasks(&c, j) < 0) || allocate_job(&c, q, j) < 0 || vc_pq_push(&queues, q) < 0)
-            s->oom = 1;
-    }
-out:
-    for (uint32_t q = 0; seen && c.jobs && q < w->nqueues; q++)
-        if (seen[q])
-            vc_pq_free(&c.jobs[q]);
+    vc_queue_jobs_free(&qj, w);
     for (uint32_t k = 0; c.built && c.tasks && k < w->nlive; k++)
         if (c.built[k])
             vc_pq_free(&c.tasks[k]);
-    free(seen);
-    free(c.jobs);
     free(c.tasks);
     free(c.built);
     free(c.failed_roles);
@@ -240,5 +222,4 @@ out:
     free(c.idle);
     free(c.future);
     free(c.placed);
-    vc_pq_free(&queues);
 }

@@ -5,8 +5,7 @@
  * Pods with requests are allocate's alone. */
 #include <stdlib.h>
 
-#include "pqueue.h"
-#include "session.h"
+#include "queue_jobs.h"
 
 static void place_best_effort(vc_session *s, const vc_job *job, vc_pqueue *tasks, uint32_t *nodes)
 {
@@ -27,46 +26,28 @@ static void place_best_effort(vc_session *s, const vc_job *job, vc_pqueue *tasks
     }
 }
 
+static bool placed_and_valid(const vc_session *s, uint32_t job)
+{
+    return s->w->jobs[job].phase != VC_PG_PENDING && vc_job_valid(s, job);
+}
+
 void vc_backfill(vc_session *s)
 {
     vc_world *w = s->w;
-    vc_pqueue queues, tasks;
-    vc_pq_init(&queues, vc_queue_order, s);
+    vc_pqueue tasks;
     vc_pq_init(&tasks, vc_task_order, s);
-    size_t nq = w->nqueues ? w->nqueues : 1;
-    vc_pqueue *jobs = calloc(nq, sizeof *jobs);
-    bool *seen = calloc(nq, sizeof *seen);
+    vc_queue_jobs qj;
     uint32_t *nodes = malloc((w->nnodes ? w->nnodes : 1) * sizeof *nodes);
-    if (!jobs || !seen || !nodes) {
+    if (!nodes)
         s->oom = 1;
-        goto out;
-    }
-    for (uint32_t k = 0; k < w->nlive; k++) {
-        uint32_t j = w->live[k];
-        const vc_job *job = &w->jobs[j];
-        if (job->phase == VC_PG_PENDING || job->queue >= w->nqueues || !vc_job_valid(s, j))
-            continue;
-        if (!seen[job->queue]) {
-            seen[job->queue] = true;
-            vc_pq_init(&jobs[job->queue], vc_job_order, s);
-            if (vc_pq_push(&queues, job->queue) < 0)
-                s->oom = 1;
+    if (nodes && vc_queue_jobs_build(&qj, s, placed_and_valid) == 0)
+        while (!s->oom && !vc_pq_empty(&qj.queues)) {
+            uint32_t q = vc_pq_pop(&qj.queues);
+            while (!s->oom && !vc_pq_empty(&qj.jobs[q]))
+                place_best_effort(s, &w->jobs[vc_pq_pop(&qj.jobs[q])], &tasks, nodes);
         }
-        if (vc_pq_push(&jobs[job->queue], j) < 0)
-            s->oom = 1;
-    }
-    while (!s->oom && !vc_pq_empty(&queues)) {
-        uint32_t q = vc_pq_pop(&queues);
-        while (!s->oom && !vc_pq_empty(&jobs[q]))
-            place_best_effort(s, &w->jobs[vc_pq_pop(&jobs[q])], &tasks, nodes);
-    }
-out:
-    for (uint32_t q = 0; jobs && seen && q < w->nqueues; q++)
-        if (seen[q])
-            vc_pq_free(&jobs[q]);
-    free(jobs);
-    free(seen);
+    if (nodes)
+        vc_queue_jobs_free(&qj, w);
     free(nodes);
-    vc_pq_free(&queues);
     vc_pq_free(&tasks);
 }

@@ -35,7 +35,6 @@ typedef struct volcano {
     bool changed;       /* the last session enqueued or bound something */
     bool mem_scheduled; /* every node describes its memory */
     uint32_t dead;      /* ended jobs still in live */
-    FILE *log;          /* the configuration's decision log, or NULL */
     vc_node_index index;
 } volcano;
 
@@ -172,7 +171,6 @@ static int vc_create(hs_engine *eng, void **state, hs_error *err)
         vc_job_recount(&v->w, j);
     }
     v->seed = hs_engine_seed(eng);
-    v->log = v->conf->log;
     return 0;
 }
 
@@ -276,8 +274,8 @@ static int vc_schedule(void *state, hs_error *err)
     for (uint32_t b = 0; b < s.nbinds && rc == 0; b++) {
         const vc_task *task = &v->w.tasks[s.binds[b]];
         uint32_t ji = task->job;
-        if (v->log)
-            fprintf(v->log, "%.17g %ld %lld %u\n", now, (long)t->jobs[ji].swf.f[HS_SWF_JOB_ID],
+        if (v->conf->log)
+            fprintf(v->conf->log, "%.17g %ld %lld %u\n", now, (long)t->jobs[ji].swf.f[HS_SWF_JOB_ID],
                     (long long)task->index, task->node);
         if (v->started[ji])
             continue;

@@ -9,8 +9,6 @@
 
 #define MAX_NODE_SCORE 100
 
-#define NZ_CPU 100.0
-#define NZ_MEM (200.0 * 1024 * 1024)
 
 /* Kubernetes computes these in int64: milli-CPU and bytes. */
 static int64_t least_one(int64_t requested, int64_t capacity)

@@ -7,9 +7,6 @@
 
 bool vc_task_best_effort(const vc_task *t) { return vc_res_is_zero(&t->req); }
 
-/* k8s's non-zero defaults for scoring: 100 mCPU and 200 MiB. */
-#define NZ_CPU 100.0
-#define NZ_MEM (200.0 * 1024 * 1024)
 
 void vc_node_add_task(vc_node *n, const vc_task *t)
 {

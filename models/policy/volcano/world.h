@@ -23,6 +23,10 @@ enum vc_task_status {
 enum vc_job_phase { VC_PG_PENDING = 0, VC_PG_INQUEUE, VC_PG_RUNNING, VC_PG_COMPLETED };
 
 #define VC_MAX_ROLES 4
+
+/* What Kubernetes scoring counts for a zero request: 100 mCPU, 200 MiB. */
+#define NZ_CPU 100.0
+#define NZ_MEM (200.0 * 1024 * 1024)
 #define VC_NO_NODE UINT32_MAX
 
 typedef struct vc_node {
