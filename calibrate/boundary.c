@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "boundary.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "fit.h"
+#include "hpcsim/file.h"
 #include "hpcsim/svg.h"
 #include "runs.h"
 
@@ -128,7 +130,7 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
     if (html_path && !h) {
         json_decref(prov);
         hs_model_free(&m);
-        return hs_error_set(err, html_path, 0, 0, "cannot write");
+        return hs_error_set(err, html_path, 0, 0, "cannot write: %s", strerror(errno));
     }
     fprintf(out, "Boundary of %s (tolerance %.0f %% slowdown; a backend's limit rests on its host-idle curves)\n\n",
             model_path, tolerance * 100);
@@ -200,12 +202,15 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
         hs_html_escape(h, rec);
         fputs("</b></p>\n", h);
         hs_html_end(h);
-        if (fclose(h) != 0 || rename(tmp, html_path) != 0) {
+        int rc = hs_file_close(h, html_path, err);
+        if (rc == 0 && rename(tmp, html_path) != 0)
+            rc = hs_error_set(err, html_path, 0, 0, "cannot rename into place: %s", strerror(errno));
+        if (rc < 0) {
             unlink(tmp);
             json_decref(prov);
             hc_runs_free(&runs);
             hs_model_free(&m);
-            return hs_error_set(err, html_path, 0, 0, "write error");
+            return -1;
         }
     }
     json_decref(prov);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "runs.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,38 @@ static const char *str(const json_t *o, const char *key)
     return s ? s : "";
 }
 
+static int block_index(const hc_runs *r, const char *block)
+{
+    for (unsigned b = 0; b < r->nblocks; b++)
+        if (strcmp(r->blocks[b], block) == 0)
+            return (int)b;
+    return -1;
+}
+
+static int add_block(hc_runs *r, const char *block, const char *attempt)
+{
+    char **b = realloc(r->blocks, (r->nblocks + 1) * sizeof *b);
+    if (b)
+        r->blocks = b;
+    char **a = realloc(r->block_attempts, (r->nblocks + 1) * sizeof *a);
+    if (a)
+        r->block_attempts = a;
+    if (!a || !b || !(b[r->nblocks] = strdup(block)))
+        return -1;
+    if (!(a[r->nblocks] = strdup(attempt))) {
+        free(b[r->nblocks]);
+        return -1;
+    }
+    r->nblocks++;
+    return 0;
+}
+
 int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
 {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(log_path, "r");
     if (!f)
-        return hs_error_set(err, log_path, 0, 0, "cannot read");
+        return hs_error_set(err, log_path, 0, 0, "cannot read: %s", strerror(errno));
     hc_run *runs = NULL;
     unsigned n = 0, cap = 0;
     char *line = NULL;
@@ -51,12 +78,8 @@ int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
         const char *block = json_string_value(json_object_get(j, "block"));
         json_t *res = json_object_get(j, "result");
         if (block && json_is_true(json_object_get(j, "block_done"))) {
-            char **b = realloc(out->blocks, (out->nblocks + 1) * sizeof *b);
-            if (!b || !(b[out->nblocks] = strdup(block)))
+            if (block_index(out, block) < 0 && add_block(out, block, str(j, "run_id")) < 0)
                 rc = hs_error_set(err, log_path, 0, 0, "out of memory");
-            if (b)
-                out->blocks = b;
-            out->nblocks += rc == 0;
         } else if (block && !json_is_true(json_object_get(j, "warmup")) &&
                    json_is_number(json_object_get(res, "value"))) {
             if (n == cap) {
@@ -71,6 +94,7 @@ int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
             hc_run *r = &runs[n++];
             json_t *load = json_object_get(j, "load");
             snprintf(r->block, sizeof r->block, "%s", block);
+            snprintf(r->attempt, sizeof r->attempt, "%s", str(j, "run_id"));
             snprintf(r->point, sizeof r->point, "%s", str(j, "point"));
             snprintf(r->backend, sizeof r->backend, "%s", str(j, "backend"));
             snprintf(r->layout, sizeof r->layout, "%s", str(j, "layout"));
@@ -91,13 +115,11 @@ int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
     }
     free(line);
     fclose(f);
-    /* keep only the runs of complete blocks */
+    /* keep only the runs of complete blocks, from the attempt that completed them */
     unsigned kept = 0;
     for (unsigned i = 0; i < n; i++) {
-        int complete = 0;
-        for (unsigned b = 0; b < out->nblocks && !complete; b++)
-            complete = strcmp(runs[i].block, out->blocks[b]) == 0;
-        if (complete)
+        int b = block_index(out, runs[i].block);
+        if (b >= 0 && strcmp(runs[i].attempt, out->block_attempts[b]) == 0)
             runs[kept++] = runs[i];
     }
     out->runs = runs;
@@ -109,9 +131,12 @@ int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
 
 void hc_runs_free(hc_runs *r)
 {
-    for (unsigned b = 0; b < r->nblocks; b++)
+    for (unsigned b = 0; b < r->nblocks; b++) {
         free(r->blocks[b]);
+        free(r->block_attempts[b]);
+    }
     free(r->blocks);
+    free(r->block_attempts);
     free(r->runs);
     free(r->host);
     memset(r, 0, sizeof *r);

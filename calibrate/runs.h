@@ -1,7 +1,8 @@
 /* measurements.jsonl read back for analysis (report, fit): the measured
  * runs of complete blocks only (a pair is two runs of one block, measured
  * seconds apart; an unfinished block has no partner to pair with), warm-ups
- * left out. */
+ * left out. A block cut by a kill and run again by --resume counts once:
+ * only the runs of the attempt (run_id) that logged it done are kept. */
 #ifndef HPCSIM_CALIBRATE_RUNS_H
 #define HPCSIM_CALIBRATE_RUNS_H
 
@@ -9,6 +10,7 @@
 
 typedef struct hc_run {
     char block[112], point[96], backend[16], layout[16], bench[16], kind[16], host[8];
+    char attempt[16];  /* the run_id of the hpcsim-calibrate run that measured it */
     unsigned k;        /* co-located nodes */
     int on;            /* their load running */
     int higher_better;
@@ -20,7 +22,8 @@ typedef struct hc_run {
 typedef struct hc_runs {
     hc_run *runs;
     unsigned n;
-    char **blocks; /* complete ones, in log order */
+    char **blocks; /* complete ones, in log order, each once */
+    char **block_attempts; /* the run_id that completed each */
     unsigned nblocks;
     char *host;    /* the host facts of the first run, compact JSON text, or NULL */
 } hc_runs;

@@ -9,6 +9,7 @@
 #include "series.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ typedef struct block_ctx {
     stressor st[MAX_NODES];
     unsigned nst;
     json_t *host;
-    FILE *log;
+    int log; /* measurements.jsonl, opened to append (no stdio buffer: a record is written whole or cut off) */
 } block_ctx;
 
 static double wall(void)
@@ -210,16 +211,63 @@ static json_t *measure_once(block_ctx *c, unsigned backend, const char *bench, d
     return r;
 }
 
+/* One record, whole or not at all: a write that fails half-way (a full
+ * disk) is cut back off, so that the log only ever ends in a whole line or,
+ * after a kill -9, in one cut line that log_open_for_append removes. */
 static int log_line(block_ctx *c, json_t *line, hs_error *err)
 {
     char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(line);
-    if (!text || fprintf(c->log, "%s\n", text) < 0 || fflush(c->log) != 0 || fsync(fileno(c->log)) < 0) {
+    if (!text)
+        return hs_error_set(err, c->o->workdir, 0, 0, "out of memory");
+    size_t len = strlen(text), done = 0;
+    text[len++] = '\n'; /* over the NUL: the line is written as one piece */
+    off_t before = lseek(c->log, 0, SEEK_END);
+    ssize_t w = 0;
+    while (done < len && (w = write(c->log, text + done, len - done)) > 0)
+        done += (size_t)w;
+    if (done < len || fsync(c->log) < 0) {
+        int why = w == 0 ? ENOSPC : errno;
         free(text);
-        return hs_error_set(err, c->o->workdir, 0, 0, "cannot append to measurements.jsonl");
+        if (before >= 0 && ftruncate(c->log, before) < 0)
+            why = errno;
+        return hs_error_set(err, c->o->workdir, 0, 0, "cannot append to measurements.jsonl: %s", strerror(why));
     }
     free(text);
     return 0;
+}
+
+/* The log, opened to append to (created 0600; a planted link is refused).
+ * A line cut by a kill -9 is removed first: appended to, it would swallow
+ * the next record. */
+static int log_open_for_append(const char *path, hs_error *err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return hs_error_set(err, path, 0, 0, "cannot open for appending: %s", strerror(errno));
+    off_t end = lseek(fd, 0, SEEK_END), keep = end;
+    char buf[4096];
+    while (keep > 0) { /* back to just after the last newline */
+        off_t from = keep > (off_t)sizeof buf ? keep - (off_t)sizeof buf : 0;
+        if (pread(fd, buf, (size_t)(keep - from), from) != keep - from) {
+            keep = end; /* unreadable: left as it is */
+            break;
+        }
+        off_t i = keep - from;
+        while (i > 0 && buf[i - 1] != '\n')
+            i--;
+        if (i > 0) {
+            keep = from + i;
+            break;
+        }
+        keep = from;
+    }
+    if (keep < end && ftruncate(fd, keep) < 0) {
+        hs_error_set(err, path, 0, 0, "cannot remove the line a kill cut: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static int run_block(block_ctx *c, const hc_topology *t, unsigned bi, hs_error *err)
@@ -383,15 +431,18 @@ int hc_series_run(const hc_plan *p, const hc_topology *t, const hc_series_option
         hc_state_close(&state);
         return hs_error_set(err, log_path, 0, 0, "exists: add --resume to continue it, or use another --workdir");
     }
-    block_ctx c = {.p = p, .o = o, .state = &state};
+    block_ctx c = {.p = p, .o = o, .state = &state, .log = -1};
     char run_id[16];
     snprintf(run_id, sizeof run_id, "%06x", (unsigned)((unsigned)time(NULL) ^ ((unsigned)getpid() << 8)) & 0xffffff);
     c.run_id = run_id;
     c.host = hc_host_facts(t);
-    c.log = fopen(log_path, "a");
     int rc = 0;
-    if (!c.log || !c.host) {
-        rc = hs_error_set(err, log_path, 0, 0, "cannot open for appending");
+    if (!c.host) {
+        rc = hs_error_set(err, log_path, 0, 0, "out of memory");
+        goto out;
+    }
+    if ((c.log = log_open_for_append(log_path, err)) < 0) {
+        rc = -1;
         goto out;
     }
     unsigned todo = 0, ran = 0;
@@ -421,8 +472,8 @@ int hc_series_run(const hc_plan *p, const hc_topology *t, const hc_series_option
         fputc('\n', stderr);
     }
 out:
-    if (c.log)
-        fclose(c.log);
+    if (c.log >= 0)
+        close(c.log);
     json_decref(c.host);
     for (unsigned i = 0; i < ndone; i++)
         free(done[i]);

@@ -38,13 +38,13 @@ static int absolute(const char *workdir, char *out, size_t cap)
 int hc_state_open(hc_state *s, const char *workdir, hs_error *err)
 {
     memset(s, 0, sizeof *s);
-    if (mkdir(workdir, 0755) < 0 && errno != EEXIST)
+    if (mkdir(workdir, 0700) < 0 && errno != EEXIST)
         return hs_error_set(err, workdir, 0, 0, "cannot create the work directory: %s", strerror(errno));
     if (absolute(workdir, s->workdir, sizeof s->workdir) < 0)
         return hs_error_set(err, workdir, 0, 0, "the work directory's path is too long");
     snprintf(s->lxcpath, sizeof s->lxcpath, "%s/lxc", s->workdir);
     snprintf(s->path, sizeof s->path, "%s/state", s->workdir);
-    if (mkdir(s->lxcpath, 0755) < 0 && errno != EEXIST)
+    if (mkdir(s->lxcpath, 0700) < 0 && errno != EEXIST)
         return hs_error_set(err, s->lxcpath, 0, 0, "cannot create: %s", strerror(errno));
     /* never through a link: the file's records decide what root removes */
     s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);

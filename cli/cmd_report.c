@@ -1,5 +1,6 @@
 /* `hpcsim report DIR -o report.html`: a run's folder or a sweep's. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "hpcsim/file.h"
 #include "report.h"
 
 static void report_usage(FILE *out)
@@ -61,16 +63,17 @@ int hs_cmd_report(int argc, char **argv)
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
     FILE *h = fopen(tmp, "w");
     if (!h) {
-        fprintf(stderr, "hpcsim report: %s: cannot write\n", out);
+        fprintf(stderr, "hpcsim report: %s: cannot write: %s\n", out, strerror(errno));
         return 1;
     }
     hs_error err = {0};
     int rc = sweep ? hs_report_sweep(dir, h, &err) : hs_report_run(dir, h, &err);
-    int bad = ferror(h);
-    if (((fclose(h) != 0) | bad) && rc == 0)
-        rc = hs_error_set(&err, out, 0, 0, "write error");
+    if (rc == 0)
+        rc = hs_file_close(h, out, &err);
+    else
+        fclose(h);
     if (rc == 0 && rename(tmp, out) < 0)
-        rc = hs_error_set(&err, out, 0, 0, "cannot rename into place");
+        rc = hs_error_set(&err, out, 0, 0, "cannot rename into place: %s", strerror(errno));
     if (rc < 0) {
         unlink(tmp);
         fputs("hpcsim report: ", stderr);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "hpcsim/file.h"
 
 static void usage(FILE *out)
 {
@@ -22,6 +23,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    hs_write_errors_not_signals(); /* a full disk or file-size limit: a message, not a kill */
     if (argc < 2) {
         usage(stderr);
         return 2;

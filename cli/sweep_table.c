@@ -2,10 +2,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep_table.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "hpcsim/file.h"
 
 const sw_figure sw_figures[] = {
     {"jobs_completed", "jobs.completed"},
@@ -64,7 +67,7 @@ int sw_table_write(const sw_grid *g, json_t *const *results, const char *path, h
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     FILE *f = fopen(tmp, "w");
     if (!f)
-        return hs_error_set(err, tmp, 0, 0, "cannot write");
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
     fputs("point", f);
     for (unsigned c = 0; c < g->ncolumns; c++) {
         fputc(',', f);
@@ -100,10 +103,14 @@ int sw_table_write(const sw_grid *g, json_t *const *results, const char *path, h
         field(f, why ? why : "");
         fputc('\n', f);
     }
-    int bad = ferror(f);
-    if ((fclose(f) != 0) | bad || rename(tmp, path) < 0) {
+    if (hs_file_close(f, path, err) < 0) {
         unlink(tmp);
-        return hs_error_set(err, path, 0, 0, "cannot write");
+        return -1;
+    }
+    if (rename(tmp, path) < 0) {
+        int why = errno;
+        unlink(tmp);
+        return hs_error_set(err, path, 0, 0, "cannot rename into place: %s", strerror(why));
     }
     return 0;
 }

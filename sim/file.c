@@ -3,6 +3,7 @@
 #include "hpcsim/file.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,4 +75,24 @@ int hs_mkdir_p(const char *path, mode_t mode, bool follow_links)
             return 0;
         *p = c;
     }
+}
+
+int hs_file_close(FILE *f, const char *path, hs_error *err)
+{
+    /* An earlier failed write left the error flag set and its bytes in the
+     * buffer: fflush tries them again and so gives the reason once more. */
+    errno = 0;
+    int flushed = fflush(f), why = errno;
+    int failed = ferror(f);
+    int closed = fclose(f);
+    if (closed != 0 && !why)
+        why = errno;
+    if (flushed == 0 && !failed && closed == 0)
+        return 0;
+    return hs_error_set(err, path, 0, 0, "cannot write: %s", why ? strerror(why) : "an earlier write failed");
+}
+
+void hs_write_errors_not_signals(void)
+{
+    signal(SIGXFSZ, SIG_IGN);
 }

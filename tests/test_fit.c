@@ -13,6 +13,7 @@
 
 #include "boundary.h"
 #include "fit.h"
+#include "runs.h"
 #include "testlib.h"
 
 START_TEST(recovers_known_curves)
@@ -141,6 +142,37 @@ START_TEST(hand_made_log_overhead_and_held_out)
 }
 END_TEST
 
+/* A block cut by a kill -9 and run again by --resume is measured once:
+ * the runs its first attempt logged are not counted beside the second's. */
+START_TEST(resumed_block_counts_once)
+{
+    const char *dir = tl_tmpdir("runs");
+    char path[1200];
+    snprintf(path, sizeof path, "%s/measurements.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    static const char *const line =
+        "{\"run_id\":\"%s\",\"block\":\"pin/compute/none0/idle/r0\",\"point\":\"p\",\"backend\":\"lxc\","
+        "\"load_state\":\"off\",\"load\":{\"kind\":\"none\",\"k\":0,\"host\":\"idle\"},"
+        "\"result\":{\"value\":%g,\"higher_is_better\":true}}\n";
+    fprintf(f, line, "aaaaaa", 1.0); /* the killed attempt */
+    fprintf(f, line, "aaaaaa", 2.0);
+    fprintf(f, line, "bbbbbb", 3.0); /* the resumed one, which completes */
+    fprintf(f, line, "bbbbbb", 4.0);
+    fputs("{\"run_id\":\"bbbbbb\",\"block\":\"pin/compute/none0/idle/r0\",\"block_done\":true}\n", f);
+    fputs("{\"run_id\":\"bbbbbb\",\"block\":\"pin/compute/none0/idle/r0\",\"block_done\":true}\n", f);
+    fputs("{\"run_id\":\"cccccc\",\"block\":\"pin/compute/none0/idle/r1\",\"poi", f); /* cut by a kill */
+    fclose(f);
+    hc_runs r;
+    hs_error err;
+    ck_assert_msg(hc_runs_load(path, &r, &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(r.nblocks, 1);
+    ck_assert_uint_eq(r.n, 2);
+    ck_assert_double_eq(r.runs[0].value, 3.0);
+    ck_assert_double_eq(r.runs[1].value, 4.0);
+    hc_runs_free(&r);
+}
+END_TEST
+
 START_TEST(boundary_of_known_curves)
 {
     hs_interference c = {.a = 0.02, .b = 1, .k_max = 4};
@@ -243,6 +275,7 @@ int main(void)
     tcase_add_test(tc, recovers_known_curves);
     tcase_add_test(tc, two_k_values_hold_b);
     tcase_add_test(tc, hand_made_log_overhead_and_held_out);
+    tcase_add_test(tc, resumed_block_counts_once);
     tcase_add_test(tc, boundary_of_known_curves);
     tcase_add_test(tc, boundary_report_and_page);
     tcase_add_test(tc, command_line_refusals);

@@ -18,6 +18,7 @@
 
 #include "backends/kvm.h"
 #include "commands.h"
+#include "hpcsim/file.h"
 
 static void usage(FILE *out)
 {
@@ -59,6 +60,7 @@ static void default_bench_bin(char *out, size_t cap)
 
 int main(int argc, char **argv)
 {
+    hs_write_errors_not_signals(); /* a full disk or file-size limit: a message, not a kill */
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "hpcsim/error.h"
@@ -20,5 +21,17 @@ char *hs_read_file(const char *path, size_t max, size_t *len, hs_error *err);
  * one will do (a user's path), without, it is refused (a root tool's work
  * folder, which a planted link must not redirect). 0, or -1 with errno. */
 int hs_mkdir_p(const char *path, mode_t mode, bool follow_links);
+
+/* Flushes and closes a file being written, and says why it failed: a
+ * full disk, a file-size limit (RLIMIT_FSIZE, once SIGXFSZ is ignored by
+ * hs_write_errors_not_signals) or a lost device must end a run with a
+ * message, never with a truncated file taken for a whole one. f is closed
+ * either way. 0, or -1 with err naming path and the system's reason. */
+int hs_file_close(FILE *f, const char *path, hs_error *err);
+
+/* A write beyond RLIMIT_FSIZE kills the process by default (SIGXFSZ),
+ * leaving its temporary files behind; ignored, the write fails with EFBIG
+ * and the writer cleans up. Every program calls this first. */
+void hs_write_errors_not_signals(void);
 
 #endif

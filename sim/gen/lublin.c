@@ -40,6 +40,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hpcsim/file.h"
 #include "hpcsim/gen.h"
 #include "hpcsim/output.h"
 
@@ -255,10 +256,14 @@ int hs_gen_lublin(const hs_gen_config *cfg, const char *path, hs_error *err)
         stream_next(e, cfg, k);
     }
     streams_end(s, n);
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) < 0) {
+    if (hs_file_close(f, path, err) < 0) {
         unlink(tmp);
-        return hs_error_set(err, path, 0, 0, "write error");
+        return -1;
+    }
+    if (rename(tmp, path) < 0) {
+        int why = errno;
+        unlink(tmp);
+        return hs_error_set(err, path, 0, 0, "cannot rename into place: %s", strerror(why));
     }
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hpcsim/file.h"
 #include "hpcsim/metrics.h"
 
 #ifndef HPCSIM_VERSION
@@ -33,6 +34,7 @@ struct hs_outputs {
     FILE *jobs;
     FILE *tasks;    /* opened at the first job that ran as tasks */
     uint64_t ntasks;
+    char *made_dir; /* the output folder when this run created it: a failed run removes it */
 };
 
 static char *join(const char *dir, const char *prefix, const char *name, const char *suffix)
@@ -50,6 +52,7 @@ static void outputs_free(hs_outputs *o)
         free(o->final[i]);
         free(o->tmp[i]);
     }
+    free(o->made_dir);
     free(o);
 }
 
@@ -64,29 +67,35 @@ void hs_outputs_abort(hs_outputs *o)
     for (int i = 0; i < OUT_N; i++)
         if (o->tmp[i])
             unlink(o->tmp[i]);
+    if (o->made_dir)
+        rmdir(o->made_dir); /* only if empty: nothing of anyone else's goes */
     outputs_free(o);
 }
 
 hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
 {
-    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+    bool made = mkdir(dir, 0777) == 0;
+    if (!made && errno != EEXIST) {
         hs_error_set(err, dir, 0, 0, "cannot create the output directory: %s", strerror(errno));
         return NULL;
     }
     hs_outputs *o = calloc(1, sizeof *o);
-    if (!o) {
+    if (!o || (made && !(o->made_dir = strdup(dir)))) {
+        free(o);
+        if (made)
+            rmdir(dir);
         hs_error_set(err, dir, 0, 0, "out of memory");
         return NULL;
     }
     for (int i = 0; i < OUT_N; i++)
         if (!(o->final[i] = join(dir, "", out_names[i], "")) || !(o->tmp[i] = join(dir, ".", out_names[i], ".tmp"))) {
-            outputs_free(o);
             hs_error_set(err, dir, 0, 0, "out of memory");
+            hs_outputs_abort(o);
             return NULL;
         }
     if (!(o->jobs = fopen(o->tmp[OUT_JOBS], "w"))) {
-        hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "cannot write: %s", strerror(errno));
-        outputs_free(o);
+        hs_error_set(err, o->final[OUT_JOBS], 0, 0, "cannot write: %s", strerror(errno));
+        hs_outputs_abort(o);
         return NULL;
     }
     fputs(HS_JOBS_CSV_HEADER "\n", o->jobs);
@@ -111,7 +120,7 @@ static int write_tasks(hs_outputs *o, const hs_job *job, const uint32_t *nodes, 
 {
     if (!o->tasks) {
         if (!(o->tasks = fopen(o->tmp[OUT_TASKS], "w")))
-            return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "cannot write: %s", strerror(errno));
+            return hs_error_set(err, o->final[OUT_TASKS], 0, 0, "cannot write: %s", strerror(errno));
         fputs(TASKS_CSV_HEADER "\n", o->tasks);
     }
     for (uint32_t i = 0; i < job->tasks; i++) {
@@ -128,7 +137,7 @@ static int write_tasks(hs_outputs *o, const hs_job *job, const uint32_t *nodes, 
     }
     o->ntasks += job->tasks;
     if (ferror(o->tasks))
-        return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "write error: %s", strerror(errno));
+        return hs_error_set(err, o->final[OUT_TASKS], 0, 0, "cannot write: %s", strerror(errno));
     return 0;
 }
 
@@ -159,14 +168,14 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
     hs_intervals_write(alloc, f); /* unbounded length: straight to the file */
     fputs(job->state == HS_JOB_KILLED ? ",COMPLETED_WALLTIME_REACHED\n" : ",COMPLETED_SUCCESSFULLY\n", f);
     if (ferror(f))
-        return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error: %s", strerror(errno));
+        return hs_error_set(err, o->final[OUT_JOBS], 0, 0, "cannot write: %s", strerror(errno));
     return 0;
 }
 
-static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+static int write_swf(const char *tmp, const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
                      hs_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(tmp, "w");
     if (!f)
         return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
     fprintf(f, "; hpcsim %s: simulated schedule of %s, policy %s, seed %llu\n", HPCSIM_VERSION, facts->trace_path,
@@ -191,10 +200,7 @@ static int write_swf(const char *path, const hs_trace *t, const hs_cluster *c, c
             row_number(&r, fld[k], k + 1 < HS_SWF_NFIELDS ? ' ' : '\n');
         fwrite(r.text, 1, r.len, f);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return hs_error_set(err, path, 0, 0, "write error");
-    return 0;
+    return hs_file_close(f, path, err);
 }
 
 static void csv_quoted(FILE *f, const char *s)
@@ -208,9 +214,9 @@ static void csv_quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int write_rejected(const char *path, const hs_trace *t, hs_error *err)
+static int write_rejected(const char *tmp, const char *path, const hs_trace *t, hs_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(tmp, "w");
     if (!f)
         return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
     fputs("line,job_id,kind,reason\n", f);
@@ -226,10 +232,7 @@ static int write_rejected(const char *path, const hs_trace *t, hs_error *err)
         csv_quoted(f, d->reason);
         fputc('\n', f);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return hs_error_set(err, path, 0, 0, "write error");
-    return 0;
+    return hs_file_close(f, path, err);
 }
 
 static json_t *cluster_json(const hs_cluster *c, const char *source)
@@ -243,9 +246,9 @@ static json_t *cluster_json(const hs_cluster *c, const char *source)
                      "units", (json_int_t)c->nunits, "partitions", parts);
 }
 
-static int write_nodes(const char *path, const hs_cluster *c, hs_error *err)
+static int write_nodes(const char *tmp, const char *path, const hs_cluster *c, hs_error *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(tmp, "w");
     if (!f)
         return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
     fputs("node,cpu_milli,memory_mb,gpu_milli\n", f);
@@ -255,13 +258,10 @@ static int write_nodes(const char *path, const hs_cluster *c, hs_error *err)
         fprintf(f, "%u,%llu,%llu,%llu\n", n, (unsigned long long)cap.cpu_milli, (unsigned long long)cap.mem_mb,
                 (unsigned long long)cap.gpu_milli);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return hs_error_set(err, path, 0, 0, "write error");
-    return 0;
+    return hs_file_close(f, path, err);
 }
 
-static int write_summary(const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+static int write_summary(const char *tmp, const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
                          uint64_t ntasks, hs_error *err)
 {
     hs_metrics m;
@@ -292,31 +292,34 @@ static int write_summary(const char *path, const hs_trace *t, const hs_cluster *
         json_object_set_new(root, "model", json_pack("{s:s, s:s?}", "file", facts->model_path, "backend", facts->backend));
     if (!root)
         return hs_error_set(err, path, 0, 0, "out of memory");
-    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        json_decref(root);
+        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+    }
+    json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
-    return rc < 0 ? hs_error_set(err, path, 0, 0, "write error") : 0;
+    return hs_file_close(f, path, err);
 }
 
 int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
                       hs_error *err)
 {
-    int bad = ferror(o->jobs);
-    int closed = fclose(o->jobs);
+    FILE *jobs = o->jobs;
     o->jobs = NULL;
-    if (bad || closed != 0)
-        return hs_error_set(err, o->tmp[OUT_JOBS], 0, 0, "write error");
+    if (hs_file_close(jobs, o->final[OUT_JOBS], err) < 0)
+        return -1;
     bool tasks = o->tasks != NULL;
     if (tasks) {
-        bad = ferror(o->tasks);
-        closed = fclose(o->tasks);
+        FILE *f = o->tasks;
         o->tasks = NULL;
-        if (bad || closed != 0)
-            return hs_error_set(err, o->tmp[OUT_TASKS], 0, 0, "write error");
-        if (write_nodes(o->tmp[OUT_NODES], c, err) < 0)
+        if (hs_file_close(f, o->final[OUT_TASKS], err) < 0)
+            return -1;
+        if (write_nodes(o->tmp[OUT_NODES], o->final[OUT_NODES], c, err) < 0)
             return -1;
     }
-    if (write_swf(o->tmp[OUT_SWF], t, c, facts, err) < 0 || write_rejected(o->tmp[OUT_REJECTED], t, err) < 0 ||
-        write_summary(o->tmp[OUT_SUMMARY], t, c, facts, o->ntasks, err) < 0)
+    if (write_swf(o->tmp[OUT_SWF], o->final[OUT_SWF], t, c, facts, err) < 0 || write_rejected(o->tmp[OUT_REJECTED], o->final[OUT_REJECTED], t, err) < 0 ||
+        write_summary(o->tmp[OUT_SUMMARY], o->final[OUT_SUMMARY], t, c, facts, o->ntasks, err) < 0)
         return -1;
     for (int i = 0; i < OUT_N; i++)
         if ((tasks || (i != OUT_TASKS && i != OUT_NODES)) && rename(o->tmp[i], o->final[i]) < 0)

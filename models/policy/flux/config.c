@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcsim/file.h"
 #include "toml.h"
 
 static const fx_match matches[] = {
@@ -306,9 +307,13 @@ int fx_config_finish(fx_config *c, hs_error *err)
 {
     if (!c->log)
         return 0;
-    int rc = fclose(c->log);
+    FILE *log = c->log;
     c->log = NULL;
-    return rc != 0 ? hs_error_set(err, c->log_path, 0, 0, "write failed") : 0;
+    if (hs_file_close(log, c->log_path, err) < 0) { /* a full disk: no log that looks complete */
+        remove(c->log_path);
+        return -1;
+    }
+    return 0;
 }
 
 void fx_config_free(fx_config *c)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcsim/file.h"
 #include "setup.h"
 
 static const char *const keys[] = {"topology", "assoc", "qos", "log", NULL};
@@ -81,9 +82,13 @@ int sl_finish(void *config, hs_error *err)
     hs_slurm_setup *s = config;
     if (!s->log)
         return 0;
-    int rc = fclose(s->log);
+    FILE *log = s->log;
     s->log = NULL;
-    return rc != 0 ? hs_error_set(err, s->log_path, 0, 0, "write failed") : 0;
+    if (hs_file_close(log, s->log_path, err) < 0) { /* a full disk: no log that looks complete */
+        remove(s->log_path);
+        return -1;
+    }
+    return 0;
 }
 
 void sl_unconfigure(void *config) { hs_slurm_setup_free(config); }

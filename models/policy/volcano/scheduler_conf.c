@@ -91,10 +91,13 @@ int vc_conf_finish(vc_conf *c, hs_error *err)
 {
     if (!c->log)
         return 0;
-    int bad = ferror(c->log);
-    int rc = fclose(c->log);
+    FILE *log = c->log;
     c->log = NULL;
-    return bad || rc != 0 ? hs_error_set(err, c->log_path, 0, 0, "write failed") : 0;
+    if (hs_file_close(log, c->log_path, err) < 0) { /* a full disk: no log that looks complete */
+        remove(c->log_path);
+        return -1;
+    }
+    return 0;
 }
 
 void vc_conf_free(vc_conf *c)
