@@ -129,6 +129,49 @@ int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err)
     return rc;
 }
 
+int hc_runs_done_blocks(const char *log_path, const char *digest, char ***done, unsigned *n, hs_error *err)
+{
+    *done = NULL;
+    *n = 0;
+    FILE *f = fopen(log_path, "r");
+    if (!f)
+        return errno == ENOENT ? 0 : hs_error_set(err, log_path, 0, 0, "cannot read: %s", strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    int rc = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        json_error_t jerr;
+        json_t *j = json_loads(line, 0, &jerr);
+        if (!j) /* a line cut by a kill -9: only ever the last one */
+            continue;
+        const char *plan = json_string_value(json_object_get(j, "plan"));
+        if (plan && strcmp(plan, digest) != 0) {
+            rc = hs_error_set(err, log_path, lineno, 0,
+                              "belongs to plan %s, not to this plan (%s); use another --workdir", plan, digest);
+            json_decref(j);
+            break;
+        }
+        const char *block = json_string_value(json_object_get(j, "block"));
+        if (block && json_is_true(json_object_get(j, "block_done"))) {
+            char **d = realloc(*done, (*n + 1) * sizeof *d);
+            if (d)
+                *done = d;
+            if (!d || !(d[*n] = strdup(block))) {
+                json_decref(j);
+                rc = hs_error_set(err, log_path, 0, 0, "out of memory");
+                break;
+            }
+            (*n)++;
+        }
+        json_decref(j);
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
 void hc_runs_free(hc_runs *r)
 {
     for (unsigned b = 0; b < r->nblocks; b++) {

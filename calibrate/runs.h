@@ -31,6 +31,11 @@ typedef struct hc_runs {
 int hc_runs_load(const char *log_path, hc_runs *out, hs_error *err);
 void hc_runs_free(hc_runs *r);
 
+/* Ids of the blocks the log marks complete for this plan (what --resume
+ * skips); -1 when the log belongs to another plan. A missing log has
+ * none. *done is malloc'd, n entries. */
+int hc_runs_done_blocks(const char *log_path, const char *digest, char ***done, unsigned *n, hs_error *err);
+
 /* > 1 when value is worse than base: base/value for throughputs,
  * value/base for latencies. */
 double hc_slowdown(double base, double value, int higher_better);

@@ -21,6 +21,7 @@
 
 #include "backends/backend.h"
 #include "hostinfo.h"
+#include "runs.h"
 
 #define MAX_NODES 64
 
@@ -355,48 +356,6 @@ out:
     return rc;
 }
 
-int hc_series_done_blocks(const char *log_path, const char *digest, char ***done, unsigned *n, hs_error *err)
-{
-    *done = NULL;
-    *n = 0;
-    FILE *f = fopen(log_path, "r");
-    if (!f)
-        return errno == ENOENT ? 0 : hs_error_set(err, log_path, 0, 0, "cannot read: %s", strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    int rc = 0;
-    while (getline(&line, &cap, f) > 0) {
-        lineno++;
-        json_error_t jerr;
-        json_t *j = json_loads(line, 0, &jerr);
-        if (!j) { /* a line cut by a kill -9: only ever the last one */
-            continue;
-        }
-        const char *plan = json_string_value(json_object_get(j, "plan"));
-        if (plan && strcmp(plan, digest) != 0) {
-            rc = hs_error_set(err, log_path, lineno, 0,
-                              "belongs to plan %s, not to this plan (%s); use another --workdir", plan, digest);
-            json_decref(j);
-            break;
-        }
-        if (json_is_true(json_object_get(j, "block_done"))) {
-            char **d = realloc(*done, (*n + 1) * sizeof *d);
-            if (!d) {
-                json_decref(j);
-                rc = hs_error_set(err, log_path, 0, 0, "out of memory");
-                break;
-            }
-            *done = d;
-            d[(*n)++] = strdup(json_string_value(json_object_get(j, "block")));
-        }
-        json_decref(j);
-    }
-    free(line);
-    fclose(f);
-    return rc;
-}
-
 static void progress(unsigned done, unsigned total, double started, double est_left)
 {
     int width = 30, fill = total ? (int)((double)width * done / total) : width;
@@ -416,7 +375,7 @@ int hc_series_run(const hc_plan *p, const hc_topology *t, const hc_series_option
     snprintf(log_path, sizeof log_path, "%s/measurements.jsonl", o->workdir);
     char **done = NULL;
     unsigned ndone = 0;
-    if (hc_series_done_blocks(log_path, p->digest, &done, &ndone, err) < 0) {
+    if (hc_runs_done_blocks(log_path, p->digest, &done, &ndone, err) < 0) {
         hc_state_close(&state);
         return -1;
     }

@@ -18,8 +18,4 @@ typedef struct hc_series_options {
 /* Runs every block of the plan not yet complete in WORKDIR's log. */
 int hc_series_run(const hc_plan *p, const hc_topology *t, const hc_series_options *o, hs_error *err);
 
-/* Ids of the blocks the log marks complete for this plan; -1 when the
- * log belongs to another plan. *done is malloc'd, n entries. */
-int hc_series_done_blocks(const char *log_path, const char *digest, char ***done, unsigned *n, hs_error *err);
-
 #endif

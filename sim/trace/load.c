@@ -222,7 +222,7 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
         goto nomem;
     for (;;) {
         if (t->njobs == cap) {
-            cap = cap ? cap * 2 : 4096;
+            cap = cap ? cap * 2 : 64; /* small traces (and fuzz inputs) stay small */
             hs_job *jobs = realloc(t->jobs, cap * sizeof *jobs);
             if (!jobs)
                 goto nomem;

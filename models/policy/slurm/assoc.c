@@ -235,7 +235,8 @@ static uint32_t *ranked_children(sl_assoc_tree *t, uint32_t i)
     if (!a->ranked) {
         if (!(a->ranked = malloc((a->nchildren ? a->nchildren : 1) * sizeof *a->ranked)))
             return NULL;
-        memcpy(a->ranked, a->children, a->nchildren * sizeof *a->ranked);
+        if (a->nchildren) /* a leaf account has no children array: memcpy from NULL is undefined */
+            memcpy(a->ranked, a->children, a->nchildren * sizeof *a->ranked);
     }
     return a->ranked;
 }
