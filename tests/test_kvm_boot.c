@@ -48,6 +48,9 @@ static json_t *boot_bench(hc_node *n, const char *mode)
     ck_assert_msg(status >= 0, "%s: %s", mode, err.text);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: guest exit status %d", mode, status);
     ck_assert_msg(!hc_kvm_alive(n->name), "%s: QEMU still runs after power-off", mode);
+    /* a stopped guest's machine cgroups go with it (after a kill they are
+     * left behind, and cleanup removes them: killed_run_then_cleanup) */
+    ck_assert_int_eq(hc_kvm_count_cgroups(n->name), 0);
     json_error_t jerr;
     json_t *j = json_loads(out, JSON_DISABLE_EOF_CHECK, &jerr);
     ck_assert_msg(j != NULL, "%s: not JSON: %s", mode, out);

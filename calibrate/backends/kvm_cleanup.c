@@ -1,7 +1,7 @@
 /* What a killed run leaves of kvm nodes, found and removed
  * (kvm_cleanup.h): the domain through libvirt, and should libvirt have
- * lost it, its QEMU process by the guest name on its command line; and
- * the QEMU of a boot test whose process died. */
+ * lost it, its QEMU process by the guest name on its command line; the
+ * domain's cgroups; and the QEMU of a boot test whose process died. */
 #define _GNU_SOURCE
 #include "kvm_cleanup.h"
 
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "fsutil.h"
 #include "kvm_connect.h"
 
 /* The guest name a QEMU process runs (-name guest=NAME,...), or "". */
@@ -65,6 +66,95 @@ static int pids_owner(pid_t qemu)
     return atoi(guest + strlen(HC_KVMTEST_PREFIX));
 }
 
+/* The guest a libvirt machine cgroup belongs to: "qemu-embed-HASH-ID-NAME.libvirt-qemu"
+ * (the embedded driver and libvirtd without systemd) holds NAME when NAME
+ * starts with prefix; out is "" otherwise. */
+static void guest_of_cgroup(const char *entry, const char *prefix, char *out, size_t cap)
+{
+    static const char suffix[] = ".libvirt-qemu";
+    const char *at = strstr(entry, prefix);
+    size_t len = strlen(entry);
+    out[0] = '\0';
+    if (strncmp(entry, "qemu-", 5) != 0 || !at || len < sizeof suffix ||
+        strcmp(entry + len - (sizeof suffix - 1), suffix) != 0)
+        return;
+    snprintf(out, cap, "%.*s", (int)(entry + len - (sizeof suffix - 1) - at), at);
+}
+
+typedef int (*cgroup_fn)(const char *dir, const char *guest, FILE *log);
+
+/* fn on each folder of hierarchy/machine that belongs to guest `name` (or
+ * to any guest whose name starts with it, when prefix). */
+static int each_in_machine(const char *hierarchy, const char *name, int prefix, cgroup_fn fn, FILE *log)
+{
+    char machine[600];
+    snprintf(machine, sizeof machine, "%s/machine", hierarchy);
+    int n = 0;
+    DIR *d = opendir(machine);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char guest[256], dir[900];
+        guest_of_cgroup(e->d_name, HC_NAME_PREFIX, guest, sizeof guest);
+        if (!guest[0] || (prefix ? strncmp(guest, name, strlen(name)) != 0 : strcmp(guest, name) != 0))
+            continue;
+        snprintf(dir, sizeof dir, "%s/%.256s", machine, e->d_name);
+        n += fn(dir, guest, log);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* The same in every hierarchy: the root (pure v2), and each v1
+ * controller and "unified" (hybrid hosts) below it. */
+static int each_machine_cgroup(const char *name, int prefix, cgroup_fn fn, FILE *log)
+{
+    static const char root[] = "/sys/fs/cgroup";
+    int n = each_in_machine(root, name, prefix, fn, log);
+    DIR *top = opendir(root);
+    for (struct dirent *e; top && (e = readdir(top));) {
+        char hierarchy[300];
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(hierarchy, sizeof hierarchy, "%s/%.256s", root, e->d_name);
+        n += each_in_machine(hierarchy, name, prefix, fn, log);
+    }
+    if (top)
+        closedir(top);
+    return n;
+}
+
+static int remove_cgroup(const char *dir, const char *guest, FILE *log)
+{
+    if (qemu_pids(guest, (pid_t[1]){0}, 1, 0) > 0)
+        return 0; /* its QEMU still runs: not ours to take away */
+    if (hc_rmdir_tree(dir) < 0)
+        return 0;
+    if (log)
+        fprintf(log, "removed cgroup %s\n", dir);
+    return 1;
+}
+
+static int count_cgroup(const char *dir, const char *guest, FILE *log)
+{
+    (void)guest;
+    if (log)
+        fprintf(log, "leftover cgroup %s\n", dir);
+    return 1;
+}
+
+/* When the run that owned an embedded driver was killed, nothing removes
+ * its guests' machine cgroups (found by bench/fault-injection on a cgroup
+ * v1 host, docs/calibration.md "Cleanup"): they go once the QEMU is gone. */
+int hc_kvm_remove_cgroups(const char *name, FILE *log)
+{
+    return each_machine_cgroup(name, 0, remove_cgroup, log);
+}
+
+int hc_kvm_count_cgroups(const char *name)
+{
+    return each_machine_cgroup(name, 0, count_cgroup, NULL);
+}
+
 int hc_kvm_alive(const char *name)
 {
     pid_t p[4];
@@ -105,6 +195,7 @@ int hc_kvm_remove(const char *uri, const char *name, FILE *log)
     }
     for (int i = 0; i < 200 && hc_kvm_alive(name); i++)
         hc_sleep(0.005);
+    removed |= hc_kvm_remove_cgroups(name, log) > 0;
     if (!removed && was_alive && !hc_kvm_alive(name)) {
         /* the embedded driver, restarted, stops the guests of a dead
          * owner by itself while it reconnects */
@@ -119,6 +210,8 @@ int hc_kvm_sweep_tests(FILE *log)
 {
     pid_t pids[16];
     int n = qemu_pids(HC_KVMTEST_PREFIX, pids, 16, 1), removed = 0;
+    /* the cgroups of any of our guests whose QEMU is gone, whichever run made them */
+    removed += each_machine_cgroup(HC_NAME_PREFIX, 1, remove_cgroup, log);
     for (int i = 0; i < n; i++) {
         int owner = pids_owner(pids[i]);
         if (owner > 0 && kill(owner, 0) == 0)
@@ -145,7 +238,7 @@ static int record_remove(const char *rest, FILE *log)
 static int record_alive(const char *rest)
 {
     const char *name = strchr(rest, ' ');
-    return name && hc_kvm_alive(name + 1);
+    return name && (hc_kvm_alive(name + 1) || hc_kvm_count_cgroups(name + 1) > 0);
 }
 
 const hc_cleanup_hook hc_kvm_cleanup = {"kvm", record_remove, record_alive, hc_kvm_sweep_tests};

@@ -13,8 +13,13 @@
  * hc_kvm_alive tells whether such a QEMU still runs. */
 int hc_kvm_remove(const char *uri, const char *name, FILE *log);
 int hc_kvm_alive(const char *name);
+/* Removes the machine cgroups of domain `name` once its QEMU is gone;
+ * returns how many folders went. */
+int hc_kvm_remove_cgroups(const char *name, FILE *log);
+int hc_kvm_count_cgroups(const char *name);
 /* Kills the QEMU of any kvm boot test whose process died before it
- * could destroy it; returns how many. */
+ * could destroy it, and removes the cgroups of any of our guests whose
+ * QEMU is gone; returns how many. */
 int hc_kvm_sweep_tests(FILE *log);
 
 extern const hc_cleanup_hook hc_kvm_cleanup;
