@@ -100,6 +100,10 @@ static int check_row(void *ctx, const hs_jobs_row *line, long lineno, hs_error *
     if ((killed && !near(v[HS_COL_EXEC], v[HS_COL_REQ])) || (ck->kill && v[HS_COL_EXEC] > v[HS_COL_REQ] && !near(v[HS_COL_EXEC], v[HS_COL_REQ])))
         return hs_error_set(err, ck->csv, lineno, 0, "job %s ran %s s against a requested time of %s s (%s)",
                             f[HS_COL_ID], f[HS_COL_EXEC], f[HS_COL_REQ], f[HS_COL_STATE]);
+    /* a count of units: compared as an integer below, so it must be one */
+    if (!(v[HS_COL_NRES] >= 0 && v[HS_COL_NRES] <= 0x1p53 && v[HS_COL_NRES] == floor(v[HS_COL_NRES])))
+        return hs_error_set(err, ck->csv, lineno, 0, "column requested_number_of_resources: '%s' is not a count",
+                            f[HS_COL_NRES]);
     const char *why;
     if (hs_intervals_parse(iv, f[HS_COL_ALLOC], strlen(f[HS_COL_ALLOC]), &why) < 0)
         return hs_error_set(err, ck->csv, lineno, 0, "column allocated_resources: %s", why);
