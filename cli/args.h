@@ -6,5 +6,7 @@
 #include <stdint.h>
 
 int hs_arg_u64(const char *flag, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* A size in bytes: digits, then K, M, G or T (powers of 1024) or nothing. */
+int hs_arg_bytes(const char *flag, const char *text, uint64_t min, uint64_t *out);
 
 #endif

@@ -1,8 +1,10 @@
 /* `hpcsim run`: flags → hs_run_config → hs_run. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -16,6 +18,7 @@ static void run_usage(FILE *out)
     fputs("usage: hpcsim run --trace FILE [--cluster FILE | --nodes N --cores-per-node C]\n"
           "                  [--policy NAME [--policy-conf FILE]... [--policy-opt KEY=VALUE]...]\n"
           "                  [--alloc cores|nodes] [--out DIR] [--seed S] [--strict] [--no-kill] [--quiet]\n"
+          "                  [--max-memory SIZE]\n"
           "\n"
           "  --trace FILE          SWF trace, plain or gzip; - reads standard input\n"
           "  --cluster FILE        cluster description (JSON, docs/replay.md)\n"
@@ -51,7 +54,9 @@ static void run_usage(FILE *out)
           "  --profiles LIST       shares of jobs per profile, e.g. cpu=0.6,memory=0.3,io=0.1\n"
           "                        (drawn with --seed; default: every job cpu)\n"
           "  --profile-rules LIST  profiles by SWF field first, e.g. app:7=memory,queue:2=io,user:15=latency\n"
-          "  --quiet               do not list skipped lines on stderr\n",
+          "  --quiet               do not list skipped lines on stderr\n"
+          "  --max-memory SIZE     fail with a message, not a kill, past SIZE bytes of address space\n"
+          "                        (e.g. 2G; a replay holds its whole trace: docs/replay.md)\n",
           out);
 }
 
@@ -100,13 +105,14 @@ int hs_cmd_run(int argc, char **argv)
         {"slurm-conf", required_argument, 0, 'L'}, {"slurm-log", required_argument, 0, 'G'},
         {"topology-conf", required_argument, 0, 'T'}, {"slurm-assoc", required_argument, 0, 'A'},
         {"slurm-qos", required_argument, 0, 'Q'}, {"policy-conf", required_argument, 0, 'F'},
-        {"policy-opt", required_argument, 0, 'O'},
+        {"policy-opt", required_argument, 0, 'O'}, {"max-memory", required_argument, 0, 'M'},
         {0, 0, 0, 0},
     };
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.warn = stderr;
-    uint64_t v;
+    uint64_t v, max_memory = 0;
+    const char *max_memory_text = NULL;
     int c;
     const char *alias_used = NULL;
     optind = 1;
@@ -157,6 +163,11 @@ int hs_cmd_run(int argc, char **argv)
                 return 2;
             break;
         case 'h': run_usage(stdout); return 0;
+        case 'M':
+            if (hs_arg_bytes("--max-memory", optarg, 16u << 20, &max_memory) < 0)
+                return 2;
+            max_memory_text = optarg;
+            break;
         case 'n':
             if (hs_arg_u64("--nodes", optarg, 1, UINT32_MAX / 2, &v) < 0)
                 return 2;
@@ -207,10 +218,21 @@ int hs_cmd_run(int argc, char **argv)
         fprintf(stderr, "hpcsim run: give either --cluster or --nodes/--cores-per-node, not both\n");
         return 2;
     }
+    /* The address space, not the resident set: malloc then fails, and
+     * every allocation is checked, so the run ends with a message (and no
+     * output) instead of being killed by the kernel's OOM killer. */
+    struct rlimit as = {(rlim_t)max_memory, (rlim_t)max_memory};
+    if (max_memory && setrlimit(RLIMIT_AS, &as) < 0) {
+        fprintf(stderr, "hpcsim run: --max-memory: %s\n", strerror(errno));
+        return 2;
+    }
     cfg.progress = isatty(STDERR_FILENO);
     hs_error err;
     hs_metrics m;
     if (hs_run(&cfg, &m, &err) < 0) {
+        if (max_memory_text && strstr(err.text, "out of memory"))
+            snprintf(err.text + strlen(err.text), sizeof err.text - strlen(err.text),
+                     " (the --max-memory limit of %s was reached)", max_memory_text);
         fputs("hpcsim run: ", stderr);
         hs_error_print(stderr, &err);
         return 1;

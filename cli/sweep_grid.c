@@ -25,7 +25,7 @@
  * booleans (the flag or nothing). */
 static const char *const run_params[] = {"trace",  "cluster", "nodes",   "cores-per-node", "alloc",
                                          "policy", "policy-conf", "model", "backend",     "profiles",
-                                         "profile-rules", "seed", "no-kill", "strict", NULL};
+                                         "profile-rules", "seed", "no-kill", "strict", "max-memory", NULL};
 /* `hpcsim gen`'s, when each point generates its trace. */
 static const char *const gen_params[] = {"gen.jobs", "gen.nodes", "gen.seed", "gen.load", "gen.max-runtime",
                                          "gen.type", NULL};

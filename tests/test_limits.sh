@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Full disks, file-size limits and read-only places: every program that
-# writes stops with one message naming the file and the system's reason,
-# exits non-zero, and leaves no partial or temporary file (docs/testing.md
-# "Full disks"). The file-size limit (RLIMIT_FSIZE) needs no privilege; the
-# full and read-only file systems are small tmpfs mounts in a private
-# mount namespace, so they need root and are skipped, said so, without it.
-# Usage: test_full_disk.sh HPCSIM HPCSIM-CALIBRATE|- SOURCE_DIR
+# Limits: a memory limit, full disks, file-size limits and read-only
+# places. Every program stops with one message naming the file (or the
+# limit) and the system's reason, exits non-zero, and leaves no partial or
+# temporary file (docs/testing.md "Limits"). The memory and file-size
+# limits need no privilege (the memory one is skipped under ASan, whose
+# shadow memory takes the whole address space); the full and read-only
+# file systems are small tmpfs mounts in a private mount namespace, so
+# they need root and are skipped, said so, without it.
+# Usage: test_limits.sh HPCSIM HPCSIM-CALIBRATE|- SOURCE_DIR SANITIZED(0|1)
 set -euo pipefail
 hpcsim=$(realpath "$1")
 calibrate=$2
 [ "$calibrate" = - ] || calibrate=$(realpath "$calibrate")
 src=$(realpath "$3")
+sanitized=${4:-0}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -28,6 +31,23 @@ no_leftovers() { # no temporary file anywhere under $1
     left=$(find "$1" -name '*.tmp' 2>/dev/null | head -3)
     [ -z "$left" ] || fail "temporary files left: $left"
 }
+
+# --- a memory limit: an over-large replay ends with a message, not a kill
+if [ "$sanitized" = 1 ]; then
+    echo "SKIP: --max-memory under ASan (its shadow memory takes the address space)"
+else
+    "$hpcsim" gen --jobs 300000 --nodes 1024 --out "$tmp/big.swf" >/dev/null
+    status=0
+    "$hpcsim" run --quiet --trace "$tmp/big.swf" --out "$tmp/mem" --max-memory 64M 2>"$tmp/err" || status=$?
+    expect_failure "run under --max-memory 64M" "out of memory (the --max-memory limit of 64M was reached)"
+    [ ! -e "$tmp/mem" ] || fail "the run that ran out of memory left $(ls -A "$tmp/mem")"
+    "$hpcsim" run --quiet --trace "$tmp/big.swf" --out "$tmp/mem" --max-memory 2G >/dev/null ||
+        fail "the same run under 2G failed"
+    rm -rf "$tmp/mem" "$tmp/big.swf"
+    status=0
+    "$hpcsim" run --trace "$trace" --max-memory 12M 2>"$tmp/err" || status=$?
+    expect_failure "--max-memory 12M" "--max-memory: '12M' is not a size of at least 16 MiB"
+fi
 
 # --- a file-size limit: the write fails with EFBIG instead of killing the run
 status=0
@@ -73,7 +93,7 @@ no_leftovers "$tmp/sweep"
 # --- full and read-only file systems (root, a private mount namespace)
 if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
     echo "SKIP: full and read-only file systems need root and mount namespaces"
-    echo "full disk: file-size limits refused with a message, nothing partial left"
+    echo "limits: memory and file-size limits refused with a message, nothing partial left"
     exit 0
 fi
 mkdir "$tmp/small" "$tmp/ro" "$tmp/calib"
@@ -112,4 +132,4 @@ unshare -m bash -euo pipefail -c '
     uniq=$(grep "\"block_done\": *true" "$tmp/calib/w/measurements.jsonl" | grep -o "\"block\": *\"[^\"]*\"" | sort -u | wc -l)
     [ "$done" -ge 1 ] && [ "$done" -eq "$uniq" ] || fail "blocks done $done times for $uniq blocks"
 '
-echo "full disk: file-size limits, a full tmpfs and a read-only one refused with one message, nothing partial left; calibration resumed after its disk filled"
+echo "limits: a memory limit, file-size limits, a full tmpfs and a read-only one refused with one message, nothing partial left; calibration resumed after its disk filled"
