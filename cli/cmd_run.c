@@ -56,7 +56,7 @@ static void run_usage(FILE *out)
           "  --profile-rules LIST  profiles by SWF field first, e.g. app:7=memory,queue:2=io,user:15=latency\n"
           "  --quiet               do not list skipped lines on stderr\n"
           "  --max-memory SIZE     fail with a message, not a kill, past SIZE bytes of address space\n"
-          "                        (e.g. 2G; a replay holds its whole trace: docs/replay.md "Memory")\n",
+          "                        (e.g. 2G; a replay holds its whole trace: docs/replay.md, Memory)\n",
           out);
 }
 
