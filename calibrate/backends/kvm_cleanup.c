@@ -206,7 +206,7 @@ int hc_kvm_remove(const char *uri, const char *name, FILE *log)
     return removed;
 }
 
-int hc_kvm_sweep_tests(FILE *log)
+int hc_kvm_sweep(FILE *log)
 {
     pid_t pids[16];
     int n = qemu_pids(HC_KVMTEST_PREFIX, pids, 16, 1), removed = 0;
@@ -241,4 +241,4 @@ static int record_alive(const char *rest)
     return name && (hc_kvm_alive(name + 1) || hc_kvm_count_cgroups(name + 1) > 0);
 }
 
-const hc_cleanup_hook hc_kvm_cleanup = {"kvm", record_remove, record_alive, hc_kvm_sweep_tests};
+const hc_cleanup_hook hc_kvm_cleanup = {"kvm", record_remove, record_alive, hc_kvm_sweep};

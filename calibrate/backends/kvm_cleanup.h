@@ -20,7 +20,7 @@ int hc_kvm_count_cgroups(const char *name);
 /* Kills the QEMU of any kvm boot test whose process died before it
  * could destroy it, and removes the cgroups of any of our guests whose
  * QEMU is gone; returns how many. */
-int hc_kvm_sweep_tests(FILE *log);
+int hc_kvm_sweep(FILE *log);
 
 extern const hc_cleanup_hook hc_kvm_cleanup;
 
