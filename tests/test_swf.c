@@ -82,6 +82,8 @@ START_TEST(bad_lines_name_their_field)
         {"1 0 -1 10 4 -1 -1 4 0x14 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 9 (requested_time): '0x14' is not a number"},
         {"1 0 -1 inf 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 4 (run_time): 'inf' is not a number"},
         {"1 0 -1 1e999 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 4 (run_time): '1e999' is not a number"},
+        {"4e74 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 1 (job_id): 4e+74 is not a whole number up to 2^53"},
+        {"1.5 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 1 (job_id): 1.5 is not a whole number up to 2^53"},
         {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 12,5", "field 18 (think_time): '12,5' is not a number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
