@@ -202,11 +202,7 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
         hs_html_escape(h, rec);
         fputs("</b></p>\n", h);
         hs_html_end(h);
-        int rc = hs_file_close(h, html_path, err);
-        if (rc == 0 && rename(tmp, html_path) != 0)
-            rc = hs_error_set(err, html_path, 0, 0, "cannot rename into place: %s", strerror(errno));
-        if (rc < 0) {
-            unlink(tmp);
+        if (hs_file_commit(h, tmp, html_path, err) < 0) {
             json_decref(prov);
             hc_runs_free(&runs);
             hs_model_free(&m);

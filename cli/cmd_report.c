@@ -68,14 +68,13 @@ int hs_cmd_report(int argc, char **argv)
     }
     hs_error err = {0};
     int rc = sweep ? hs_report_sweep(dir, h, &err) : hs_report_run(dir, h, &err);
-    if (rc == 0)
-        rc = hs_file_close(h, out, &err);
-    else
+    if (rc == 0) {
+        rc = hs_file_commit(h, tmp, out, &err);
+    } else {
         fclose(h);
-    if (rc == 0 && rename(tmp, out) < 0)
-        rc = hs_error_set(&err, out, 0, 0, "cannot rename into place: %s", strerror(errno));
-    if (rc < 0) {
         unlink(tmp);
+    }
+    if (rc < 0) {
         fputs("hpcsim report: ", stderr);
         hs_error_print(stderr, &err);
         return 1;

@@ -103,14 +103,5 @@ int sw_table_write(const sw_grid *g, json_t *const *results, const char *path, h
         field(f, why ? why : "");
         fputc('\n', f);
     }
-    if (hs_file_close(f, path, err) < 0) {
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) < 0) {
-        int why = errno;
-        unlink(tmp);
-        return hs_error_set(err, path, 0, 0, "cannot rename into place: %s", strerror(why));
-    }
-    return 0;
+    return hs_file_commit(f, tmp, path, err);
 }

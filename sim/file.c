@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 char *hs_read_file(const char *path, size_t max, size_t *len, hs_error *err)
 {
@@ -90,6 +91,16 @@ int hs_file_close(FILE *f, const char *path, hs_error *err)
     if (flushed == 0 && !failed && closed == 0)
         return 0;
     return hs_error_set(err, path, 0, 0, "cannot write: %s", why ? strerror(why) : "an earlier write failed");
+}
+
+int hs_file_commit(FILE *f, const char *tmp, const char *path, hs_error *err)
+{
+    int rc = hs_file_close(f, path, err);
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = hs_error_set(err, path, 0, 0, "cannot rename into place: %s", strerror(errno));
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
 }
 
 void hs_write_errors_not_signals(void)

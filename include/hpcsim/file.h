@@ -29,6 +29,11 @@ int hs_mkdir_p(const char *path, mode_t mode, bool follow_links);
  * either way. 0, or -1 with err naming path and the system's reason. */
 int hs_file_close(FILE *f, const char *path, hs_error *err);
 
+/* The end of a file written whole to tmp and then put in place: closes f
+ * (hs_file_close, naming path) and renames tmp to path, so that path is
+ * never seen half-written; on any failure tmp is removed. 0, or -1. */
+int hs_file_commit(FILE *f, const char *tmp, const char *path, hs_error *err);
+
 /* A write beyond RLIMIT_FSIZE kills the process by default (SIGXFSZ),
  * leaving its temporary files behind; ignored, the write fails with EFBIG
  * and the writer cleans up. Every program calls this first. */

@@ -256,14 +256,5 @@ int hs_gen_lublin(const hs_gen_config *cfg, const char *path, hs_error *err)
         stream_next(e, cfg, k);
     }
     streams_end(s, n);
-    if (hs_file_close(f, path, err) < 0) {
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) < 0) {
-        int why = errno;
-        unlink(tmp);
-        return hs_error_set(err, path, 0, 0, "cannot rename into place: %s", strerror(why));
-    }
-    return 0;
+    return hs_file_commit(f, tmp, path, err);
 }
