@@ -46,6 +46,16 @@ static char *join(const char *dir, const char *prefix, const char *name, const c
     return s;
 }
 
+/* Output i opened at its temporary name; an error names the file the user
+ * will look for. */
+static FILE *out_open(const hs_outputs *o, int i, hs_error *err)
+{
+    FILE *f = fopen(o->tmp[i], "w");
+    if (!f)
+        hs_error_set(err, o->final[i], 0, 0, "cannot write: %s", strerror(errno));
+    return f;
+}
+
 static void outputs_free(hs_outputs *o)
 {
     for (int i = 0; i < OUT_N; i++) {
@@ -93,8 +103,7 @@ hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
             hs_outputs_abort(o);
             return NULL;
         }
-    if (!(o->jobs = fopen(o->tmp[OUT_JOBS], "w"))) {
-        hs_error_set(err, o->final[OUT_JOBS], 0, 0, "cannot write: %s", strerror(errno));
+    if (!(o->jobs = out_open(o, OUT_JOBS, err))) {
         hs_outputs_abort(o);
         return NULL;
     }
@@ -119,8 +128,8 @@ static void row_number(row_buf *r, double v, char sep)
 static int write_tasks(hs_outputs *o, const hs_job *job, const uint32_t *nodes, hs_error *err)
 {
     if (!o->tasks) {
-        if (!(o->tasks = fopen(o->tmp[OUT_TASKS], "w")))
-            return hs_error_set(err, o->final[OUT_TASKS], 0, 0, "cannot write: %s", strerror(errno));
+        if (!(o->tasks = out_open(o, OUT_TASKS, err)))
+            return -1;
         fputs(TASKS_CSV_HEADER "\n", o->tasks);
     }
     for (uint32_t i = 0; i < job->tasks; i++) {
@@ -172,12 +181,12 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
     return 0;
 }
 
-static int write_swf(const char *tmp, const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+static int write_swf(const hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
                      hs_error *err)
 {
-    FILE *f = fopen(tmp, "w");
+    FILE *f = out_open(o, OUT_SWF, err);
     if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
     fprintf(f, "; hpcsim %s: simulated schedule of %s, policy %s, seed %llu\n", HPCSIM_VERSION, facts->trace_path,
             facts->policy, facts->seed);
     fprintf(f, "; hpcsim: wait, run time and allocated processors come from the simulation; status 1 = "
@@ -200,7 +209,7 @@ static int write_swf(const char *tmp, const char *path, const hs_trace *t, const
             row_number(&r, fld[k], k + 1 < HS_SWF_NFIELDS ? ' ' : '\n');
         fwrite(r.text, 1, r.len, f);
     }
-    return hs_file_close(f, path, err);
+    return hs_file_close(f, o->final[OUT_SWF], err);
 }
 
 static void csv_quoted(FILE *f, const char *s)
@@ -214,11 +223,11 @@ static void csv_quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int write_rejected(const char *tmp, const char *path, const hs_trace *t, hs_error *err)
+static int write_rejected(const hs_outputs *o, const hs_trace *t, hs_error *err)
 {
-    FILE *f = fopen(tmp, "w");
+    FILE *f = out_open(o, OUT_REJECTED, err);
     if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
     fputs("line,job_id,kind,reason\n", f);
     /* Both lists are in line order; merge them so the file is too. */
     uint32_t a = 0, b = 0;
@@ -232,7 +241,7 @@ static int write_rejected(const char *tmp, const char *path, const hs_trace *t, 
         csv_quoted(f, d->reason);
         fputc('\n', f);
     }
-    return hs_file_close(f, path, err);
+    return hs_file_close(f, o->final[OUT_REJECTED], err);
 }
 
 static json_t *cluster_json(const hs_cluster *c, const char *source)
@@ -246,11 +255,11 @@ static json_t *cluster_json(const hs_cluster *c, const char *source)
                      "units", (json_int_t)c->nunits, "partitions", parts);
 }
 
-static int write_nodes(const char *tmp, const char *path, const hs_cluster *c, hs_error *err)
+static int write_nodes(const hs_outputs *o, const hs_cluster *c, hs_error *err)
 {
-    FILE *f = fopen(tmp, "w");
+    FILE *f = out_open(o, OUT_NODES, err);
     if (!f)
-        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
     fputs("node,cpu_milli,memory_mb,gpu_milli\n", f);
     for (uint32_t n = 0; n < c->nnodes; n++) {
         hs_node_capacity cap;
@@ -258,15 +267,15 @@ static int write_nodes(const char *tmp, const char *path, const hs_cluster *c, h
         fprintf(f, "%u,%llu,%llu,%llu\n", n, (unsigned long long)cap.cpu_milli, (unsigned long long)cap.mem_mb,
                 (unsigned long long)cap.gpu_milli);
     }
-    return hs_file_close(f, path, err);
+    return hs_file_close(f, o->final[OUT_NODES], err);
 }
 
-static int write_summary(const char *tmp, const char *path, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
                          uint64_t ntasks, hs_error *err)
 {
     hs_metrics m;
     if (hs_metrics_compute(t, c, &m) < 0)
-        return hs_error_set(err, path, 0, 0, "out of memory");
+        return hs_error_set(err, o->final[OUT_SUMMARY], 0, 0, "out of memory");
     json_t *root = json_pack(
         "{s:i, s:s, s:s, s:o, s:s, s:I, s:b,"
         " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
@@ -291,15 +300,15 @@ static int write_summary(const char *tmp, const char *path, const hs_trace *t, c
     if (root && facts->model_path)
         json_object_set_new(root, "model", json_pack("{s:s, s:s?}", "file", facts->model_path, "backend", facts->backend));
     if (!root)
-        return hs_error_set(err, path, 0, 0, "out of memory");
-    FILE *f = fopen(tmp, "w");
+        return hs_error_set(err, o->final[OUT_SUMMARY], 0, 0, "out of memory");
+    FILE *f = out_open(o, OUT_SUMMARY, err);
     if (!f) {
         json_decref(root);
-        return hs_error_set(err, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
     }
     json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
-    return hs_file_close(f, path, err);
+    return hs_file_close(f, o->final[OUT_SUMMARY], err);
 }
 
 int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
@@ -315,11 +324,11 @@ int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, con
         o->tasks = NULL;
         if (hs_file_close(f, o->final[OUT_TASKS], err) < 0)
             return -1;
-        if (write_nodes(o->tmp[OUT_NODES], o->final[OUT_NODES], c, err) < 0)
+        if (write_nodes(o, c, err) < 0)
             return -1;
     }
-    if (write_swf(o->tmp[OUT_SWF], o->final[OUT_SWF], t, c, facts, err) < 0 || write_rejected(o->tmp[OUT_REJECTED], o->final[OUT_REJECTED], t, err) < 0 ||
-        write_summary(o->tmp[OUT_SUMMARY], o->final[OUT_SUMMARY], t, c, facts, o->ntasks, err) < 0)
+    if (write_swf(o, t, c, facts, err) < 0 || write_rejected(o, t, err) < 0 ||
+        write_summary(o, t, c, facts, o->ntasks, err) < 0)
         return -1;
     for (int i = 0; i < OUT_N; i++)
         if ((tasks || (i != OUT_TASKS && i != OUT_NODES)) && rename(o->tmp[i], o->final[i]) < 0)
