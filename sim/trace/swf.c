@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -218,12 +217,7 @@ static gzFile open_stdin(void)
 
 hs_swf_reader *hs_swf_open(const char *path, hs_error *err)
 {
-    /* Only the fields are cleared: the 128 KiB buffer is written before it
-     * is read, and clearing it costs a fuzzer (docs/testing.md) more than
-     * parsing its input. */
-    hs_swf_reader *r = malloc(sizeof *r);
-    if (r)
-        memset(r, 0, offsetof(hs_swf_reader, buf));
+    hs_swf_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->path = strdup(path))) {
         free(r);
         hs_error_set(err, path, 0, 0, "out of memory");
