@@ -182,22 +182,40 @@ static int sweep_hierarchy(const char *base, const char *name, FILE *log, int on
     return found;
 }
 
-/* Counts our container's cgroups everywhere, and removes them unless only_count. */
-static int sweep_cgroups(const char *name, FILE *log, int only_count)
+int hc_each_cgroup_hierarchy(int (*fn)(const char *base, void *ctx), void *ctx)
 {
     static const char *const root = "/sys/fs/cgroup";
-    int found = sweep_hierarchy(root, name, log, only_count);
+    int found = fn(root, ctx);
     DIR *d = opendir(root);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         char base[PATH_MAX];
         int n = snprintf(base, sizeof base, "%s/%s", root, e->d_name);
         if (e->d_name[0] != '.' && n > 0 && (size_t)n < sizeof base)
-            found += sweep_hierarchy(base, name, log, only_count);
+            found += fn(base, ctx);
     }
     if (d)
         closedir(d);
     return found;
+}
+
+typedef struct container_cgroups {
+    const char *name;
+    FILE *log;
+    int only_count;
+} container_cgroups;
+
+static int sweep_in(const char *base, void *ctx)
+{
+    const container_cgroups *c = ctx;
+    return sweep_hierarchy(base, c->name, c->log, c->only_count);
+}
+
+/* Counts our container's cgroups everywhere, and removes them unless only_count. */
+static int sweep_cgroups(const char *name, FILE *log, int only_count)
+{
+    container_cgroups c = {name, log, only_count};
+    return hc_each_cgroup_hierarchy(sweep_in, &c);
 }
 
 /* Alive: the same process (same start time) and not a zombie, which is

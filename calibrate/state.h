@@ -55,4 +55,9 @@ int hc_state_cleanup(const char *workdir, const hc_cleanup_hook *const *hooks, F
  * records a hook says are alive (for tests and for `cleanup --check`). */
 int hc_state_leftovers(const char *workdir, const hc_cleanup_hook *const *hooks, FILE *log);
 
+/* fn(base, ctx) on every cgroup hierarchy: /sys/fs/cgroup itself (pure v2)
+ * and each folder below it (the v1 controllers, and "unified" on hybrid
+ * hosts). Returns the sum of what fn returned. */
+int hc_each_cgroup_hierarchy(int (*fn)(const char *base, void *ctx), void *ctx);
+
 #endif

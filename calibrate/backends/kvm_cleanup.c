@@ -66,13 +66,14 @@ static int pids_owner(pid_t qemu)
     return atoi(guest + strlen(HC_KVMTEST_PREFIX));
 }
 
-/* The guest a libvirt machine cgroup belongs to: "qemu-embed-HASH-ID-NAME.libvirt-qemu"
- * (the embedded driver and libvirtd without systemd) holds NAME when NAME
- * starts with prefix; out is "" otherwise. */
-static void guest_of_cgroup(const char *entry, const char *prefix, char *out, size_t cap)
+/* The guest a libvirt machine cgroup belongs to:
+ * "qemu-embed-HASH-ID-NAME.libvirt-qemu" (the embedded driver, and libvirtd
+ * without systemd) gives NAME when it is one of ours (HC_NAME_PREFIX);
+ * out is "" otherwise. */
+static void guest_of_cgroup(const char *entry, char *out, size_t cap)
 {
     static const char suffix[] = ".libvirt-qemu";
-    const char *at = strstr(entry, prefix);
+    const char *at = strstr(entry, HC_NAME_PREFIX);
     size_t len = strlen(entry);
     out[0] = '\0';
     if (strncmp(entry, "qemu-", 5) != 0 || !at || len < sizeof suffix ||
@@ -81,51 +82,38 @@ static void guest_of_cgroup(const char *entry, const char *prefix, char *out, si
     snprintf(out, cap, "%.*s", (int)(entry + len - (sizeof suffix - 1) - at), at);
 }
 
-typedef int (*cgroup_fn)(const char *dir, const char *guest, FILE *log);
+/* What to do with the machine cgroups of guest `name` (or of every guest
+ * whose name starts with it, when prefix). */
+typedef struct machine_cgroups {
+    const char *name;
+    int prefix;
+    int (*fn)(const char *dir, const char *guest, FILE *log);
+    FILE *log;
+} machine_cgroups;
 
-/* fn on each folder of hierarchy/machine that belongs to guest `name` (or
- * to any guest whose name starts with it, when prefix). */
-static int each_in_machine(const char *hierarchy, const char *name, int prefix, cgroup_fn fn, FILE *log)
+static int each_in_machine(const char *hierarchy, void *ctx)
 {
+    const machine_cgroups *m = ctx;
     char machine[600];
     snprintf(machine, sizeof machine, "%s/machine", hierarchy);
     int n = 0;
     DIR *d = opendir(machine);
     for (struct dirent *e; d && (e = readdir(d));) {
         char guest[256], dir[900];
-        guest_of_cgroup(e->d_name, HC_NAME_PREFIX, guest, sizeof guest);
-        if (!guest[0] || (prefix ? strncmp(guest, name, strlen(name)) != 0 : strcmp(guest, name) != 0))
+        guest_of_cgroup(e->d_name, guest, sizeof guest);
+        if (!guest[0] || (m->prefix ? strncmp(guest, m->name, strlen(m->name)) != 0 : strcmp(guest, m->name) != 0))
             continue;
         snprintf(dir, sizeof dir, "%s/%.256s", machine, e->d_name);
-        n += fn(dir, guest, log);
+        n += m->fn(dir, guest, m->log);
     }
     if (d)
         closedir(d);
     return n;
 }
 
-/* The same in every hierarchy: the root (pure v2), and each v1
- * controller and "unified" (hybrid hosts) below it. */
-static int each_machine_cgroup(const char *name, int prefix, cgroup_fn fn, FILE *log)
-{
-    static const char root[] = "/sys/fs/cgroup";
-    int n = each_in_machine(root, name, prefix, fn, log);
-    DIR *top = opendir(root);
-    for (struct dirent *e; top && (e = readdir(top));) {
-        char hierarchy[300];
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(hierarchy, sizeof hierarchy, "%s/%.256s", root, e->d_name);
-        n += each_in_machine(hierarchy, name, prefix, fn, log);
-    }
-    if (top)
-        closedir(top);
-    return n;
-}
-
 static int remove_cgroup(const char *dir, const char *guest, FILE *log)
 {
-    if (qemu_pids(guest, (pid_t[1]){0}, 1, 0) > 0)
+    if (hc_kvm_alive(guest))
         return 0; /* its QEMU still runs: not ours to take away */
     if (hc_rmdir_tree(dir) < 0)
         return 0;
@@ -144,15 +132,18 @@ static int count_cgroup(const char *dir, const char *guest, FILE *log)
 
 /* When the run that owned an embedded driver was killed, nothing removes
  * its guests' machine cgroups (found by bench/fault-injection on a cgroup
- * v1 host, docs/calibration.md "Cleanup"): they go once the QEMU is gone. */
+ * v1 host, docs/calibration.md "Nothing is left behind"): they go once the
+ * QEMU is gone. */
 int hc_kvm_remove_cgroups(const char *name, FILE *log)
 {
-    return each_machine_cgroup(name, 0, remove_cgroup, log);
+    machine_cgroups m = {name, 0, remove_cgroup, log};
+    return hc_each_cgroup_hierarchy(each_in_machine, &m);
 }
 
 int hc_kvm_count_cgroups(const char *name)
 {
-    return each_machine_cgroup(name, 0, count_cgroup, NULL);
+    machine_cgroups m = {name, 0, count_cgroup, NULL};
+    return hc_each_cgroup_hierarchy(each_in_machine, &m);
 }
 
 int hc_kvm_alive(const char *name)
@@ -211,7 +202,8 @@ int hc_kvm_sweep(FILE *log)
     pid_t pids[16];
     int n = qemu_pids(HC_KVMTEST_PREFIX, pids, 16, 1), removed = 0;
     /* the cgroups of any of our guests whose QEMU is gone, whichever run made them */
-    removed += each_machine_cgroup(HC_NAME_PREFIX, 1, remove_cgroup, log);
+    machine_cgroups ours = {HC_NAME_PREFIX, 1, remove_cgroup, log};
+    removed += hc_each_cgroup_hierarchy(each_in_machine, &ours);
     for (int i = 0; i < n; i++) {
         int owner = pids_owner(pids[i]);
         if (owner > 0 && kill(owner, 0) == 0)
