@@ -10,16 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "hpcsim/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Each input goes through a file: in memory (/dev/shm) where there is one,
- * a disk file system costs more than the parsing (docs/testing.md). */
-static const char *fast_tmp(void)
-{
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
 
 static void put(const char *dir, const char *name, const void *bytes, size_t len)
 {
@@ -36,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char dir[64];
     if (!dir[0]) {
-        snprintf(dir, sizeof dir, "%s/hpcsim-fuzz-check.%ld", fast_tmp(), (long)getpid());
+        snprintf(dir, sizeof dir, "%s/hpcsim-fuzz-check.%ld", fuzz_tmp_dir(), (long)getpid());
         mkdir(dir, 0777);
     }
     size_t lines = 0;

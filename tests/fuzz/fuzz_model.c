@@ -7,16 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "hpcsim/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Each input goes through a file: in memory (/dev/shm) where there is one,
- * a disk file system costs more than the parsing (docs/testing.md). */
-static const char *fast_tmp(void)
-{
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     char path[64];
-    snprintf(path, sizeof path, "%s/hpcsim-fuzz-model-%d.json", fast_tmp(), (int)getpid());
+    snprintf(path, sizeof path, "%s/hpcsim-fuzz-model-%d.json", fuzz_tmp_dir(), (int)getpid());
     hs_model back;
     if (hs_model_write(&m, path, &err) < 0 || hs_model_load(&back, path, &err) < 0)
         abort(); /* what was accepted must survive a round trip */

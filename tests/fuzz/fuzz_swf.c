@@ -8,16 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "hpcsim/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Each input goes through a file: in memory (/dev/shm) where there is one,
- * a disk file system costs more than the parsing (docs/testing.md). */
-static const char *fast_tmp(void)
-{
-    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 2. the loader, from a file */
     static char path[64];
     if (!path[0])
-        snprintf(path, sizeof path, "%s/hpcsim-fuzz-swf.%ld", fast_tmp(), (long)getpid());
+        snprintf(path, sizeof path, "%s/hpcsim-fuzz-swf.%ld", fuzz_tmp_dir(), (long)getpid());
     FILE *f = fopen(path, "wb");
     if (!f)
         return 0;
