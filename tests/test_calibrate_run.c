@@ -158,6 +158,39 @@ START_TEST(kill9_cleanup_resume)
 }
 END_TEST
 
+/* A record cut by a kill -9 is removed before --resume appends: appended
+ * to, it would swallow the next record (every line must stay whole). */
+START_TEST(resume_after_a_cut_record)
+{
+    char why[256];
+    if (!hc_backend_lxc.probe(why, sizeof why)) {
+        fprintf(stderr, "SKIP resume_after_a_cut_record: %s\n", why);
+        return;
+    }
+    const char *dir = tl_tmpdir("calib_cut");
+    ck_assert_int_eq(wait_status(start(dir, "--max-blocks=1")), 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/measurements.jsonl", dir);
+    char *text = tl_read(path, NULL);
+    size_t first = strcspn(text, "\n");
+    FILE *f = fopen(path, "a");
+    fwrite(text, 1, first / 2, f); /* half a record, as a kill leaves it */
+    fclose(f);
+    free(text);
+    ck_assert_int_eq(wait_status(start(dir, "--resume")), 0);
+    ck_assert_int_eq(count_done(dir, NULL, 0), NBLOCKS);
+    f = fopen(path, "r");
+    char line[16384];
+    for (int n = 1; fgets(line, sizeof line, f); n++) {
+        json_error_t jerr;
+        json_t *j = json_loads(line, 0, &jerr);
+        ck_assert_msg(j != NULL, "line %d of the log is not a whole record: %.80s", n, line);
+        json_decref(j);
+    }
+    fclose(f);
+}
+END_TEST
+
 START_TEST(sigterm_tears_down)
 {
     char why[256];
@@ -232,6 +265,7 @@ static Suite *make(void)
     TCase *tc = tcase_create("calibrate_run");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, kill9_cleanup_resume);
+    tcase_add_test(tc, resume_after_a_cut_record);
     tcase_add_test(tc, sigterm_tears_down);
     tcase_add_test(tc, hostile_workdir_runs_no_shell);
     suite_add_tcase(s, tc);

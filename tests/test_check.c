@@ -103,6 +103,17 @@ START_TEST(held_beyond_request)
 }
 END_TEST
 
+/* A count the checker compares as an integer: a negative or fractional
+ * one is named, not converted (fuzz_check found -2 turned unsigned). */
+START_TEST(requested_count_not_a_count)
+{
+    expect_violation("3,200,1,100,", "3,200,-2,100,", "jobs.csv",
+                     "column requested_number_of_resources: '-2' is not a count");
+    expect_violation("3,200,1,100,", "3,200,1.5,100,", "jobs.csv",
+                     "column requested_number_of_resources: '1.5' is not a count");
+}
+END_TEST
+
 START_TEST(unit_outside_cluster)
 {
     expect_violation(",2-3,", ",4-5,", "jobs.csv", "job 2 uses unit 5; the cluster has 4");
@@ -133,6 +144,7 @@ static Suite *make(void)
     tcase_add_test(tc, missing_job);
     tcase_add_test(tc, wrong_resource_count);
     tcase_add_test(tc, held_beyond_request);
+    tcase_add_test(tc, requested_count_not_a_count);
     tcase_add_test(tc, unit_outside_cluster);
     tcase_add_test(tc, overrun_with_kill_on);
     tcase_add_test(tc, truncated_outputs);

@@ -43,7 +43,18 @@ else
     [ ! -e "$tmp/mem" ] || fail "the run that ran out of memory left $(ls -A "$tmp/mem")"
     "$hpcsim" run --quiet --trace "$tmp/big.swf" --out "$tmp/mem" --max-memory 2G >/dev/null ||
         fail "the same run under 2G failed"
-    rm -rf "$tmp/mem" "$tmp/big.swf"
+    rm -rf "$tmp/mem"
+    # a sweep point may set it too; that point fails alone, saying why
+    cat >"$tmp/memgrid.json" <<JSON
+{"base": {"trace": "$tmp/big.swf"}, "grid": {"max-memory": ["64M", "2G"]}}
+JSON
+    status=0
+    "$hpcsim" sweep "$tmp/memgrid.json" --out "$tmp/memsweep" -j 1 2>/dev/null || status=$?
+    [ "$status" -ne 0 ] || fail "a sweep with a failed point: exit status 0"
+    grep -q '^0,.*,64M,failed,.*out of memory (the --max-memory limit of 64M was reached)$' "$tmp/memsweep/results.csv" ||
+        fail "sweep max-memory: $(cat "$tmp/memsweep/results.csv")"
+    grep -q '^1,.*,2G,ok,' "$tmp/memsweep/results.csv" || fail "sweep under 2G: $(cat "$tmp/memsweep/results.csv")"
+    rm -rf "$tmp/memsweep" "$tmp/big.swf"
     status=0
     "$hpcsim" run --trace "$trace" --max-memory 12M 2>"$tmp/err" || status=$?
     expect_failure "--max-memory 12M" "--max-memory: '12M' is not a size of at least 16 MiB"
