@@ -172,7 +172,8 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         return -1;
     }
     hs_trace trace;
-    hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config, policy->places_tasks};
+    hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config, policy->places_tasks,
+                             policy->live_jobs_only};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
         if (policy->unconfigure)
@@ -208,14 +209,18 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     if (cfg->warn && (trace.nskipped || trace.nrejected))
         fprintf(cfg->warn, "%s: %u lines skipped (%u malformed), %u jobs rejected as too large; rejected.csv lists them\n",
                 cfg->trace_path, trace.nskipped, trace.nmalformed, trace.nrejected);
-    if (!(out = hs_outputs_open(cfg->out_dir, err)))
+    bool kill = cfg->kill_at_req_time && !trace.pods;
+    hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
+                          kill, cfg->model_path ? model_path : NULL, cfg->backend};
+    if (!(out = hs_outputs_open(cfg->out_dir, &trace, &cluster, &facts, err)))
         goto out;
     hs_engine_options eopt;
     hs_engine_options_default(&eopt);
-    bool kill = cfg->kill_at_req_time && !trace.pods;
     eopt.kill_at_req_time = kill;
     eopt.on_job_end = hs_outputs_job_end;
     eopt.on_job_end_ctx = out;
+    eopt.on_job_retire = hs_outputs_job_retire;
+    eopt.on_job_retire_ctx = out;
     if (cfg->progress)
         eopt.progress = hs_progress_tick;
     if (perf) {
@@ -228,15 +233,12 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
         goto out;
     if (cfg->progress)
         hs_progress_done(eng);
-    hs_run_facts facts = {cfg->trace_path,       source,          policy->name, cfg->seed,
-                          kill, cfg->model_path ? model_path : NULL, cfg->backend};
-    if ((policy->finish && policy->finish(config, err) < 0) || hs_outputs_finish(out, &trace, &cluster, &facts, err) < 0)
+    hs_metrics metrics;
+    if ((policy->finish && policy->finish(config, err) < 0) || hs_outputs_finish(out, &trace, &metrics, err) < 0)
         goto out;
     out = NULL;
-    if (out_metrics && hs_metrics_compute(&trace, &cluster, out_metrics) < 0) {
-        hs_error_set(err, NULL, 0, 0, "out of memory");
-        goto out;
-    }
+    if (out_metrics)
+        *out_metrics = metrics;
     rc = 0;
 out:
     hs_outputs_abort(out);

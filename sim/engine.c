@@ -4,7 +4,11 @@
  * Arrivals are not pushed into the heap: jobs are walked in order of
  * (submit time, input order), which is the heap order arrivals would have
  * had, without a million entries in the heap. At each instant the loop
- * handles job ends, then arrivals, then wake-ups, then runs one pass. */
+ * handles job ends, then arrivals, then wake-ups, then runs one pass.
+ *
+ * Jobs retire in input order: once a job and every job before it have
+ * ended, the retire callback sees it and a streamed trace may free it, so
+ * that memory follows the jobs that are live (docs/replay.md "Memory"). */
 #include "hpcsim/engine.h"
 
 #include <math.h>
@@ -23,15 +27,15 @@ struct hs_engine {
     hs_engine_options opt;
     double now;
     hs_event_heap heap;
-    uint32_t *arrivals; /* job indices by (submit, index) */
+    uint32_t *arrivals; /* job indices by (submit, index); NULL: input order */
     uint32_t next_arrival;
-    hs_intervals *alloc; /* per job; held while it runs */
+    uint32_t next_arrival_max; /* 1 + the largest index that has arrived */
+    uint32_t retired;   /* jobs 0 .. retired-1 have ended and retired */
     uint64_t ended;
     hs_fluid *fluid;     /* with a performance model only */
     /* Runs that start jobs as tasks (hs_engine_start_job_tasks). */
     enum { STARTS_NONE, STARTS_UNITS, STARTS_TASKS } starts;
     hs_node_capacity *used; /* per node */
-    uint32_t **task_nodes;  /* per job, while it runs */
 };
 
 void hs_engine_options_default(hs_engine_options *o)
@@ -40,12 +44,14 @@ void hs_engine_options_default(hs_engine_options *o)
     o->kill_at_req_time = true;
 }
 
-static const hs_job *sort_jobs; /* qsort has no context argument in C11 */
+static hs_job *job_at(const hs_engine *e, uint32_t i) { return hs_trace_job(e->trace, i); }
+
+static const hs_trace *sort_trace; /* qsort has no context argument in C11 */
 
 static int cmp_arrival(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    double sx = sort_jobs[x].submit, sy = sort_jobs[y].submit;
+    double sx = hs_trace_job(sort_trace, x)->submit, sy = hs_trace_job(sort_trace, y)->submit;
     if (sx != sy)
         return sx < sy ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -67,28 +73,31 @@ hs_engine *hs_engine_new(hs_cluster *cluster, hs_trace *trace, const struct hs_p
     else
         hs_engine_options_default(&e->opt);
     uint32_t n = trace->njobs;
-    e->arrivals = malloc((n ? n : 1) * sizeof *e->arrivals);
-    e->alloc = calloc(n ? n : 1, sizeof *e->alloc);
-    if (!e->arrivals || !e->alloc) {
-        hs_error_set(err, NULL, 0, 0, "out of memory");
+    /* Archive traces are in submit order already; sort only when not (a
+     * streamed trace is sorted: the reader checked). */
+    bool sorted = true;
+    for (uint32_t i = 0; i < n && !trace->stream; i++) {
+        trace->jobs[i].state = HS_JOB_SUBMITTED;
+        sorted = sorted && (i == 0 || trace->jobs[i - 1].submit <= trace->jobs[i].submit);
+    }
+    if (!sorted) {
+        if (!(e->arrivals = malloc(n * sizeof *e->arrivals))) {
+            hs_error_set(err, NULL, 0, 0, "out of memory");
+            hs_engine_free(e);
+            return NULL;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            e->arrivals[i] = i;
+        sort_trace = trace;
+        qsort(e->arrivals, n, sizeof *e->arrivals, cmp_arrival);
+        sort_trace = NULL;
+    }
+    if (n && hs_trace_need(trace, 0, err) < 0) {
         hs_engine_free(e);
         return NULL;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        e->arrivals[i] = i;
-        trace->jobs[i].state = HS_JOB_SUBMITTED;
-    }
-    /* Archive traces are in submit order already; sort only when not. */
-    bool sorted = true;
-    for (uint32_t i = 1; i < n && sorted; i++)
-        sorted = trace->jobs[i - 1].submit <= trace->jobs[i].submit;
-    if (!sorted) {
-        sort_jobs = trace->jobs;
-        qsort(e->arrivals, n, sizeof *e->arrivals, cmp_arrival);
-        sort_jobs = NULL;
-    }
-    e->now = n ? trace->jobs[e->arrivals[0]].submit : 0;
-    if (e->opt.perf_ops && !(e->fluid = hs_fluid_new(e->opt.perf_ops, e->opt.perf, cluster, trace, e->alloc))) {
+    e->now = n ? job_at(e, e->arrivals ? e->arrivals[0] : 0)->submit : 0;
+    if (e->opt.perf_ops && !(e->fluid = hs_fluid_new(e->opt.perf_ops, e->opt.perf, cluster, trace))) {
         hs_error_set(err, NULL, 0, 0, "out of memory");
         hs_engine_free(e);
         return NULL;
@@ -108,14 +117,16 @@ void hs_engine_free(hs_engine *e)
         e->ops->destroy(e->pstate);
     hs_heap_free(&e->heap);
     hs_fluid_free(e->fluid);
-    for (uint32_t i = 0; e->task_nodes && i < e->trace->njobs; i++)
-        free(e->task_nodes[i]);
-    free(e->task_nodes);
+    /* What jobs still held when a run stopped early (ended jobs let go). */
+    for (uint32_t i = e->retired; i < e->trace->njobs; i++) {
+        if (e->trace->stream && i % HS_JOB_CHUNK == 0 && !e->trace->chunk[i / HS_JOB_CHUNK])
+            break; /* never read */
+        hs_job *job = job_at(e, i);
+        hs_intervals_free(&job->alloc);
+        free(job->task_nodes);
+        job->task_nodes = NULL;
+    }
     free(e->used);
-    if (e->alloc)
-        for (uint32_t i = 0; i < e->trace->njobs; i++)
-            hs_intervals_free(&e->alloc[i]);
-    free(e->alloc);
     free(e->arrivals);
     free(e);
 }
@@ -130,15 +141,19 @@ uint64_t hs_engine_jobs_ended(const hs_engine *e) { return e->ended; }
 
 uint32_t hs_engine_job_index(const hs_engine *e, const hs_job *job)
 {
-    return (uint32_t)(job - e->trace->jobs);
+    (void)e;
+    return job->index;
 }
+
+hs_job *hs_engine_job(const hs_engine *e, uint32_t idx) { return job_at(e, idx); }
+uint32_t hs_engine_oldest_live(const hs_engine *e) { return e->retired; }
 
 /* Plans the end of a job whose allocation is set. */
 static int plan_end(hs_engine *e, hs_job *job, uint32_t idx)
 {
     if (e->fluid) { /* the model decides when it ends */
         double limit = e->opt.kill_at_req_time ? e->now + job->req_time : INFINITY;
-        return hs_fluid_start(e->fluid, &e->heap, e->now, idx, &e->alloc[idx], limit);
+        return hs_fluid_start(e->fluid, &e->heap, e->now, idx, &job->alloc, limit);
     }
     bool killed = e->opt.kill_at_req_time && job->runtime > job->req_time;
     job->end = e->now + (killed ? job->req_time : job->runtime);
@@ -168,7 +183,7 @@ static int start_job(hs_engine *e, hs_job *job, const hs_intervals *alloc, bool 
     if (hs_cluster_check_free(e->cluster, job->partition, alloc, &why) < 0)
         return hs_error_set(err, e->trace->path, job->swf.line, 0, "policy %s: job %ld refused: %s",
                             e->ops->name, id, why.text);
-    hs_intervals *mine = &e->alloc[idx];
+    hs_intervals *mine = &job->alloc;
     hs_intervals_reset(mine);
     for (uint32_t i = 0; i < alloc->n; i++)
         if (hs_intervals_append(mine, alloc->r[i].first, alloc->r[i].count) < 0)
@@ -222,7 +237,8 @@ void hs_engine_node_free(const hs_engine *e, uint32_t node, hs_node_capacity *ou
 
 const uint32_t *hs_engine_job_task_nodes(const hs_engine *e, const hs_job *job)
 {
-    return e->task_nodes ? e->task_nodes[hs_engine_job_index(e, job)] : NULL;
+    (void)e;
+    return job->task_nodes;
 }
 
 int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of_task, hs_error *err)
@@ -243,8 +259,7 @@ int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of
                             e->ops->name, id);
     if (!e->used) {
         e->used = calloc(e->cluster->nnodes ? e->cluster->nnodes : 1, sizeof *e->used);
-        e->task_nodes = calloc(e->trace->njobs ? e->trace->njobs : 1, sizeof *e->task_nodes);
-        if (!e->used || !e->task_nodes)
+        if (!e->used)
             return hs_error_set(err, NULL, 0, 0, "out of memory");
         if (e->fluid)
             hs_fluid_use_node_ids(e->fluid);
@@ -299,7 +314,7 @@ int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of
     }
     for (uint32_t i = 0; i < job->tasks; i++)
         sorted[i] = nodes[sorted[i]];
-    hs_intervals *mine = &e->alloc[idx];
+    hs_intervals *mine = &job->alloc;
     hs_intervals_reset(mine);
     for (uint32_t i = 0; i < job->tasks; i++)
         if ((i == 0 || sorted[i] != sorted[i - 1]) && hs_intervals_append(mine, sorted[i], 1) < 0) {
@@ -315,7 +330,7 @@ int hs_engine_start_job_tasks(hs_engine *e, hs_job *job, const uint32_t *node_of
         e->used[nodes[i]].mem_mb += t.mem_mb;
         e->used[nodes[i]].gpu_milli += t.gpu_milli;
     }
-    e->task_nodes[idx] = nodes;
+    job->task_nodes = nodes;
     if (plan_end(e, job, idx) < 0)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     job->state = HS_JOB_RUNNING;
@@ -335,11 +350,11 @@ int hs_engine_wakeup_at(hs_engine *e, double t, hs_error *err)
 
 static int end_job(hs_engine *e, uint32_t idx, hs_error *err)
 {
-    hs_job *job = &e->trace->jobs[idx];
+    hs_job *job = job_at(e, idx);
     bool killed = e->fluid ? hs_fluid_killed(e->fluid, idx)
                            : e->opt.kill_at_req_time && job->runtime > job->req_time;
     job->state = killed ? HS_JOB_KILLED : HS_JOB_COMPLETED;
-    uint32_t *nodes = e->task_nodes ? e->task_nodes[idx] : NULL;
+    uint32_t *nodes = job->task_nodes;
     if (nodes) {
         for (uint32_t i = 0; i < job->tasks; i++) {
             hs_node_capacity t;
@@ -349,54 +364,90 @@ static int end_job(hs_engine *e, uint32_t idx, hs_error *err)
             e->used[nodes[i]].gpu_milli -= t.gpu_milli;
         }
     } else {
-        hs_cluster_release(e->cluster, job->partition, &e->alloc[idx]);
+        hs_cluster_release(e->cluster, job->partition, &job->alloc);
     }
-    if (e->fluid && hs_fluid_end(e->fluid, &e->heap, e->now, idx, &e->alloc[idx]) < 0)
+    if (e->fluid && hs_fluid_end(e->fluid, &e->heap, e->now, idx, &job->alloc) < 0)
         return hs_error_set(err, NULL, 0, 0, "out of memory");
-    if (e->opt.on_job_end && e->opt.on_job_end(e->opt.on_job_end_ctx, e, job, &e->alloc[idx], err) < 0)
+    if (e->opt.on_job_end && e->opt.on_job_end(e->opt.on_job_end_ctx, e, job, &job->alloc, err) < 0)
         return -1;
-    hs_intervals_free(&e->alloc[idx]); /* running jobs only: memory stays bounded by the cluster */
+    hs_intervals_free(&job->alloc); /* running jobs only: memory stays bounded by the cluster */
     if (nodes) {
         free(nodes);
-        e->task_nodes[idx] = NULL;
+        job->task_nodes = NULL;
     }
     e->ended++;
     e->ops->job_ended(e->pstate, job);
     return 0;
 }
 
-/* Earliest pending instant, or false when nothing is left. */
-static bool next_instant(const hs_engine *e, double *t)
+static bool has_ended(const hs_job *job) { return job->state == HS_JOB_COMPLETED || job->state == HS_JOB_KILLED; }
+
+/* Job k of the arrival order, read from the trace if need be. */
+static int arrival(hs_engine *e, uint32_t k, hs_job **job, hs_error *err)
+{
+    uint32_t i = e->arrivals ? e->arrivals[k] : k;
+    if (hs_trace_need(e->trace, i, err) < 0)
+        return -1;
+    *job = job_at(e, i);
+    return 0;
+}
+
+/* Earliest pending instant: 1, or 0 when nothing is left. */
+static int next_instant(hs_engine *e, double *t, hs_error *err)
 {
     hs_event ev;
     bool have = hs_heap_peek(&e->heap, &ev);
     if (e->next_arrival < e->trace->njobs) {
-        double a = e->trace->jobs[e->arrivals[e->next_arrival]].submit;
-        if (!have || a < ev.time)
-            ev.time = a;
+        hs_job *job;
+        if (arrival(e, e->next_arrival, &job, err) < 0)
+            return -1;
+        if (!have || job->submit < ev.time)
+            ev.time = job->submit;
         have = true;
     }
     *t = ev.time;
     return have;
 }
 
+/* Retires, in input order, the jobs that have ended with all before them. */
+static int retire(hs_engine *e, hs_error *err)
+{
+    uint32_t from = e->retired;
+    while (e->retired < e->next_arrival_max && has_ended(job_at(e, e->retired))) {
+        if (e->opt.on_job_retire && e->opt.on_job_retire(e->opt.on_job_retire_ctx, job_at(e, e->retired), err) < 0)
+            return -1;
+        e->retired++;
+    }
+    if (e->retired != from)
+        hs_trace_release(e->trace, e->retired);
+    return 0;
+}
+
 int hs_engine_run(hs_engine *e, hs_error *err)
 {
     double t;
+    int more;
     uint64_t until_progress = 0;
-    while (next_instant(e, &t)) {
+    while ((more = next_instant(e, &t, err)) > 0) {
         hs_event ev;
         e->now = t;
         while (hs_heap_peek(&e->heap, &ev) && ev.time == t && ev.kind == HS_EV_JOB_END) {
             hs_heap_pop(&e->heap, &ev);
-            const hs_job *job = &e->trace->jobs[ev.job];
+            const hs_job *job = job_at(e, ev.job);
             if (e->fluid && (job->state != HS_JOB_RUNNING || job->end != ev.time))
                 continue; /* re-planned since: a stale end */
             if (end_job(e, ev.job, err) < 0)
                 return -1;
         }
-        while (e->next_arrival < e->trace->njobs && e->trace->jobs[e->arrivals[e->next_arrival]].submit == t) {
-            hs_job *job = &e->trace->jobs[e->arrivals[e->next_arrival++]];
+        hs_job *job;
+        while (e->next_arrival < e->trace->njobs) {
+            if (arrival(e, e->next_arrival, &job, err) < 0)
+                return -1;
+            if (job->submit != t)
+                break;
+            e->next_arrival++;
+            if (job->index >= e->next_arrival_max)
+                e->next_arrival_max = job->index + 1;
             job->state = HS_JOB_QUEUED;
             e->ops->job_submitted(e->pstate, job);
         }
@@ -404,24 +455,22 @@ int hs_engine_run(hs_engine *e, hs_error *err)
             hs_heap_pop(&e->heap, &ev);
             e->ops->wakeup(e->pstate);
         }
-        if (e->ops->schedule(e->pstate, err) < 0)
+        if (e->ops->schedule(e->pstate, err) < 0 || retire(e, err) < 0)
             return -1;
         if (e->opt.progress && ++until_progress >= 4096) {
             until_progress = 0;
             e->opt.progress(e->opt.progress_ctx, e);
         }
     }
-    uint64_t stuck = 0;
-    long first = -1;
-    for (uint32_t i = 0; i < e->trace->njobs; i++)
-        if (e->trace->jobs[i].state != HS_JOB_COMPLETED && e->trace->jobs[i].state != HS_JOB_KILLED) {
-            if (first < 0)
-                first = (long)e->trace->jobs[i].swf.f[HS_SWF_JOB_ID];
-            stuck++;
-        }
-    if (stuck)
+    if (more < 0)
+        return -1;
+    if (e->ended < e->trace->njobs) {
+        uint32_t first = e->retired;
+        while (has_ended(job_at(e, first)))
+            first++;
         return hs_error_set(err, e->trace->path, 0, 0,
-                            "policy %s left %llu jobs that fit the cluster unstarted (first: job %ld)",
-                            e->ops->name, (unsigned long long)stuck, first);
+                            "policy %s left %llu jobs that fit the cluster unstarted (first: job %ld)", e->ops->name,
+                            (unsigned long long)(e->trace->njobs - e->ended), (long)job_at(e, first)->swf.f[HS_SWF_JOB_ID]);
+    }
     return 0;
 }

@@ -20,7 +20,6 @@ struct hs_fluid {
     const void *model;
     hs_cluster *c;
     hs_trace *t;
-    const hs_intervals *allocs; /* the engine's, per job */
     fjob *jobs;
     uint32_t **on_node; /* running jobs per node */
     uint32_t *n, *cap;
@@ -30,8 +29,7 @@ struct hs_fluid {
 
 void hs_fluid_use_node_ids(hs_fluid *f) { f->node_ids = true; }
 
-hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t,
-                       const hs_intervals *allocs)
+hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t)
 {
     hs_fluid *f = calloc(1, sizeof *f);
     if (!f)
@@ -40,7 +38,6 @@ hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c,
     f->model = model;
     f->c = c;
     f->t = t;
-    f->allocs = allocs;
     f->jobs = calloc(t->njobs ? t->njobs : 1, sizeof *f->jobs);
     f->on_node = calloc(c->nnodes ? c->nnodes : 1, sizeof *f->on_node);
     f->n = calloc(c->nnodes ? c->nnodes : 1, sizeof *f->n);
@@ -83,7 +80,7 @@ static void span(const hs_fluid *f, const hs_range *r, uint32_t *first, uint32_t
 /* Other jobs on the busiest of idx's nodes. */
 static unsigned sharing(const hs_fluid *f, uint32_t idx)
 {
-    const hs_intervals *a = &f->allocs[idx];
+    const hs_intervals *a = &hs_trace_job(f->t, idx)->alloc;
     unsigned k = 0;
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t first, last;
@@ -112,7 +109,7 @@ static int replan(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx)
     j->killed = end > j->limit;
     if (j->killed)
         end = j->limit;
-    hs_job *job = &f->t->jobs[idx];
+    hs_job *job = hs_trace_job(f->t, idx);
     if (end == job->end)
         return 0;
     job->end = end;
@@ -123,7 +120,7 @@ static int replan(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx)
  * unless it is ending. */
 static int replan_around(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, bool include_self)
 {
-    const hs_intervals *a = &f->allocs[idx];
+    const hs_intervals *a = &hs_trace_job(f->t, idx)->alloc;
     f->round++;
     f->jobs[idx].mark = include_self ? 0 : f->round;
     for (uint32_t i = 0; i < a->n; i++) {
@@ -148,13 +145,13 @@ int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, c
     fjob *j = &f->jobs[idx];
     uint32_t first, last;
     span(f, &alloc->r[0], &first, &last);
-    f->ops->terms(f->model, &f->t->jobs[idx], idx, first, &j->terms);
+    f->ops->terms(f->model, hs_trace_job(f->t, idx), idx, first, &j->terms);
     j->go = now + j->terms.launch;
     j->last = now;
-    j->work = f->t->jobs[idx].runtime;
+    j->work = hs_trace_job(f->t, idx)->runtime;
     j->rate = 0;
     j->limit = limit;
-    f->t->jobs[idx].end = -1; /* no end planned yet */
+    hs_trace_job(f->t, idx)->end = -1; /* no end planned yet */
     for (uint32_t i = 0; i < alloc->n; i++) {
         span(f, &alloc->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++) {

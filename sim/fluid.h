@@ -18,8 +18,8 @@
 
 typedef struct hs_fluid hs_fluid;
 
-/* allocs: the engine's allocation of each job, read while jobs run. */
-hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t, const hs_intervals *allocs);
+/* Reads each job's allocation (hs_job.alloc) while it runs. */
+hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c, hs_trace *t);
 void hs_fluid_free(hs_fluid *f);
 /* Allocations hold node ids rather than units (a run whose jobs start
  * as tasks, hs_engine_start_job_tasks). */

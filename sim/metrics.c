@@ -18,47 +18,60 @@ static double nearest_rank(const double *sorted, uint64_t n, double q)
     return sorted[rank ? rank - 1 : 0];
 }
 
-int hs_metrics_compute(const hs_trace *t, const hs_cluster *c, hs_metrics *m)
+int hs_metrics_begin(hs_metrics_sums *s, uint32_t njobs)
 {
-    memset(m, 0, sizeof *m);
+    memset(s, 0, sizeof *s);
+    s->m.first_submit = INFINITY;
+    s->m.last_end = -INFINITY;
+    s->cap = njobs ? njobs : 1;
+    return (s->waits = malloc(s->cap * sizeof *s->waits)) ? 0 : -1;
+}
+
+void hs_metrics_add(hs_metrics_sums *s, const hs_job *j, const hs_cluster *c)
+{
+    hs_metrics *m = &s->m;
+    if (j->state != HS_JOB_COMPLETED && j->state != HS_JOB_KILLED)
+        return;
+    m->completed += j->state == HS_JOB_COMPLETED;
+    m->killed += j->state == HS_JOB_KILLED;
+    m->held_beyond += !j->by_tasks && j->held > j->demand;
+    double wait = j->start - j->submit, run = j->end - j->start;
+    if (s->n < s->cap)
+        s->waits[s->n] = wait;
+    s->n++;
+    s->wait_sum += wait;
+    s->bsld_sum += fmax(1.0, (wait + run) / fmax(run, HS_BSLD_TAU));
+    /* a job of tasks uses its CPUs, in units: cores, or nodes' worth of cores */
+    s->used += j->by_tasks ? (double)j->cpu_milli / 1000 * ((double)c->nunits / (double)c->ncores) * run
+                           : (double)j->held * run;
+    m->first_submit = fmin(m->first_submit, j->submit);
+    m->last_end = fmax(m->last_end, j->end);
+}
+
+void hs_metrics_end(hs_metrics_sums *s, const hs_trace *t, const hs_cluster *c, hs_metrics *m)
+{
+    *m = s->m;
     m->rejected = t->nrejected;
     m->skipped = t->nskipped;
     m->malformed = t->nmalformed;
-    double *waits = malloc((t->njobs ? t->njobs : 1) * sizeof *waits);
-    if (!waits)
-        return -1;
-    uint64_t n = 0;
-    double used = 0, wait_sum = 0, bsld_sum = 0;
-    m->first_submit = INFINITY;
-    m->last_end = -INFINITY;
-    for (uint32_t i = 0; i < t->njobs; i++) {
-        const hs_job *j = &t->jobs[i];
-        if (j->state != HS_JOB_COMPLETED && j->state != HS_JOB_KILLED)
-            continue;
-        m->completed += j->state == HS_JOB_COMPLETED;
-        m->killed += j->state == HS_JOB_KILLED;
-        double wait = j->start - j->submit, run = j->end - j->start;
-        waits[n++] = wait;
-        wait_sum += wait;
-        bsld_sum += fmax(1.0, (wait + run) / fmax(run, HS_BSLD_TAU));
-        /* a job of tasks uses its CPUs, in units: cores, or nodes' worth of cores */
-        used += j->by_tasks ? (double)j->cpu_milli / 1000 * ((double)c->nunits / (double)c->ncores) * run
-                            : (double)j->held * run;
-        m->first_submit = fmin(m->first_submit, j->submit);
-        m->last_end = fmax(m->last_end, j->end);
-    }
+    uint64_t n = s->n < s->cap ? s->n : s->cap; /* never more than the trace's jobs */
     if (n > 0) {
-        qsort(waits, n, sizeof *waits, cmp_double);
+        qsort(s->waits, n, sizeof *s->waits, cmp_double);
         m->makespan = m->last_end - m->first_submit;
-        m->utilization = m->makespan > 0 ? used / ((double)c->nunits * m->makespan) : 0;
-        m->wait_mean = wait_sum / (double)n;
-        m->wait_median = nearest_rank(waits, n, 0.5);
-        m->wait_p95 = nearest_rank(waits, n, 0.95);
-        m->wait_max = waits[n - 1];
-        m->bsld_mean = bsld_sum / (double)n;
+        m->utilization = m->makespan > 0 ? s->used / ((double)c->nunits * m->makespan) : 0;
+        m->wait_mean = s->wait_sum / (double)n;
+        m->wait_median = nearest_rank(s->waits, n, 0.5);
+        m->wait_p95 = nearest_rank(s->waits, n, 0.95);
+        m->wait_max = s->waits[n - 1];
+        m->bsld_mean = s->bsld_sum / (double)n;
     } else {
         m->first_submit = m->last_end = 0;
     }
-    free(waits);
-    return 0;
+    hs_metrics_sums_free(s);
+}
+
+void hs_metrics_sums_free(hs_metrics_sums *s)
+{
+    free(s->waits);
+    s->waits = NULL;
 }

@@ -112,7 +112,7 @@ START_TEST(skip_count_and_strict)
     ck_assert_uint_eq(t.nmalformed, 2);
     ck_assert_ptr_nonnull(strstr(t.skipped[1].reason, "field 1 (job_id): duplicate job id 1"));
     hs_trace_free(&t);
-    hs_trace_options strict = {true, NULL, 0, NULL, NULL, false};
+    hs_trace_options strict = {true, NULL, 0, NULL, NULL, false, false};
     ck_assert_int_eq(hs_trace_load(&t, p, NULL, &strict, &err), -1);
     ck_assert_int_eq(err.line, 2);
     ck_assert_ptr_nonnull(strstr(err.text, "field 4 (run_time): 'ten' is not a number"));

@@ -21,6 +21,10 @@ typedef struct hs_engine hs_engine;
  * is where outputs stream their per-job rows. */
 typedef int (*hs_job_end_fn)(void *ctx, const hs_engine *eng, const hs_job *job,
                              const hs_intervals *alloc, hs_error *err);
+/* Called once per job, in input order, as soon as it and every job
+ * before it have ended: where outputs write what follows the input order
+ * (out.swf, the summary's sums). A streamed trace may free the job after. */
+typedef int (*hs_job_retire_fn)(void *ctx, const hs_job *job, hs_error *err);
 
 /* The seam to a performance model, a table of functions as for a policy
  * (hpcsim/perf.h fills one from a model file): the engine never calls a
@@ -45,6 +49,8 @@ typedef struct hs_engine_options {
     bool kill_at_req_time; /* default true, as real resource managers do */
     hs_job_end_fn on_job_end;
     void *on_job_end_ctx;
+    hs_job_retire_fn on_job_retire;
+    void *on_job_retire_ctx;
     void (*progress)(void *ctx, const hs_engine *eng); /* may be NULL */
     void *progress_ctx;
     /* A performance model: jobs progress at its rates, re-planned
@@ -76,6 +82,12 @@ hs_trace *hs_engine_trace(const hs_engine *eng);
 const void *hs_engine_policy_config(const hs_engine *eng);
 unsigned long long hs_engine_seed(const hs_engine *eng);
 uint32_t hs_engine_job_index(const hs_engine *eng, const hs_job *job);
+/* Job idx of the trace: one that has arrived and not yet retired. */
+hs_job *hs_engine_job(const hs_engine *eng, uint32_t idx);
+/* Every job below this index has ended and retired: a policy that keeps
+ * per-job state only from here to the newest arrival holds memory by the
+ * jobs that are live (hs_policy_ops.live_jobs_only). */
+uint32_t hs_engine_oldest_live(const hs_engine *eng);
 /* Starts job now on alloc. Refused (-1, err set, nothing changed) when the
  * job is not queued, the size is wrong, or a unit is outside its partition
  * or busy. The engine copies alloc. */

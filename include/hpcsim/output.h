@@ -10,6 +10,7 @@
 #define HPCSIM_OUTPUT_H
 
 #include "hpcsim/engine.h"
+#include "hpcsim/metrics.h"
 
 #define HS_JOBS_CSV_HEADER                                                                    \
     "job_id,submission_time,requested_number_of_resources,requested_time,starting_time,"    \
@@ -48,14 +49,18 @@ typedef struct hs_run_facts {
     const char *backend;
 } hs_run_facts;
 
-/* Creates dir if needed and opens the temporary files. */
-hs_outputs *hs_outputs_open(const char *dir, hs_error *err);
-/* The engine's per-job callback (ctx is the hs_outputs). */
+/* Creates dir if needed and opens the temporary files. t (its header
+ * and job count: the jobs need not be read yet), c and the strings of
+ * facts must outlive o. */
+hs_outputs *hs_outputs_open(const char *dir, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+                            hs_error *err);
+/* The engine's per-job callbacks (ctx is the hs_outputs). */
 int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job,
                        const hs_intervals *alloc, hs_error *err);
-/* Writes the remaining files and renames all into place. */
-int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c,
-                      const hs_run_facts *facts, hs_error *err);
+int hs_outputs_job_retire(void *ctx, const hs_job *job, hs_error *err);
+/* Writes the remaining files, renames all into place, frees o, and gives
+ * the run's metrics in *m. */
+int hs_outputs_finish(hs_outputs *o, const hs_trace *t, hs_metrics *m, hs_error *err);
 /* Removes the temporary files (after a failure) and frees o. */
 void hs_outputs_abort(hs_outputs *o);
 

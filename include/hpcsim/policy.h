@@ -56,6 +56,12 @@ struct hs_policy_ops {
      * so the trace reader rejects a job whose tasks could not all be
      * placed at once on its partition (hs_trace_options.tasks_must_fit). */
     bool places_tasks;
+    /* true: it keeps per-job state only for jobs at or above
+     * hs_engine_oldest_live() and reads jobs only through the engine
+     * while they are queued or running, so the trace is streamed and its
+     * jobs freed once retired: memory follows the live jobs, not the
+     * length of the trace (docs/replay.md "Memory"). */
+    bool live_jobs_only;
 
     /* Reads args into *config (which the engine then hands back through
      * hs_engine_policy_config). NULL: the policy takes no configuration,

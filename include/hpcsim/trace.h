@@ -19,6 +19,7 @@
 
 #include "hpcsim/cluster.h"
 #include "hpcsim/error.h"
+#include "hpcsim/intervals.h"
 #include "hpcsim/swf.h"
 
 enum hs_job_state {
@@ -41,6 +42,7 @@ typedef struct hs_job {
     uint32_t held;      /* units it held while running: its demand, or more when a
                          * node-exclusive policy gave it whole nodes (set at start) */
     uint32_t partition;
+    uint32_t index;     /* its place in the trace: 0, 1, ... in input order */
     uint8_t state;
     bool by_tasks;   /* started as tasks (hs_engine_start_job_tasks): `held` counts its nodes */
     /* The job as tasks (pods) for policies that place amounts on shared
@@ -50,6 +52,10 @@ typedef struct hs_job {
     uint32_t gpu_milli;
     uint64_t cpu_milli;
     uint64_t mem_mb; /* 0 = no memory requested */
+    /* The engine's while the job runs (and during its end callback): the
+     * units it holds, and for a job started as tasks the node of each. */
+    hs_intervals alloc;
+    uint32_t *task_nodes;
 } hs_job;
 
 /* Task i's share of the job's totals: the remainder goes to the first tasks. */
@@ -65,11 +71,23 @@ typedef struct hs_dropped {
     char *reason;
 } hs_dropped;
 
+/* Jobs are held in chunks of HS_JOB_CHUNK; hs_trace_job() finds one. */
+#define HS_JOB_CHUNK_BITS 12
+#define HS_JOB_CHUNK (1u << HS_JOB_CHUNK_BITS)
+
+struct hs_trace_stream;
+
 typedef struct hs_trace {
     char *path;
     hs_swf_header header;
-    hs_job *jobs; /* accepted jobs, in input order */
+    /* The accepted jobs, in input order. A trace read whole holds them in
+     * one array (jobs); a streamed one (hs_trace_options.stream) only the
+     * chunks between hs_trace_need() and hs_trace_release(), and jobs is
+     * NULL. Either way hs_trace_job(t, i) is job i. */
+    hs_job *jobs;
+    hs_job **chunk;
     uint32_t njobs;
+    struct hs_trace_stream *stream; /* NULL when read whole */
     hs_dropped *skipped; /* malformed lines and unusable jobs */
     uint32_t nskipped;
     hs_dropped *rejected; /* larger than the cluster or partition */
@@ -91,15 +109,35 @@ typedef struct hs_trace_options {
      * once on the empty nodes of its partition (cpu, memory where
      * described, GPUs): as a gang it could never start. */
     bool tasks_must_fit;
+    /* Read the trace once to check and count it, and then again as the
+     * run needs its jobs, so that memory follows the jobs that are live
+     * rather than the length of the trace (docs/replay.md "Memory"). A
+     * trace that is not in submit order is read whole all the same. */
+    bool stream;
 } hs_trace_options;
 
 /* Reads only the header comments (to size a cluster before loading). */
 int hs_trace_read_header(const char *path, hs_swf_header *h, hs_error *err);
 
-/* Reads the whole trace. cluster may be NULL: then every job is accepted
- * and demands are left 0 (the parse-only benchmark uses this). */
+/* Reads the trace (whole, or streamed: see hs_trace_options.stream).
+ * cluster may be NULL: then every job is accepted and demands are left 0
+ * (the parse-only benchmark uses this). A streamed trace reads the file
+ * again later: cluster and opt must stay valid until hs_trace_free. */
 int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
                   const hs_trace_options *opt, hs_error *err);
 void hs_trace_free(hs_trace *t);
+
+static inline hs_job *hs_trace_job(const hs_trace *t, uint32_t i)
+{
+    return &t->chunk[i >> HS_JOB_CHUNK_BITS][i & (HS_JOB_CHUNK - 1)];
+}
+
+/* Streamed traces: makes jobs 0..i readable (those not yet released),
+ * reading on from where the last call stopped. -1 when the file cannot
+ * be read again as it was the first time. A trace read whole: nothing. */
+int hs_trace_need(hs_trace *t, uint32_t i, hs_error *err);
+/* Streamed traces: frees the chunks wholly below job `below`; their jobs
+ * must not be used again. A trace read whole keeps everything. */
+void hs_trace_release(hs_trace *t, uint32_t below);
 
 #endif

@@ -3,14 +3,15 @@
 
 #include <stdlib.h>
 
-int hs_job_queue_init(hs_job_queue *q, uint32_t njobs, uint32_t nparts)
+int hs_job_queue_init(hs_job_queue *q, uint32_t nparts)
 {
+    const size_t sizes[2] = {sizeof *q->next, sizeof *q->prev};
+    hs_job_ring_init(&q->ring, sizes, 2);
+    q->next = q->prev = NULL;
     q->nparts = nparts;
-    q->next = malloc((njobs ? njobs : 1) * sizeof *q->next);
-    q->prev = malloc((njobs ? njobs : 1) * sizeof *q->prev);
     q->head = malloc(nparts * sizeof *q->head);
     q->tail = malloc(nparts * sizeof *q->tail);
-    if (!q->next || !q->prev || !q->head || !q->tail) {
+    if (!q->head || !q->tail) {
         hs_job_queue_free(q);
         return -1;
     }
@@ -21,33 +22,37 @@ int hs_job_queue_init(hs_job_queue *q, uint32_t njobs, uint32_t nparts)
 
 void hs_job_queue_free(hs_job_queue *q)
 {
-    free(q->next);
-    free(q->prev);
+    hs_job_ring_free(&q->ring);
     free(q->head);
     free(q->tail);
     q->next = q->prev = q->head = q->tail = NULL;
 }
 
-void hs_job_queue_append(hs_job_queue *q, uint32_t part, uint32_t job)
+int hs_job_queue_append(hs_job_queue *q, uint32_t part, uint32_t job, uint32_t oldest_live)
 {
-    q->next[job] = HS_NIL;
-    q->prev[job] = q->tail[part];
+    if (hs_job_ring_cover(&q->ring, oldest_live, job) < 0)
+        return -1;
+    q->next = q->ring.array[0];
+    q->prev = q->ring.array[1];
+    q->next[hs_job_slot(&q->ring, job)] = HS_NIL;
+    q->prev[hs_job_slot(&q->ring, job)] = q->tail[part];
     if (q->tail[part] == HS_NIL)
         q->head[part] = job;
     else
-        q->next[q->tail[part]] = job;
+        q->next[hs_job_slot(&q->ring, q->tail[part])] = job;
     q->tail[part] = job;
+    return 0;
 }
 
 void hs_job_queue_remove(hs_job_queue *q, uint32_t part, uint32_t job)
 {
-    uint32_t n = q->next[job], p = q->prev[job];
+    uint32_t n = q->next[hs_job_slot(&q->ring, job)], p = q->prev[hs_job_slot(&q->ring, job)];
     if (p == HS_NIL)
         q->head[part] = n;
     else
-        q->next[p] = n;
+        q->next[hs_job_slot(&q->ring, p)] = n;
     if (n == HS_NIL)
         q->tail[part] = p;
     else
-        q->prev[n] = p;
+        q->prev[hs_job_slot(&q->ring, n)] = p;
 }

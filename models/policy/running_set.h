@@ -13,11 +13,14 @@
 
 #define HS_RS_NIL UINT32_MAX
 
-/* Node arrays are per job index and shared by every partition's set. */
+/* Node arrays are per job and shared by every partition's set: job j's
+ * entry is at j & mask (the caller keeps them in a ring, job_ring.h, and
+ * sets mask to its capacity - 1). */
 typedef struct hs_running_nodes {
     uint32_t *left, *right, *weight;
     uint64_t *sum;
-    const double *key; /* expected end per job index, owned by the caller */
+    const double *key; /* expected end per job, owned by the caller */
+    uint32_t mask;
 } hs_running_nodes;
 
 typedef struct hs_running_set {
@@ -25,8 +28,6 @@ typedef struct hs_running_set {
     uint32_t root;
 } hs_running_set;
 
-int hs_running_nodes_init(hs_running_nodes *n, uint32_t njobs, const double *key);
-void hs_running_nodes_free(hs_running_nodes *n);
 
 /* key[job] must be set before add and unchanged until remove. */
 void hs_running_set_add(hs_running_set *s, uint32_t job, uint32_t units);

@@ -1,7 +1,8 @@
 /* The output directory of a run (output.h). jobs.csv is streamed as jobs
- * end, so allocations need not be kept for the whole run; the other files
- * are written at the end. All go to ".<name>.tmp" first and are renamed
- * only after everything succeeded. */
+ * end, so allocations need not be kept for the whole run; out.swf and the
+ * summary's sums as jobs retire, in input order, so the jobs themselves
+ * need not be either; the other files are written at the end. All go to
+ * ".<name>.tmp" first and are renamed only after everything succeeded. */
 #define _POSIX_C_SOURCE 200809L
 #include "hpcsim/output.h"
 
@@ -31,6 +32,10 @@ static const char *const out_names[OUT_N] = {"jobs.csv",     "out.swf",   "rejec
 struct hs_outputs {
     char *final[OUT_N];
     char *tmp[OUT_N];
+    const hs_cluster *c;
+    hs_run_facts facts;
+    hs_metrics_sums sums;
+    FILE *swf;
     FILE *jobs;
     FILE *tasks;    /* opened at the first job that ran as tasks */
     uint64_t ntasks;
@@ -58,6 +63,7 @@ static FILE *out_open(const hs_outputs *o, int i, hs_error *err)
 
 static void outputs_free(hs_outputs *o)
 {
+    hs_metrics_sums_free(&o->sums);
     for (int i = 0; i < OUT_N; i++) {
         free(o->final[i]);
         free(o->tmp[i]);
@@ -72,6 +78,8 @@ void hs_outputs_abort(hs_outputs *o)
         return;
     if (o->jobs)
         fclose(o->jobs);
+    if (o->swf)
+        fclose(o->swf);
     if (o->tasks)
         fclose(o->tasks);
     for (int i = 0; i < OUT_N; i++)
@@ -82,7 +90,19 @@ void hs_outputs_abort(hs_outputs *o)
     outputs_free(o);
 }
 
-hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
+static void write_swf_header(const hs_outputs *o, const hs_trace *t)
+{
+    FILE *f = o->swf;
+    fprintf(f, "; hpcsim %s: simulated schedule of %s, policy %s, seed %llu\n", HPCSIM_VERSION, o->facts.trace_path,
+            o->facts.policy, o->facts.seed);
+    fprintf(f, "; hpcsim: wait, run time and allocated processors come from the simulation; status 1 = "
+               "completed, 0 = killed at its requested time; other fields are the input's\n");
+    for (size_t i = 0; i < t->header.ncomments; i++)
+        fprintf(f, "%s\n", t->header.comments[i]);
+}
+
+hs_outputs *hs_outputs_open(const char *dir, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
+                            hs_error *err)
 {
     bool made = mkdir(dir, 0777) == 0;
     if (!made && errno != EEXIST) {
@@ -97,17 +117,25 @@ hs_outputs *hs_outputs_open(const char *dir, hs_error *err)
         hs_error_set(err, dir, 0, 0, "out of memory");
         return NULL;
     }
+    o->c = c;
+    o->facts = *facts;
     for (int i = 0; i < OUT_N; i++)
         if (!(o->final[i] = join(dir, "", out_names[i], "")) || !(o->tmp[i] = join(dir, ".", out_names[i], ".tmp"))) {
             hs_error_set(err, dir, 0, 0, "out of memory");
             hs_outputs_abort(o);
             return NULL;
         }
-    if (!(o->jobs = out_open(o, OUT_JOBS, err))) {
+    if (hs_metrics_begin(&o->sums, t->njobs) < 0) {
+        hs_error_set(err, o->final[OUT_SUMMARY], 0, 0, "out of memory");
+        hs_outputs_abort(o);
+        return NULL;
+    }
+    if (!(o->jobs = out_open(o, OUT_JOBS, err)) || !(o->swf = out_open(o, OUT_SWF, err))) {
         hs_outputs_abort(o);
         return NULL;
     }
     fputs(HS_JOBS_CSV_HEADER "\n", o->jobs);
+    write_swf_header(o, t);
     return o;
 }
 
@@ -181,35 +209,27 @@ int hs_outputs_job_end(void *ctx, const hs_engine *eng, const hs_job *job, const
     return 0;
 }
 
-static int write_swf(const hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
-                     hs_error *err)
+int hs_outputs_job_retire(void *ctx, const hs_job *j, hs_error *err)
 {
-    FILE *f = out_open(o, OUT_SWF, err);
-    if (!f)
-        return -1;
-    fprintf(f, "; hpcsim %s: simulated schedule of %s, policy %s, seed %llu\n", HPCSIM_VERSION, facts->trace_path,
-            facts->policy, facts->seed);
-    fprintf(f, "; hpcsim: wait, run time and allocated processors come from the simulation; status 1 = "
-               "completed, 0 = killed at its requested time; other fields are the input's\n");
-    for (size_t i = 0; i < t->header.ncomments; i++)
-        fprintf(f, "%s\n", t->header.comments[i]);
-    for (uint32_t i = 0; i < t->njobs; i++) {
-        const hs_job *j = &t->jobs[i];
-        double fld[HS_SWF_NFIELDS];
-        memcpy(fld, j->swf.f, sizeof fld);
-        fld[HS_SWF_WAIT] = j->start - j->submit;
-        fld[HS_SWF_RUN] = j->end - j->start;
-        fld[HS_SWF_ALLOC_PROCS] = j->by_tasks ? (double)j->procs
-                                  : c->mode == HS_ALLOC_NODES
-                                      ? (double)j->held * c->parts[j->partition].cores_per_node
-                                      : (double)j->held;
-        fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
-        row_buf r = {.len = 0};
-        for (int k = 0; k < HS_SWF_NFIELDS; k++)
-            row_number(&r, fld[k], k + 1 < HS_SWF_NFIELDS ? ' ' : '\n');
-        fwrite(r.text, 1, r.len, f);
-    }
-    return hs_file_close(f, o->final[OUT_SWF], err);
+    hs_outputs *o = ctx;
+    const hs_cluster *c = o->c;
+    hs_metrics_add(&o->sums, j, c);
+    double fld[HS_SWF_NFIELDS];
+    memcpy(fld, j->swf.f, sizeof fld);
+    fld[HS_SWF_WAIT] = j->start - j->submit;
+    fld[HS_SWF_RUN] = j->end - j->start;
+    fld[HS_SWF_ALLOC_PROCS] = j->by_tasks ? (double)j->procs
+                              : c->mode == HS_ALLOC_NODES
+                                  ? (double)j->held * c->parts[j->partition].cores_per_node
+                                  : (double)j->held;
+    fld[HS_SWF_STATUS] = j->state == HS_JOB_KILLED ? 0 : 1;
+    row_buf r = {.len = 0};
+    for (int k = 0; k < HS_SWF_NFIELDS; k++)
+        row_number(&r, fld[k], k + 1 < HS_SWF_NFIELDS ? ' ' : '\n');
+    fwrite(r.text, 1, r.len, o->swf);
+    if (ferror(o->swf))
+        return hs_error_set(err, o->final[OUT_SWF], 0, 0, "cannot write: %s", strerror(errno));
+    return 0;
 }
 
 static void csv_quoted(FILE *f, const char *s)
@@ -270,12 +290,12 @@ static int write_nodes(const hs_outputs *o, const hs_cluster *c, hs_error *err)
     return hs_file_close(f, o->final[OUT_NODES], err);
 }
 
-static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
-                         uint64_t ntasks, hs_error *err)
+static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_metrics *mp, uint64_t ntasks,
+                         hs_error *err)
 {
-    hs_metrics m;
-    if (hs_metrics_compute(t, c, &m) < 0)
-        return hs_error_set(err, o->final[OUT_SUMMARY], 0, 0, "out of memory");
+    const hs_cluster *c = o->c;
+    const hs_run_facts *facts = &o->facts;
+    hs_metrics m = *mp;
     json_t *root = json_pack(
         "{s:i, s:s, s:s, s:o, s:s, s:I, s:b,"
         " s:{s:I, s:I, s:I, s:I, s:I, s:I},"
@@ -288,12 +308,10 @@ static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_cluste
         (json_int_t)t->req_time_from_runtime, "makespan", m.makespan, "utilization", m.utilization, "wait", "mean",
         m.wait_mean, "median", m.wait_median, "p95", m.wait_p95, "max", m.wait_max, "bounded_slowdown", "tau",
         HS_BSLD_TAU, "mean", m.bsld_mean);
-    uint64_t beyond = 0; /* only node-exclusive policies have any: other summaries stay as they were */
-    for (uint32_t i = 0; i < t->njobs; i++)
-        beyond += (t->jobs[i].state == HS_JOB_COMPLETED || t->jobs[i].state == HS_JOB_KILLED) &&
-                  !t->jobs[i].by_tasks && t->jobs[i].held > t->jobs[i].demand;
-    if (root && beyond)
-        json_object_set_new(json_object_get(root, "jobs"), "held_beyond_request", json_integer((json_int_t)beyond));
+    /* only node-exclusive policies hold more: other summaries stay as they were */
+    if (root && m.held_beyond)
+        json_object_set_new(json_object_get(root, "jobs"), "held_beyond_request",
+                            json_integer((json_int_t)m.held_beyond));
     if (root && ntasks) /* only runs of tasks: other summaries stay as they were */
         json_object_set_new(root, "tasks", json_pack("{s:s, s:s, s:I}", "file", "tasks.csv", "nodes", "nodes.csv",
                                                      "count", (json_int_t)ntasks));
@@ -311,13 +329,14 @@ static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_cluste
     return hs_file_close(f, o->final[OUT_SUMMARY], err);
 }
 
-int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, const hs_run_facts *facts,
-                      hs_error *err)
+int hs_outputs_finish(hs_outputs *o, const hs_trace *t, hs_metrics *m, hs_error *err)
 {
-    FILE *jobs = o->jobs;
-    o->jobs = NULL;
-    if (hs_file_close(jobs, o->final[OUT_JOBS], err) < 0)
+    const hs_cluster *c = o->c;
+    FILE *jobs = o->jobs, *swf = o->swf;
+    o->jobs = o->swf = NULL;
+    if (hs_file_close(jobs, o->final[OUT_JOBS], err) < 0 || hs_file_close(swf, o->final[OUT_SWF], err) < 0)
         return -1;
+    hs_metrics_end(&o->sums, t, c, m);
     bool tasks = o->tasks != NULL;
     if (tasks) {
         FILE *f = o->tasks;
@@ -327,8 +346,7 @@ int hs_outputs_finish(hs_outputs *o, const hs_trace *t, const hs_cluster *c, con
         if (write_nodes(o, c, err) < 0)
             return -1;
     }
-    if (write_swf(o, t, c, facts, err) < 0 || write_rejected(o, t, err) < 0 ||
-        write_summary(o, t, c, facts, o->ntasks, err) < 0)
+    if (write_rejected(o, t, err) < 0 || write_summary(o, t, m, o->ntasks, err) < 0)
         return -1;
     for (int i = 0; i < OUT_N; i++)
         if ((tasks || (i != OUT_TASKS && i != OUT_NODES)) && rename(o->tmp[i], o->final[i]) < 0)

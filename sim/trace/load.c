@@ -9,8 +9,7 @@
 
 #include "hpcsim/trace.h"
 
-/* Open-addressing set of job ids, to refuse duplicates: the outputs and
- * the checker identify jobs by id. */
+/* Open-addressing set of job ids. */
 typedef struct id_set {
     long *slots;
     uint64_t cap, used;
@@ -58,23 +57,58 @@ static int id_set_add(id_set *s, long id)
     return 1;
 }
 
-static int push_dropped(hs_dropped **list, uint32_t *n, long line, long job_id, const char *fmt, ...)
+/* The job ids seen, to refuse duplicates: the outputs and the checker
+ * identify jobs by id. Ids mostly come in increasing order, and those are
+ * kept as ranges of consecutive ids (a trace numbered 1, 2, 3, ... is one
+ * range); only an id below the largest seen goes to the hash set. So the
+ * set grows with the gaps and the disorder of the numbering, not with the
+ * length of the trace. */
+typedef struct ids_seen {
+    long (*range)[2]; /* [first, last], increasing and disjoint */
+    size_t nranges, cap;
+    id_set below; /* ids that came after a larger one */
+} ids_seen;
+
+static bool in_ranges(const ids_seen *s, long id)
 {
-    hs_dropped *l = realloc(*list, (*n + 1) * sizeof *l);
-    if (!l)
-        return -1;
-    *list = l;
-    char buf[HS_ERROR_TEXT_LENGTH];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    l[*n].line = line;
-    l[*n].job_id = job_id;
-    if (!(l[*n].reason = strdup(buf)))
-        return -1;
-    (*n)++;
-    return 0;
+    size_t lo = 0, hi = s->nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->range[mid][1] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nranges && s->range[lo][0] <= id;
+}
+
+/* 1 if added, 0 if already there, -1 on ENOMEM. */
+static int ids_add(ids_seen *s, long id)
+{
+    if (s->nranges && id <= s->range[s->nranges - 1][1])
+        return in_ranges(s, id) ? 0 : id_set_add(&s->below, id);
+    if (s->nranges && id == s->range[s->nranges - 1][1] + 1) {
+        s->range[s->nranges - 1][1] = id;
+        return 1;
+    }
+    if (s->nranges == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        long(*r)[2] = realloc(s->range, cap * sizeof *r);
+        if (!r)
+            return -1;
+        s->range = r;
+        s->cap = cap;
+    }
+    s->range[s->nranges][0] = s->range[s->nranges][1] = id;
+    s->nranges++;
+    return 1;
+}
+
+static void ids_free(ids_seen *s)
+{
+    free(s->range);
+    free(s->below.slots);
+    memset(s, 0, sizeof *s);
 }
 
 static void warn_line(const hs_trace_options *opt, uint32_t count, const char *path, long line,
@@ -194,84 +228,106 @@ static uint64_t tasks_fitting(const hs_job *j, const hs_cluster *c)
     return total < j->tasks ? total : j->tasks;
 }
 
-void hs_trace_free(hs_trace *t)
+/* One reading of the file. The first reading of a trace records what it
+ * drops (skipped and rejected lines, counts, warnings); a streamed
+ * trace's second reading takes the same decisions again, silently, and
+ * keeps the jobs. */
+typedef struct loader {
+    hs_swf_reader *r;
+    ids_seen ids;
+    const hs_cluster *cluster;
+    const hs_trace_options *opt;
+    hs_trace *t;
+    const char *path;
+    bool record;
+} loader;
+
+struct hs_trace_stream {
+    loader l;
+    uint32_t loaded;   /* jobs read so far */
+    uint32_t released; /* chunks freed so far, from the first */
+};
+
+static int drop(loader *l, hs_dropped **list, uint32_t *n, long line, long job_id, const char *fmt, ...)
 {
-    free(t->path);
-    hs_swf_header_free(&t->header);
-    free(t->jobs);
-    for (uint32_t i = 0; i < t->nskipped; i++)
-        free(t->skipped[i].reason);
-    free(t->skipped);
-    for (uint32_t i = 0; i < t->nrejected; i++)
-        free(t->rejected[i].reason);
-    free(t->rejected);
-    memset(t, 0, sizeof *t);
+    if (!l->record)
+        return 0;
+    hs_dropped *d = realloc(*list, (*n + 1) * sizeof *d);
+    if (!d)
+        return -1;
+    *list = d;
+    char buf[HS_ERROR_TEXT_LENGTH];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    d[*n].line = line;
+    d[*n].job_id = job_id;
+    if (!(d[*n].reason = strdup(buf)))
+        return -1;
+    (*n)++;
+    return 0;
 }
 
-int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
-                  const hs_trace_options *opt, hs_error *err)
+/* A line that does not become a job: listed, counted, and shown. */
+static int skip(loader *l, long line, long job_id, bool malformed, const char *text)
 {
-    memset(t, 0, sizeof *t);
-    id_set ids = {0};
-    uint32_t cap = 0;
-    int rc = -1;
-    hs_swf_reader *r = hs_swf_open(path, err);
-    if (!r)
+    if (!l->record)
+        return 0;
+    hs_trace *t = l->t;
+    t->nmalformed += malformed;
+    if (drop(l, &t->skipped, &t->nskipped, line, job_id, "%s", text) < 0)
         return -1;
-    if (!(t->path = strdup(path)))
-        goto nomem;
+    warn_line(l->opt, t->nskipped, l->path, line, text);
+    return 0;
+}
+
+#define NOMEM (-2)
+
+/* Reads up to the next accepted job into *j: 1, or 0 at the end of the
+ * file, -1 with err set, NOMEM. */
+static int next_job(loader *l, hs_job *j, hs_error *err)
+{
+    const hs_trace_options *opt = l->opt;
+    const hs_cluster *cluster = l->cluster;
+    hs_trace *t = l->t;
     for (;;) {
-        if (t->njobs == cap) {
-            cap = cap ? cap * 2 : 64; /* small traces (and fuzz inputs) stay small */
-            hs_job *jobs = realloc(t->jobs, cap * sizeof *jobs);
-            if (!jobs)
-                goto nomem;
-            t->jobs = jobs;
-        }
-        hs_job *j = &t->jobs[t->njobs];
         memset(j, 0, sizeof *j);
         hs_error lerr;
-        enum hs_swf_status st = hs_swf_next(r, &j->swf, &lerr);
+        enum hs_swf_status st = hs_swf_next(l->r, &j->swf, &lerr);
         if (st == HS_SWF_EOF)
-            break;
+            return 0;
         if (st == HS_SWF_IO_ERROR) {
             *err = lerr;
-            goto out;
+            return -1;
         }
         if (st == HS_SWF_BAD_LINE) {
             if (opt && opt->strict) {
                 *err = lerr;
-                goto out;
+                return -1;
             }
-            t->nmalformed++;
-            if (push_dropped(&t->skipped, &t->nskipped, lerr.line, -1, "%s", lerr.text) < 0)
-                goto nomem;
-            warn_line(opt, t->nskipped, path, lerr.line, lerr.text);
+            if (skip(l, lerr.line, -1, true, lerr.text) < 0)
+                return NOMEM;
             continue;
         }
         long id = (long)j->swf.f[HS_SWF_JOB_ID];
-        int added = id_set_add(&ids, id);
+        int added = ids_add(&l->ids, id);
         if (added < 0)
-            goto nomem;
+            return NOMEM;
         if (!added) {
             char text[96];
             snprintf(text, sizeof text, "field 1 (job_id): duplicate job id %ld", id);
-            if (opt && opt->strict) {
-                hs_error_set(err, path, j->swf.line, 0, "%s", text);
-                goto out;
-            }
-            t->nmalformed++;
-            if (push_dropped(&t->skipped, &t->nskipped, j->swf.line, id, "%s", text) < 0)
-                goto nomem;
-            warn_line(opt, t->nskipped, path, j->swf.line, text);
+            if (opt && opt->strict)
+                return hs_error_set(err, l->path, j->swf.line, 0, "%s", text);
+            if (skip(l, j->swf.line, id, true, text) < 0)
+                return NOMEM;
             continue;
         }
         int filled;
         const char *why = apply_rules(j, &filled);
         if (why) {
-            if (push_dropped(&t->skipped, &t->nskipped, j->swf.line, id, "%s", why) < 0)
-                goto nomem;
-            warn_line(opt, t->nskipped, path, j->swf.line, why);
+            if (skip(l, j->swf.line, id, false, why) < 0)
+                return NOMEM;
             continue;
         }
         if (cluster) {
@@ -279,11 +335,10 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
             uint64_t demand = hs_cluster_demand(cluster, p, j->procs);
             const hs_partition *part = &cluster->parts[p];
             if (demand > part->total_units) {
-                if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id,
-                                 "needs %llu %s, partition '%s' has %llu",
-                                 (unsigned long long)demand, cluster->mode == HS_ALLOC_NODES ? "nodes" : "cores",
-                                 part->name, (unsigned long long)part->total_units) < 0)
-                    goto nomem;
+                if (drop(l, &t->rejected, &t->nrejected, j->swf.line, id, "needs %llu %s, partition '%s' has %llu",
+                         (unsigned long long)demand, cluster->mode == HS_ALLOC_NODES ? "nodes" : "cores", part->name,
+                         (unsigned long long)part->total_units) < 0)
+                    return NOMEM;
                 continue;
             }
             j->partition = p;
@@ -298,40 +353,209 @@ int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
             }
             uint64_t fitting = opt && opt->tasks_must_fit ? tasks_fitting(j, cluster) : j->tasks;
             if (fitting < j->tasks) {
-                if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id,
-                                 "its %u tasks of %llu milli-CPU, %llu MB, %llu milli-GPU each cannot all be placed "
-                                 "at once on partition '%s', even empty (%llu fit)", j->tasks,
-                                 (unsigned long long)hs_job_task_share(j->cpu_milli, j->tasks, 0),
-                                 (unsigned long long)hs_job_task_share(j->mem_mb, j->tasks, 0),
-                                 (unsigned long long)hs_job_task_share(j->gpu_milli, j->tasks, 0), part->name,
-                                 (unsigned long long)fitting) < 0)
-                    goto nomem;
+                if (drop(l, &t->rejected, &t->nrejected, j->swf.line, id,
+                         "its %u tasks of %llu milli-CPU, %llu MB, %llu milli-GPU each cannot all be placed "
+                         "at once on partition '%s', even empty (%llu fit)", j->tasks,
+                         (unsigned long long)hs_job_task_share(j->cpu_milli, j->tasks, 0),
+                         (unsigned long long)hs_job_task_share(j->mem_mb, j->tasks, 0),
+                         (unsigned long long)hs_job_task_share(j->gpu_milli, j->tasks, 0), part->name,
+                         (unsigned long long)fitting) < 0)
+                    return NOMEM;
                 continue;
             }
             char why_not[160];
             if (opt && opt->accept && !opt->accept(opt->accept_ctx, j, why_not, sizeof why_not)) {
-                if (push_dropped(&t->rejected, &t->nrejected, j->swf.line, id, "%s", why_not) < 0)
-                    goto nomem;
+                if (drop(l, &t->rejected, &t->nrejected, j->swf.line, id, "%s", why_not) < 0)
+                    return NOMEM;
                 continue;
             }
         }
-        t->req_time_from_runtime += (uint32_t)filled;
+        if (l->record)
+            t->req_time_from_runtime += (uint32_t)filled;
         j->state = HS_JOB_SUBMITTED;
+        return 1;
+    }
+}
+
+static int loader_open(loader *l, hs_trace *t, const char *path, const hs_cluster *cluster,
+                       const hs_trace_options *opt, bool record, hs_error *err)
+{
+    memset(l, 0, sizeof *l);
+    if (!(l->r = hs_swf_open(path, err)))
+        return -1;
+    l->cluster = cluster;
+    l->opt = opt;
+    l->t = t;
+    l->path = path;
+    l->record = record;
+    return 0;
+}
+
+static void loader_close(loader *l)
+{
+    hs_swf_close(l->r);
+    ids_free(&l->ids);
+    l->r = NULL;
+}
+
+/* The header's comments move from the reader to the trace. */
+static void take_header(hs_trace *t, loader *l)
+{
+    hs_swf_header *h = (hs_swf_header *)hs_swf_header_of(l->r);
+    t->header = *h;
+    h->comments = NULL;
+    h->ncomments = 0;
+}
+
+static void free_jobs(hs_trace *t)
+{
+    if (t->stream) {
+        for (uint32_t c = t->stream->released; c * HS_JOB_CHUNK < t->stream->loaded; c++)
+            free(t->chunk[c]);
+        loader_close(&t->stream->l);
+        free(t->stream);
+        t->stream = NULL;
+    }
+    free(t->jobs);
+    free(t->chunk);
+    t->jobs = NULL;
+    t->chunk = NULL;
+}
+
+void hs_trace_free(hs_trace *t)
+{
+    free_jobs(t);
+    free(t->path);
+    hs_swf_header_free(&t->header);
+    for (uint32_t i = 0; i < t->nskipped; i++)
+        free(t->skipped[i].reason);
+    free(t->skipped);
+    for (uint32_t i = 0; i < t->nrejected; i++)
+        free(t->rejected[i].reason);
+    free(t->rejected);
+    memset(t, 0, sizeof *t);
+}
+
+static uint32_t nchunks(uint32_t njobs) { return (njobs + HS_JOB_CHUNK - 1) / HS_JOB_CHUNK; }
+
+/* Reads every job into one array. */
+static int load_whole(hs_trace *t, loader *l, hs_error *err)
+{
+    uint32_t cap = 0;
+    for (;;) {
+        if (t->njobs == cap) {
+            if (cap == UINT32_MAX)
+                return hs_error_set(err, l->path, 0, 0, "more than %u jobs", UINT32_MAX - 1);
+            cap = cap ? (cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2) : 64; /* small traces (and fuzz inputs) stay small */
+            hs_job *jobs = realloc(t->jobs, (size_t)cap * sizeof *jobs);
+            if (!jobs)
+                return NOMEM;
+            t->jobs = jobs;
+        }
+        hs_job *j = &t->jobs[t->njobs];
+        int rc = next_job(l, j, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            break;
+        j->index = t->njobs++;
+    }
+    if (!(t->chunk = malloc((nchunks(t->njobs) + 1) * sizeof *t->chunk)))
+        return NOMEM;
+    for (uint32_t c = 0; c < nchunks(t->njobs); c++)
+        t->chunk[c] = t->jobs + (size_t)c * HS_JOB_CHUNK;
+    t->pods = t->njobs && t->jobs[0].swf.pod;
+    return 0;
+}
+
+/* The first reading of a streamed trace: every decision recorded, jobs
+ * counted, none kept. Sets *sorted when submit times never decrease. */
+static int count_jobs(hs_trace *t, loader *l, bool *sorted, hs_error *err)
+{
+    hs_job j;
+    double last = -INFINITY;
+    *sorted = true;
+    for (;;) {
+        int rc = next_job(l, &j, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            return 0;
+        if (t->njobs == UINT32_MAX - 1)
+            return hs_error_set(err, l->path, 0, 0, "more than %u jobs", UINT32_MAX - 1);
+        if (t->njobs == 0)
+            t->pods = j.swf.pod;
+        *sorted = *sorted && j.submit >= last;
+        last = j.submit;
         t->njobs++;
     }
-    t->pods = t->njobs && t->jobs[0].swf.pod;
-    t->header = *hs_swf_header_of(r);
-    /* The reader's comment list moves to the trace. */
-    ((hs_swf_header *)hs_swf_header_of(r))->comments = NULL;
-    ((hs_swf_header *)hs_swf_header_of(r))->ncomments = 0;
-    rc = 0;
-    goto out;
-nomem:
-    hs_error_set(err, path, 0, 0, "out of memory");
-out:
-    hs_swf_close(r);
-    free(ids.slots);
+}
+
+int hs_trace_need(hs_trace *t, uint32_t i, hs_error *err)
+{
+    struct hs_trace_stream *s = t->stream;
+    while (s && i >= s->loaded && s->loaded < t->njobs) {
+        uint32_t c = s->loaded / HS_JOB_CHUNK;
+        if (!(t->chunk[c] = malloc(HS_JOB_CHUNK * sizeof **t->chunk)))
+            return hs_error_set(err, t->path, 0, 0, "out of memory");
+        for (uint32_t k = 0; k < HS_JOB_CHUNK && s->loaded < t->njobs; k++) {
+            hs_job *j = &t->chunk[c][k];
+            int rc = next_job(&s->l, j, err);
+            if (rc == NOMEM)
+                return hs_error_set(err, t->path, 0, 0, "out of memory");
+            if (rc < 0)
+                return -1;
+            if (rc == 0)
+                return hs_error_set(err, t->path, 0, 0, "the trace changed while it was replayed (%u jobs, then %u)",
+                                    t->njobs, s->loaded);
+            j->index = s->loaded++;
+        }
+    }
+    return 0;
+}
+
+void hs_trace_release(hs_trace *t, uint32_t below)
+{
+    struct hs_trace_stream *s = t->stream;
+    while (s && (s->released + 1) * HS_JOB_CHUNK <= below && s->released * HS_JOB_CHUNK < s->loaded) {
+        free(t->chunk[s->released]);
+        t->chunk[s->released++] = NULL;
+    }
+}
+
+int hs_trace_load(hs_trace *t, const char *path, const hs_cluster *cluster,
+                  const hs_trace_options *opt, hs_error *err)
+{
+    memset(t, 0, sizeof *t);
+    loader l;
+    if (loader_open(&l, t, path, cluster, opt, true, err) < 0)
+        return -1;
+    int rc = (t->path = strdup(path)) ? 0 : NOMEM;
+    bool sorted = false;
+    if (rc == 0 && opt && opt->stream) {
+        if ((rc = count_jobs(t, &l, &sorted, err)) == 0) {
+            take_header(t, &l);
+            if (!sorted) { /* read whole: arrivals need sorting */
+                loader_close(&l);
+                t->njobs = 0;
+                if (loader_open(&l, t, t->path, cluster, opt, false, err) < 0)
+                    rc = -1;
+                else
+                    rc = load_whole(t, &l, err);
+            } else if (!(t->stream = calloc(1, sizeof *t->stream)) ||
+                       !(t->chunk = calloc(nchunks(t->njobs) + 1, sizeof *t->chunk))) {
+                rc = NOMEM;
+            } else if (loader_open(&t->stream->l, t, t->path, cluster, opt, false, err) < 0) {
+                rc = -1;
+            }
+        }
+    } else if (rc == 0 && (rc = load_whole(t, &l, err)) == 0) {
+        take_header(t, &l);
+    }
+    loader_close(&l);
+    if (rc == NOMEM)
+        hs_error_set(err, path, 0, 0, "out of memory");
     if (rc < 0)
         hs_trace_free(t);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }

@@ -45,15 +45,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hs_error err;
     if (hs_cluster_init_uniform(&c, 16, 4, HS_ALLOC_CORES, &err) < 0)
         abort();
-    hs_trace t;
-    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false};
-    if (hs_trace_load(&t, path, &c, &opt, &err) == 0) {
+    hs_trace t, s;
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false}, streamed = opt;
+    streamed.stream = true;
+    int whole = hs_trace_load(&t, path, &c, &opt, &err);
+    if (whole == 0) {
         for (uint32_t i = 0; i < t.njobs; i++)
             if (t.jobs[i].demand == 0 || t.jobs[i].demand > 64 || t.jobs[i].runtime < 0 || t.jobs[i].req_time < 0)
                 abort(); /* accepted jobs always fit and have lengths */
-        hs_trace_free(&t);
     } else if (err.text[0] == '\0') {
         abort();
+    }
+    /* 3. streamed: the same jobs and the same dropped lines, read twice */
+    if (hs_trace_load(&s, path, &c, &streamed, &err) != whole)
+        abort();
+    if (whole == 0) {
+        if (s.njobs != t.njobs || s.nskipped != t.nskipped || s.nrejected != t.nrejected ||
+            s.req_time_from_runtime != t.req_time_from_runtime)
+            abort();
+        for (uint32_t i = 0; i < s.njobs; i++) {
+            if (hs_trace_need(&s, i, &err) < 0)
+                abort();
+            const hs_job *a = hs_trace_job(&s, i), *b = hs_trace_job(&t, i);
+            if (a->index != i || a->swf.line != b->swf.line || a->demand != b->demand || a->submit != b->submit)
+                abort();
+            hs_trace_release(&s, i);
+        }
+        hs_trace_free(&s);
+        hs_trace_free(&t);
     }
     hs_cluster_free(&c);
     unlink(path);
