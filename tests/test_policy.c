@@ -350,32 +350,55 @@ static void naive_easy(rjob *j, int n, int units)
     ck_assert_int_eq(done, n);
 }
 
-START_TEST(easy_matches_naive_reference)
+/* n jobs arriving every 0 to gap-1 seconds on UNITS units (with a pause
+ * of an hour after every `burst` jobs, when burst > 0), compared with the
+ * reference under each seed. */
+static void compare_with_naive(int n, int gap, int burst, unsigned seeds)
 {
-    enum { N = 60, UNITS = 16 };
-    for (unsigned seed = 1; seed <= 40; seed++) {
+    enum { UNITS = 16 };
+    rjob *j = malloc(n * sizeof *j);
+    size_t tlen = (size_t)n * 96;
+    char *t = malloc(tlen);
+    ck_assert(j && t);
+    for (unsigned seed = 1; seed <= seeds; seed++) {
         srand(seed);
-        rjob j[N];
-        char t[N * 96] = "";
+        t[0] = '\0';
         double submit = 0;
-        for (int i = 0; i < N; i++) {
-            submit += rand() % 3 == 0 ? 0 : rand() % 40; /* many equal times */
+        for (int i = 0; i < n; i++) {
+            submit += rand() % 3 == 0 ? 0 : rand() % gap; /* many equal times */
+            if (burst && i % burst == burst - 1)
+                submit += 3600; /* the queue drains */
             j[i].submit = submit;
             j[i].procs = 1 + rand() % UNITS;
             j[i].req = 10 * (1 + rand() % 20);
             j[i].run = rand() % 5 == 0 ? j[i].req + 30 : 1 + rand() % (int)j[i].req; /* some get killed */
             j[i].state = 0;
-            tl_swf_job(t, sizeof t, i + 1, j[i].submit, j[i].run, j[i].procs, j[i].req);
+            tl_swf_job(t, tlen, i + 1, j[i].submit, j[i].run, j[i].procs, j[i].req);
         }
-        naive_easy(j, N, UNITS);
+        naive_easy(j, n, UNITS);
         hs_run_config cfg;
         tl_result r;
         cfg_nodes(&cfg, "easy", UNITS, 1);
         tl_replay("easy_vs_naive", t, &cfg, &r);
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < n; i++)
             ck_assert_msg(r.start[i] == j[i].start, "seed %u job %d: hpcsim starts it at %g, the reference at %g", seed,
                           i + 1, r.start[i], j[i].start);
     }
+    free(j);
+    free(t);
+}
+
+START_TEST(easy_matches_naive_reference) { compare_with_naive(60, 40, 0, 40); }
+END_TEST
+
+/* Queues hundreds of jobs deep, growing for good or in bursts that
+ * drain: EASY's index runs out of positions and moves its waiting jobs
+ * to the front of the same or a larger one, and its per-job rings grow,
+ * many times (docs/replay.md "Memory"); none of it may change a start. */
+START_TEST(easy_matches_naive_reference_on_a_deep_queue)
+{
+    compare_with_naive(900, 8, 0, 4);
+    compare_with_naive(1000, 6, 90, 20);
 }
 END_TEST
 
@@ -395,6 +418,7 @@ static Suite *make(void)
     tcase_add_test(tc, fcfs_blocks_and_zero_length_jobs);
     tcase_add_test(tc, partitions_are_independent);
     tcase_add_test(tc, easy_matches_naive_reference);
+    tcase_add_test(tc, easy_matches_naive_reference_on_a_deep_queue);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -112,7 +112,7 @@ void tl_replay(const char *name, const char *swf_text, hs_run_config *cfg, tl_re
     hs_check_report rep;
     ck_assert_msg(hs_check_outdir(out, &rep, &err) == 0, "%s: checker: %s:%ld: %s", name, err.source, err.line,
                   err.text);
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < TL_MAX_JOBS; i++)
         res->start[i] = res->end[i] = -1;
     char path[1200];
     snprintf(path, sizeof path, "%s/jobs.csv", out);
@@ -131,7 +131,7 @@ void tl_replay(const char *name, const char *swf_text, hs_run_config *cfg, tl_re
             got = sscanf(line, "%ld,%lf,%u,%lf,%lf,%lf,%lf,%*[^,],%*[^,],,%63[^,],%31[^\n]", &id, &submit, &nres,
                          &req, &start, &exec, &finish, alloc, state);
         ck_assert_msg(got == 9, "cannot read row: %s", line);
-        ck_assert(id >= 1 && id <= 64);
+        ck_assert(id >= 1 && id <= TL_MAX_JOBS);
         res->start[id - 1] = start;
         res->end[id - 1] = finish;
         snprintf(res->alloc[id - 1], sizeof res->alloc[0], "%s", alloc);

@@ -26,11 +26,12 @@ int tl_cli(char **err_text, const char *const *argv);
 /* Replays swf_text with cfg (trace_path and out_dir are filled in), runs
  * the checker on the outputs, and loads the job rows back: start[i] is the
  * start of the job with id i+1 (ids 1..n), -1 if it did not run. */
+#define TL_MAX_JOBS 1024
 typedef struct tl_result {
-    double start[64];
-    double end[64];
-    char alloc[64][64]; /* allocated_resources text */
-    char state[64][32];
+    double start[TL_MAX_JOBS];
+    double end[TL_MAX_JOBS];
+    char alloc[TL_MAX_JOBS][64]; /* allocated_resources text */
+    char state[TL_MAX_JOBS][32];
     hs_metrics m;
 } tl_result;
 void tl_replay(const char *name, const char *swf_text, hs_run_config *cfg, tl_result *res);
