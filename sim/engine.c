@@ -153,7 +153,7 @@ static int plan_end(hs_engine *e, hs_job *job, uint32_t idx)
 {
     if (e->fluid) { /* the model decides when it ends */
         double limit = e->opt.kill_at_req_time ? e->now + job->req_time : INFINITY;
-        return hs_fluid_start(e->fluid, &e->heap, e->now, idx, &job->alloc, limit);
+        return hs_fluid_start(e->fluid, &e->heap, e->now, idx, &job->alloc, limit, e->retired);
     }
     bool killed = e->opt.kill_at_req_time && job->runtime > job->req_time;
     job->end = e->now + (killed ? job->req_time : job->runtime);

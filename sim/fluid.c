@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "hpcsim/job_ring.h"
+
 typedef struct fjob {
     hs_job_terms terms; /* fixed at its start: class, noise factor, launch delay */
     double work;   /* native seconds of work left at `last` */
@@ -20,6 +22,7 @@ struct hs_fluid {
     const void *model;
     hs_cluster *c;
     hs_trace *t;
+    hs_job_ring ring; /* the fjob of each live job */
     fjob *jobs;
     uint32_t **on_node; /* running jobs per node */
     uint32_t *n, *cap;
@@ -38,11 +41,12 @@ hs_fluid *hs_fluid_new(const hs_perf_ops *ops, const void *model, hs_cluster *c,
     f->model = model;
     f->c = c;
     f->t = t;
-    f->jobs = calloc(t->njobs ? t->njobs : 1, sizeof *f->jobs);
+    const size_t size = sizeof(fjob);
+    hs_job_ring_init(&f->ring, &size, 1);
     f->on_node = calloc(c->nnodes ? c->nnodes : 1, sizeof *f->on_node);
     f->n = calloc(c->nnodes ? c->nnodes : 1, sizeof *f->n);
     f->cap = calloc(c->nnodes ? c->nnodes : 1, sizeof *f->cap);
-    if (!f->jobs || !f->on_node || !f->n || !f->cap) {
+    if (!f->on_node || !f->n || !f->cap) {
         hs_fluid_free(f);
         return NULL;
     }
@@ -58,11 +62,13 @@ void hs_fluid_free(hs_fluid *f)
     free(f->on_node);
     free(f->n);
     free(f->cap);
-    free(f->jobs);
+    hs_job_ring_free(&f->ring);
     free(f);
 }
 
-bool hs_fluid_killed(const hs_fluid *f, uint32_t idx) { return f->jobs[idx].killed; }
+static fjob *job_of(const hs_fluid *f, uint32_t idx) { return &f->jobs[hs_job_slot(&f->ring, idx)]; }
+
+bool hs_fluid_killed(const hs_fluid *f, uint32_t idx) { return job_of(f, idx)->killed; }
 
 /* The nodes a range of units lies on. */
 static void span(const hs_fluid *f, const hs_range *r, uint32_t *first, uint32_t *last)
@@ -96,7 +102,7 @@ static unsigned sharing(const hs_fluid *f, uint32_t idx)
  * now, and pushes its end if that moved. */
 static int replan(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx)
 {
-    fjob *j = &f->jobs[idx];
+    fjob *j = job_of(f, idx);
     double from = j->last > j->go ? j->last : j->go;
     if (now > from) {
         j->work -= (now - from) * j->rate;
@@ -122,16 +128,16 @@ static int replan_around(hs_fluid *f, hs_event_heap *heap, double now, uint32_t 
 {
     const hs_intervals *a = &hs_trace_job(f->t, idx)->alloc;
     f->round++;
-    f->jobs[idx].mark = include_self ? 0 : f->round;
+    job_of(f, idx)->mark = include_self ? 0 : f->round;
     for (uint32_t i = 0; i < a->n; i++) {
         uint32_t first, last;
         span(f, &a->r[i], &first, &last);
         for (uint32_t node = first; node <= last; node++)
             for (uint32_t k = 0; k < f->n[node]; k++) {
                 uint32_t other = f->on_node[node][k];
-                if (f->jobs[other].mark == f->round)
+                if (job_of(f, other)->mark == f->round)
                     continue;
-                f->jobs[other].mark = f->round;
+                job_of(f, other)->mark = f->round;
                 if (replan(f, heap, now, other) < 0)
                     return -1;
             }
@@ -140,9 +146,12 @@ static int replan_around(hs_fluid *f, hs_event_heap *heap, double now, uint32_t 
 }
 
 int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, const hs_intervals *alloc,
-                   double limit)
+                   double limit, uint32_t oldest_live)
 {
-    fjob *j = &f->jobs[idx];
+    if (hs_job_ring_cover(&f->ring, oldest_live, idx) < 0)
+        return -1;
+    f->jobs = f->ring.array[0];
+    fjob *j = job_of(f, idx);
     uint32_t first, last;
     span(f, &alloc->r[0], &first, &last);
     f->ops->terms(f->model, hs_trace_job(f->t, idx), idx, first, &j->terms);

@@ -27,9 +27,11 @@ void hs_fluid_use_node_ids(hs_fluid *f);
 
 /* job (index idx) starts now on alloc: plans it and re-plans its
  * neighbours; limit = start + requested time when jobs are killed there,
- * else infinity. Returns -1 when out of memory. */
+ * else infinity; no running job lies below oldest_live (its state is
+ * kept for live jobs only, hpcsim/job_ring.h). Returns -1 when out of
+ * memory. */
 int hs_fluid_start(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, const hs_intervals *alloc,
-                   double limit);
+                   double limit, uint32_t oldest_live);
 /* job idx ends now: its neighbours are re-planned. */
 int hs_fluid_end(hs_fluid *f, hs_event_heap *heap, double now, uint32_t idx, const hs_intervals *alloc);
 /* Whether it reached its limit before its work was done. */

@@ -6,6 +6,7 @@
 
 #include "../sim/event_heap.h"
 #include "hpcsim/engine.h"
+#include "hpcsim/policy.h"
 #include "testlib.h"
 
 START_TEST(heap_orders_time_kind_sequence)
@@ -276,6 +277,79 @@ START_TEST(stuck_jobs_are_an_error)
 }
 END_TEST
 
+/* What the retire callback saw. */
+typedef struct retired {
+    const hs_trace *t;
+    uint32_t next;          /* the index it expects next */
+    uint32_t most_resident; /* chunks in memory at once, at most */
+    double *start;
+} retired;
+
+static int on_retire(void *ctx, const hs_job *job, hs_error *err)
+{
+    (void)err;
+    retired *r = ctx;
+    ck_assert_uint_eq(job->index, r->next);
+    ck_assert(job->state == HS_JOB_COMPLETED || job->state == HS_JOB_KILLED);
+    r->start[r->next++] = job->start;
+    uint32_t resident = 0;
+    for (uint32_t c = 0; c * HS_JOB_CHUNK < r->t->njobs; c++)
+        resident += r->t->chunk[c] != NULL;
+    if (resident > r->most_resident)
+        r->most_resident = resident;
+    return 0;
+}
+
+/* Replays 20,000 jobs (a job a second, 1 to 4 seconds long on 1 to 3 of
+ * 8 nodes: a handful live at once) with EASY, whole and streamed: every job retires once, in
+ * input order, at the same start; streamed, the jobs of at most two
+ * chunks are in memory at any time. */
+static uint32_t replay_easy(const char *path, bool stream, double *start)
+{
+    hs_cluster c;
+    hs_trace t;
+    hs_error err;
+    ck_assert_int_eq(hs_cluster_init_uniform(&c, 8, 1, HS_ALLOC_NODES, &err), 0);
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, stream};
+    ck_assert_int_eq(hs_trace_load(&t, path, &c, &opt, &err), 0);
+    ck_assert(stream == (t.stream != NULL));
+    retired r = {&t, 0, 0, start};
+    hs_engine_options o;
+    hs_engine_options_default(&o);
+    o.on_job_retire = on_retire;
+    o.on_job_retire_ctx = &r;
+    hs_engine *e = hs_engine_new(&c, &t, hs_policy_find("easy"), &o, &err);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_msg(hs_engine_run(e, &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(r.next, t.njobs);
+    hs_engine_free(e);
+    hs_trace_free(&t);
+    hs_cluster_free(&c);
+    return r.most_resident;
+}
+
+START_TEST(streamed_replay_retires_in_order_and_frees_jobs)
+{
+    enum { N = 20000 };
+    size_t cap = (size_t)N * 64, len = 0;
+    char *text = malloc(cap);
+    for (int i = 1; i <= N; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%d %d -1 %d %d -1 -1 %d 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n", i, i,
+                                1 + i % 4, 1 + i % 3, 1 + i % 3);
+    const char *p = tl_write(tl_tmpdir("engine_stream"), "t.swf", text);
+    free(text);
+    double *whole = malloc(N * sizeof *whole), *streamed = malloc(N * sizeof *streamed);
+    uint32_t resident_whole = replay_easy(p, false, whole);
+    uint32_t resident_streamed = replay_easy(p, true, streamed);
+    ck_assert_uint_eq(resident_whole, (N + HS_JOB_CHUNK - 1) / HS_JOB_CHUNK);
+    ck_assert_uint_le(resident_streamed, 2);
+    for (int i = 0; i < N; i++)
+        ck_assert_msg(whole[i] == streamed[i], "job %d: %g whole, %g streamed", i + 1, whole[i], streamed[i]);
+    free(whole);
+    free(streamed);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("engine");
@@ -285,6 +359,7 @@ static Suite *make(void)
     tcase_add_test(tc, refuses_bad_allocations);
     tcase_add_test(tc, stuck_jobs_are_an_error);
     tcase_add_test(tc, task_starts_share_nodes_within_capacity);
+    tcase_add_test(tc, streamed_replay_retires_in_order_and_frees_jobs);
     suite_add_tcase(s, tc);
     return s;
 }

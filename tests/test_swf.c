@@ -153,6 +153,107 @@ START_TEST(damaged_files)
 }
 END_TEST
 
+/* n jobs, one a second, with a bad line after job 100 and job 200's id
+ * given again after job 300. */
+static char *long_trace(int n)
+{
+    size_t cap = (size_t)n * 64 + 256, len = 0;
+    char *t = malloc(cap);
+    ck_assert_ptr_nonnull(t);
+    t[0] = '\0';
+    for (int i = 1; i <= n; i++) {
+        len += (size_t)snprintf(t + len, cap - len, "%d %d -1 %d %d -1 -1 %d 100 -1 1 -1 -1 -1 -1 -1 -1 -1\n", i, i,
+                                1 + i % 50, 1 + i % 4, 1 + i % 4);
+        if (i == 100)
+            len += (size_t)snprintf(t + len, cap - len, "101 x\n");
+        if (i == 300)
+            len += (size_t)snprintf(t + len, cap - len, "200 300 -1 5 1 -1 -1 1 10 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    }
+    return t;
+}
+
+/* Streamed, a trace is read once to check and count it, then again as
+ * jobs are needed, and chunks are freed behind the run: the same jobs and
+ * the same dropped lines as read whole. */
+START_TEST(streamed_trace_matches_whole_and_frees_chunks)
+{
+    const char *dir = tl_tmpdir("swf_stream");
+    char *text = long_trace(10000);
+    const char *p = tl_write(dir, "t.swf", text);
+    free(text);
+    hs_cluster c;
+    hs_error err;
+    ck_assert_int_eq(hs_cluster_init_uniform(&c, 4, 1, HS_ALLOC_NODES, &err), 0);
+    hs_trace whole, s;
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false}, streamed = opt;
+    streamed.stream = true;
+    ck_assert_int_eq(hs_trace_load(&whole, p, &c, &opt, &err), 0);
+    ck_assert_int_eq(hs_trace_load(&s, p, &c, &streamed, &err), 0);
+    ck_assert_ptr_nonnull(s.stream);
+    ck_assert_ptr_null(s.jobs);
+    ck_assert_uint_eq(s.njobs, 10000);
+    ck_assert_uint_eq(s.njobs, whole.njobs);
+    ck_assert_uint_eq(s.nskipped, 2);
+    ck_assert_uint_eq(s.nmalformed, whole.nmalformed);
+    ck_assert_ptr_null(s.chunk[0]); /* nothing read before it is needed */
+    for (uint32_t i = 0; i < s.njobs; i++) {
+        ck_assert_int_eq(hs_trace_need(&s, i, &err), 0);
+        const hs_job *a = hs_trace_job(&s, i), *b = hs_trace_job(&whole, i);
+        ck_assert_uint_eq(a->index, i);
+        ck_assert_int_eq(a->swf.line, b->swf.line);
+        ck_assert(memcmp(a->swf.f, b->swf.f, sizeof a->swf.f) == 0);
+        ck_assert_uint_eq(a->demand, b->demand);
+        hs_trace_release(&s, i);
+        if (i >= 2 * HS_JOB_CHUNK)
+            ck_assert_ptr_null(s.chunk[i / HS_JOB_CHUNK - 1]);
+        ck_assert_ptr_nonnull(s.chunk[i / HS_JOB_CHUNK]);
+    }
+    hs_trace_free(&s);
+    hs_trace_free(&whole);
+    hs_cluster_free(&c);
+}
+END_TEST
+
+/* Arrivals out of submit order must be sorted: such a trace is read
+ * whole, streamed or not. */
+START_TEST(unsorted_trace_is_read_whole)
+{
+    const char *dir = tl_tmpdir("swf_unsorted");
+    const char *p = tl_write(dir, "t.swf",
+                             "1 50 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                             "2 10 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    hs_trace t;
+    hs_error err;
+    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true};
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, &streamed, &err), 0);
+    ck_assert_ptr_null(t.stream);
+    ck_assert_ptr_nonnull(t.jobs);
+    ck_assert_uint_eq(t.njobs, 2);
+    ck_assert_double_eq(hs_trace_job(&t, 1)->submit, 10);
+    hs_trace_free(&t);
+}
+END_TEST
+
+/* A trace rewritten between its two readings is an error, never a
+ * replay of another workload. */
+START_TEST(trace_changed_between_readings)
+{
+    const char *dir = tl_tmpdir("swf_changed");
+    char *text = long_trace(50);
+    const char *p = tl_write(dir, "t.swf", text);
+    free(text);
+    hs_trace t;
+    hs_error err;
+    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true};
+    ck_assert_int_eq(hs_trace_load(&t, p, NULL, &streamed, &err), 0);
+    ck_assert_uint_eq(t.njobs, 50);
+    tl_write(dir, "t.swf", "1 0 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    ck_assert_int_eq(hs_trace_need(&t, 0, &err), -1);
+    ck_assert_msg(strstr(err.text, "the trace changed while it was replayed") != NULL, "got '%s'", err.text);
+    hs_trace_free(&t);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("swf");
@@ -162,6 +263,9 @@ static Suite *make(void)
     tcase_add_test(tc, bad_lines_name_their_field);
     tcase_add_test(tc, skip_count_and_strict);
     tcase_add_test(tc, damaged_files);
+    tcase_add_test(tc, streamed_trace_matches_whole_and_frees_chunks);
+    tcase_add_test(tc, unsorted_trace_is_read_whole);
+    tcase_add_test(tc, trace_changed_between_readings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 
 #include "hpcsim/engine.h"
-#include "job_ring.h"
+#include "hpcsim/job_ring.h"
 #include "queue_index.h"
 #include "running_set.h"
 #include "start.h"

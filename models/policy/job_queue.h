@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "job_ring.h"
+#include "hpcsim/job_ring.h"
 
 #define HS_NIL UINT32_MAX
 

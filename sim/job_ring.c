@@ -1,5 +1,5 @@
 /* Rings of per-job entries (job_ring.h). */
-#include "job_ring.h"
+#include "hpcsim/job_ring.h"
 
 #include <stdlib.h>
 #include <string.h>
