@@ -497,12 +497,12 @@ int hs_trace_need(hs_trace *t, uint32_t i, hs_error *err)
     while (s && i >= s->loaded && s->loaded < t->njobs) {
         uint32_t c = s->loaded / HS_JOB_CHUNK;
         if (!(t->chunk[c] = malloc(HS_JOB_CHUNK * sizeof **t->chunk)))
-            return hs_error_set(err, t->path, 0, 0, "out of memory");
+            return hs_error_set(err, NULL, 0, 0, "out of memory");
         for (uint32_t k = 0; k < HS_JOB_CHUNK && s->loaded < t->njobs; k++) {
             hs_job *j = &t->chunk[c][k];
             int rc = next_job(&s->l, j, err);
             if (rc == NOMEM)
-                return hs_error_set(err, t->path, 0, 0, "out of memory");
+                return hs_error_set(err, NULL, 0, 0, "out of memory");
             if (rc < 0)
                 return -1;
             if (rc == 0)
