@@ -46,6 +46,38 @@ START_TEST(hostlists)
 }
 END_TEST
 
+static int count_visits(void *ctx, const char *name)
+{
+    (void)name;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Names are counted before any is written: groups that multiply past the
+ * limit are refused without a single visit (they once took seconds to
+ * write out a million names first). */
+START_TEST(hostlist_counted_before_expanded)
+{
+    char why[200];
+    int visits = 0;
+    ck_assert_int_eq(hs_hostlist_each("n[1-3]x[1-2]", 5, count_visits, &visits, why, sizeof why), -1);
+    ck_assert_str_eq(why, "more than 5 hosts");
+    ck_assert_int_eq(visits, 0);
+    ck_assert_int_eq(hs_hostlist_each("n[1-3]x[1-2]", 6, count_visits, &visits, why, sizeof why), 0);
+    ck_assert_int_eq(visits, 6);
+    visits = 0;
+    ck_assert_int_eq(hs_hostlist_each("n[1-999][1-999][1-999],m[", 2000000000u, count_visits, &visits, why, sizeof why),
+                     -1);
+    ck_assert_msg(strstr(why, "'[' without ']'") != NULL, "%s", why); /* the whole expression is checked first */
+    ck_assert_int_eq(visits, 0);
+    hs_hostlist l = {0};
+    ck_assert_int_eq(hs_hostlist_expand(&l, "n[1-999][1-999][1-999]", why, sizeof why), -1);
+    ck_assert_str_eq(why, "more than 1000000 hosts");
+    ck_assert_uint_eq(l.n, 0);
+    hs_hostlist_free(&l);
+}
+END_TEST
+
 START_TEST(slurm_times)
 {
     ck_assert_double_eq(hs_slurm_time("60"), 3600);
@@ -157,6 +189,7 @@ int main(void)
     Suite *s = suite_create("slurm_conf");
     TCase *tc = tcase_create("conf");
     tcase_add_test(tc, hostlists);
+    tcase_add_test(tc, hostlist_counted_before_expanded);
     tcase_add_test(tc, slurm_times);
     tcase_add_test(tc, realistic_file);
     tcase_add_test(tc, malformed_files);

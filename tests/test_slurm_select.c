@@ -106,9 +106,13 @@ END_TEST
 START_TEST(topology_errors)
 {
     const char *dir = tl_tmpdir("slurm_topo_bad");
-    const char *c = tl_write(dir, "slurm.conf", "NodeName=n[1-4] CPUs=1\nPartitionName=p Nodes=ALL\nTopologyPlugin=topology/tree\n");
+    char c[1024]; /* tl_write's own buffers are reused after 8 calls */
+    snprintf(c, sizeof c, "%s",
+             tl_write(dir, "slurm.conf", "NodeName=n[1-4] CPUs=1\nPartitionName=p Nodes=ALL\nTopologyPlugin=topology/tree\n"));
     static const char *const bad[][2] = {
         {"SwitchName=s0 Nodes=n[1-5]\n", "topology.conf:1: SwitchName=s0: node 'n5' is not in slurm.conf"},
+        /* groups that multiply into a billion names: refused before one is written */
+        {"SwitchName=s0 Nodes=n[1-999][1-999][1-999]\n", "topology.conf:1: Nodes=n[1-999][1-999][1-999]: more than 1000000 hosts"},
         {"SwitchName=s0 Nodes=n[1-2]\n\nSwitchName=top Switches=s9\n", "topology.conf:3: SwitchName=top: switch 's9' is not defined"},
         {"SwitchName=a Switches=b\nSwitchName=b Switches=a\n", "form a loop"},
         {"SwitchName=s0 Nodes=n1\nSwitchName=s0 Nodes=n2\n", "topology.conf:2: SwitchName=s0: defined twice (first on line 1)"},

@@ -9,28 +9,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push(hs_hostlist *l, const char *name)
-{
-    if (l->n == HS_HOSTLIST_MAX)
-        return -1;
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? 2 * l->cap : 64;
-        char **more = realloc(l->names, cap * sizeof *more);
-        if (!more)
-            return -1;
-        l->names = more;
-        l->cap = cap;
-    }
-    if (!(l->names[l->n] = strdup(name)))
-        return -1;
-    l->n++;
-    return 0;
-}
+/* One walk over an expression: counting its names when visit is NULL
+ * (each bracket group's values multiply, so no name is written), else
+ * handing each to visit in order. */
+typedef struct walker {
+    int (*visit)(void *ctx, const char *name);
+    void *ctx;
+    char *why;
+    size_t wcap;
+} walker;
 
-/* Expands item[pos..] with prefix already built in buf[0..len). */
-static int expand(hs_hostlist *l, const char *item, size_t pos, char *buf, size_t len, size_t cap, char *why,
-                  size_t wcap)
+#define TOO_MANY ((int64_t)HS_HOSTLIST_MAX + 1) /* counts saturate here */
+
+static int64_t saturate(uint64_t n) { return n > (uint64_t)TOO_MANY ? TOO_MANY : (int64_t)n; }
+
+/* The names of item[pos..] after the prefix buf[0..len): their number, or
+ * -1 (why set) on a malformed item or a failed visit. */
+static int64_t expand(walker *w, const char *item, size_t pos, char *buf, size_t len, size_t cap)
 {
+    char *why = w->why;
+    size_t wcap = w->wcap;
     const char *open = strchr(item + pos, '[');
     if (!open) {
         size_t rest = strlen(item + pos);
@@ -39,8 +37,7 @@ static int expand(hs_hostlist *l, const char *item, size_t pos, char *buf, size_
         memcpy(buf + len, item + pos, rest + 1);
         if (strchr(buf, ']'))
             return snprintf(why, wcap, "']' without '[' in '%s'", item), -1;
-        return push(l, buf) < 0 ? (snprintf(why, wcap, "more than %u hosts or out of memory", HS_HOSTLIST_MAX), -1)
-                                : 0;
+        return w->visit && w->visit(w->ctx, buf) < 0 ? -1 : 1;
     }
     size_t plen = (size_t)(open - (item + pos));
     if (len + plen + 1 > cap)
@@ -56,6 +53,7 @@ static int expand(hs_hostlist *l, const char *item, size_t pos, char *buf, size_
         return snprintf(why, wcap, "empty brackets in '%s'", item), -1;
     size_t after = (size_t)(close + 1 - item);
     const char *p = open + 1;
+    int64_t total = 0;
     while (p < close) {
         const char *comma = memchr(p, ',', (size_t)(close - p));
         const char *end = comma ? comma : close;
@@ -70,27 +68,30 @@ static int expand(hs_hostlist *l, const char *item, size_t pos, char *buf, size_
         unsigned long lo = strtoul(p, NULL, 10), hi = dash ? strtoul(dash + 1, NULL, 10) : lo;
         if (hi < lo)
             return snprintf(why, wcap, "range %lu-%lu runs backwards in '%s'", lo, hi, item), -1;
-        for (unsigned long v = lo; v <= hi; v++) {
-            int w = snprintf(buf + len + plen, cap - len - plen, "%0*lu", p[0] == '0' ? (int)width : 1, v);
-            if (w < 0 || (size_t)w >= cap - len - plen)
+        /* Counting, the widest value (hi) stands for all: one walk of the rest. */
+        for (unsigned long v = w->visit ? lo : hi; v <= hi; v++) {
+            int n = snprintf(buf + len + plen, cap - len - plen, "%0*lu", p[0] == '0' ? (int)width : 1, v);
+            if (n < 0 || (size_t)n >= cap - len - plen)
                 return snprintf(why, wcap, "host name too long"), -1;
-            if (expand(l, item, after, buf, len + plen + (size_t)w, cap, why, wcap) < 0)
+            int64_t rest = expand(w, item, after, buf, len + plen + (size_t)n, cap);
+            if (rest < 0)
                 return -1;
+            total = saturate((uint64_t)total + (uint64_t)rest * (w->visit ? 1 : hi - lo + 1));
         }
         p = end + 1;
     }
-    return 0;
+    return total;
 }
 
-int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t cap)
+/* Walks every item of expr (commas outside brackets separate them). */
+static int64_t walk(walker *w, const char *expr)
 {
-    uint32_t before = list->n;
     size_t n = strlen(expr);
     char *item = malloc(n + 1), *buf = malloc(n + 64);
-    int rc = item && buf ? 0 : (snprintf(why, cap, "out of memory"), -1);
+    int64_t total = item && buf ? 0 : (snprintf(w->why, w->wcap, "out of memory"), -1);
     size_t start = 0;
     int depth = 0;
-    for (size_t i = 0; rc == 0 && i <= n; i++) {
+    for (size_t i = 0; total >= 0 && i <= n; i++) {
         if (expr[i] == '[')
             depth++;
         else if (expr[i] == ']')
@@ -98,16 +99,58 @@ int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t ca
         if ((expr[i] == ',' && depth == 0) || expr[i] == '\0') {
             memcpy(item, expr + start, i - start);
             item[i - start] = '\0';
-            if (item[0] == '\0')
-                rc = (snprintf(why, cap, "empty host name in '%s'", expr), -1);
-            else
-                rc = expand(list, item, 0, buf, 0, n + 64, why, cap);
+            int64_t k = item[0] ? expand(w, item, 0, buf, 0, n + 64)
+                                : (snprintf(w->why, w->wcap, "empty host name in '%s'", expr), -1);
+            total = k < 0 ? -1 : saturate((uint64_t)total + (uint64_t)k);
             start = i + 1;
         }
     }
     free(item);
     free(buf);
+    return total;
+}
+
+int hs_hostlist_each(const char *expr, uint32_t max, int (*visit)(void *ctx, const char *name), void *ctx,
+                     char *why, size_t cap)
+{
+    /* Counted first: an expression whose groups multiply into millions
+     * of names is refused at once instead of after writing them. */
+    walker w = {NULL, NULL, why, cap};
+    int64_t count = walk(&w, expr);
+    if (count < 0)
+        return -1;
+    if (count > (int64_t)max)
+        return snprintf(why, cap, "more than %u hosts", max), -1;
+    w.visit = visit;
+    w.ctx = ctx;
+    return walk(&w, expr) < 0 ? -1 : 0;
+}
+
+static int push(void *ctx, const char *name)
+{
+    hs_hostlist *l = ctx;
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? 2 * l->cap : 64;
+        char **more = realloc(l->names, cap * sizeof *more);
+        if (!more)
+            return -1;
+        l->names = more;
+        l->cap = cap;
+    }
+    if (!(l->names[l->n] = strdup(name)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t cap)
+{
+    uint32_t before = list->n;
+    why[0] = '\0';
+    int rc = hs_hostlist_each(expr, HS_HOSTLIST_MAX - list->n, push, list, why, cap);
     if (rc < 0) { /* all or nothing */
+        if (!why[0])
+            snprintf(why, cap, "out of memory");
         while (list->n > before)
             free(list->names[--list->n]);
     }

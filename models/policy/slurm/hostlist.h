@@ -15,9 +15,16 @@ typedef struct hs_hostlist {
     uint32_t n, cap;
 } hs_hostlist;
 
-/* Appends the names of expr to list; -1 with why (cap bytes) on a
- * malformed expression (nothing appended then). */
+/* Appends the names of expr to list (at most HS_HOSTLIST_MAX in all);
+ * -1 with why (cap bytes) on a malformed expression (nothing appended
+ * then). */
 int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t cap);
+/* Hands each name of expr to visit, in order, without keeping them: -1
+ * with why set on a malformed expression or one of more than max names
+ * (both found before any visit), or as soon as visit returns -1 (then why
+ * is left to the caller). */
+int hs_hostlist_each(const char *expr, uint32_t max, int (*visit)(void *ctx, const char *name), void *ctx,
+                     char *why, size_t cap);
 void hs_hostlist_free(hs_hostlist *list);
 
 #endif

@@ -36,6 +36,26 @@ static uint32_t lookup(const name_ix *ix, uint32_t n, const char *name)
 }
 
 /* One switch line: SwitchName=NAME (Nodes=LIST | Switches=LIST) [LinkSpeed=..]. */
+/* Sets the bit of each node a switch's Nodes= names. */
+typedef struct add_ctx {
+    const name_ix *nodes;
+    uint32_t nnodes;
+    uint64_t *set;
+    char unknown[72]; /* the first name that is not a node */
+} add_ctx;
+
+static int add_node(void *p, const char *name)
+{
+    add_ctx *c = p;
+    uint32_t n = lookup(c->nodes, c->nnodes, name);
+    if (n == UINT32_MAX) {
+        snprintf(c->unknown, sizeof c->unknown, "%s", name);
+        return -1;
+    }
+    c->set[n >> 6] |= 1ull << (n & 63);
+    return 0;
+}
+
 static int switch_line(sl_topology *t, char *text, const char *src, long line, const name_ix *nodes, uint32_t nnodes,
                        hs_error *err)
 {
@@ -80,22 +100,16 @@ static int switch_line(sl_topology *t, char *text, const char *src, long line, c
     t->n++;
     if (!is_nodes)
         return 0;
-    hs_hostlist hl = {0};
+    /* Each name is looked up as it is expanded: the first that is not a
+     * node stops the line, however many the expression would make. */
+    add_ctx ctx = {nodes, nnodes, s->nodes, {0}};
     char why[200];
-    if (hs_hostlist_expand(&hl, list, why, sizeof why) < 0) {
-        hs_hostlist_free(&hl);
+    if (hs_hostlist_each(list, HS_HOSTLIST_MAX, add_node, &ctx, why, sizeof why) < 0) {
+        if (ctx.unknown[0])
+            return hs_error_set(err, src, line, 0, "SwitchName=%.64s: node '%.64s' is not in slurm.conf", name,
+                                ctx.unknown);
         return hs_error_set(err, src, line, 0, "Nodes=%.64s: %s", list, why);
     }
-    for (uint32_t i = 0; i < hl.n; i++) {
-        uint32_t n = lookup(nodes, nnodes, hl.names[i]);
-        if (n == UINT32_MAX) {
-            hs_error_set(err, src, line, 0, "SwitchName=%.64s: node '%.64s' is not in slurm.conf", name, hl.names[i]);
-            hs_hostlist_free(&hl);
-            return -1;
-        }
-        s->nodes[n >> 6] |= 1ull << (n & 63);
-    }
-    hs_hostlist_free(&hl);
     return 0;
 }
 
