@@ -119,6 +119,31 @@ START_TEST(skip_count_and_strict)
 }
 END_TEST
 
+/* A processor count rounds to the nearest whole one; a request that
+ * rounds to 0 is no request (found by fuzz_swf: such a job asked for 0
+ * cores and was accepted). */
+START_TEST(processor_counts_round)
+{
+    const char *p = tl_write(tl_tmpdir("swf_round"), "t.swf",
+                             "1 0 -1 10 4 -1 -1 .4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"   /* allocated 4 is used */
+                             "2 0 -1 10 -1 -1 -1 0.4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n" /* nothing usable */
+                             "3 0 -1 10 -1 -1 -1 2.6 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+    hs_cluster c;
+    hs_trace t;
+    hs_error err;
+    ck_assert_int_eq(hs_cluster_init_uniform(&c, 4, 1, HS_ALLOC_CORES, &err), 0);
+    ck_assert_int_eq(hs_trace_load(&t, p, &c, NULL, &err), 0);
+    ck_assert_uint_eq(t.njobs, 2);
+    ck_assert_uint_eq(t.jobs[0].procs, 4);
+    ck_assert_uint_eq(t.jobs[0].demand, 4);
+    ck_assert_uint_eq(t.jobs[1].procs, 3);
+    ck_assert_uint_eq(t.nskipped, 1);
+    ck_assert_ptr_nonnull(strstr(t.skipped[0].reason, "both unknown or 0"));
+    hs_trace_free(&t);
+    hs_cluster_free(&c);
+}
+END_TEST
+
 START_TEST(damaged_files)
 {
     const char *dir = tl_tmpdir("swf_damaged");
@@ -263,6 +288,7 @@ static Suite *make(void)
     tcase_add_test(tc, bad_lines_name_their_field);
     tcase_add_test(tc, skip_count_and_strict);
     tcase_add_test(tc, damaged_files);
+    tcase_add_test(tc, processor_counts_round);
     tcase_add_test(tc, streamed_trace_matches_whole_and_frees_chunks);
     tcase_add_test(tc, unsorted_trace_is_read_whole);
     tcase_add_test(tc, trace_changed_between_readings);

@@ -3,7 +3,8 @@
  *
  * Rules (docs/replay.md repeats them):
  *  - processors: requested (field 8); when missing (-1) or 0, allocated
- *    (field 5); when both are missing the job is unusable.
+ *    (field 5); when both are missing the job is unusable. Counts round
+ *    to the nearest whole processor: one that rounds to 0 counts as 0.
  *  - requested time (field 9) missing: the job's run time is used (a
  *    perfect estimate), and the job is counted in req_time_from_runtime.
  *  - run time (field 4) missing: the job is unusable (its length is unknown).

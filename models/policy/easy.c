@@ -113,15 +113,17 @@ static uint32_t head_of(easy *e, uint32_t p)
     return e->head[p] < e->arrivals[p] ? e->head[p] : HS_QI_NONE;
 }
 
-/* Partition p's index is full: its waiting jobs move to the front of a
- * new one, twice as large when they fill more than half of it. Only the
- * order of positions matters to a pass, and it is kept. */
+/* Partition p's index is full: the span from its head on moves to the
+ * front of a new one, twice as large when that span fills more than half
+ * of it. Only the order of positions matters to a pass, and it is kept. */
 static int make_room(easy *e, uint32_t p)
 {
     const hs_queue_index *old = &e->index[p];
-    uint32_t from = head_of(e, p) == HS_QI_NONE ? e->arrivals[p] : e->head[p];
-    uint32_t waiting = e->arrivals[p] - from, cap = old->leaves ? old->leaves : 64;
-    while (cap < 2 * ((uint64_t)waiting + 1))
+    head_of(e, p); /* moves the head past started jobs (to the end when none waits) */
+    uint32_t from = e->head[p], waiting = e->arrivals[p] - from, cap = old->leaves ? old->leaves : 64;
+    if (waiting >= 1u << 30)
+        return -1;
+    while (cap < 2 * (waiting + 1))
         cap *= 2;
     hs_queue_index grown;
     uint32_t *job_at = malloc(cap * sizeof *job_at);

@@ -154,14 +154,17 @@ static const char *apply_rules(hs_job *j, int *req_time_filled)
         return "field 2 (submit_time): unknown (-1), the job cannot be placed in time";
     if (f[HS_SWF_RUN] < 0)
         return "field 4 (run_time): unknown (-1), the job's length is unknown";
-    double procs = f[HS_SWF_REQ_PROCS] > 0 ? f[HS_SWF_REQ_PROCS] : f[HS_SWF_ALLOC_PROCS];
-    if (procs <= 0)
+    /* Counts are rounded to the nearest whole processor; one that rounds
+     * to 0 (0.4) counts as 0, so that no job asks for nothing. */
+    double req = f[HS_SWF_REQ_PROCS] + 0.5, alloc = f[HS_SWF_ALLOC_PROCS] + 0.5;
+    double procs = req >= 1 ? req : alloc;
+    if (procs < 1)
         return "fields 8 and 5 (requested_processors, allocated_processors): both unknown or 0";
-    if (procs > 4e9)
+    if (procs - 0.5 > 4e9)
         return "field 8 (requested_processors): larger than any cluster this simulator models";
     j->submit = f[HS_SWF_SUBMIT];
     j->runtime = f[HS_SWF_RUN];
-    j->procs = (uint64_t)(procs + 0.5);
+    j->procs = (uint64_t)procs;
     if (f[HS_SWF_REQ_TIME] >= 0) {
         j->req_time = f[HS_SWF_REQ_TIME];
     } else {
