@@ -498,8 +498,9 @@ int hs_trace_need(hs_trace *t, uint32_t i, hs_error *err)
 {
     struct hs_trace_stream *s = t->stream;
     while (s && i >= s->loaded && s->loaded < t->njobs) {
-        uint32_t c = s->loaded / HS_JOB_CHUNK;
-        if (!(t->chunk[c] = malloc(HS_JOB_CHUNK * sizeof **t->chunk)))
+        uint32_t c = s->loaded / HS_JOB_CHUNK, left = t->njobs - s->loaded;
+        /* the last chunk only as large as the jobs left (small traces stay small) */
+        if (!(t->chunk[c] = malloc((left < HS_JOB_CHUNK ? left : HS_JOB_CHUNK) * sizeof **t->chunk)))
             return hs_error_set(err, NULL, 0, 0, "out of memory");
         for (uint32_t k = 0; k < HS_JOB_CHUNK && s->loaded < t->njobs; k++) {
             hs_job *j = &t->chunk[c][k];
