@@ -16,7 +16,8 @@
 #include <zlib.h>
 
 #define SWF_LINE_MAX 8192 /* a real SWF line is under 200 bytes */
-#define SWF_CHUNK (1 << 17)
+#define SWF_CHUNK (1 << 17)        /* bytes read at once from a large file */
+#define SWF_SMALL (2 * SWF_LINE_MAX) /* ... and from a small one (it still holds any line) */
 
 /* Lines are split here rather than by gzgets, which cannot tell a NUL
  * byte from the end of a line: binary junk must be reported, not read as
@@ -29,7 +30,8 @@ struct hs_swf_reader {
     size_t start, end; /* unread bytes are buf[start, end) */
     bool pods;         /* a Kubernetes pod list (its header was line 1) */
     bool eof;
-    char buf[SWF_CHUNK + 1];
+    size_t cap; /* of buf, less the byte for a NUL */
+    char *buf;
 };
 
 static const char *const field_names[HS_SWF_NFIELDS] = {
@@ -231,11 +233,21 @@ hs_swf_reader *hs_swf_open(const char *path, hs_error *err)
         free(r);
         return NULL;
     }
-    /* A large buffer reads archive traces faster; a small file does not
-     * need one (and a fuzzer, docs/testing.md, would pay for it per input). */
+    /* Large buffers read archive traces faster; a small file does not
+     * need them (and a fuzzer, docs/testing.md, would pay for them per
+     * input, three readings of it each). */
     struct stat st;
-    if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || st.st_size > (1 << 20))
+    bool large = strcmp(path, "-") == 0 || stat(path, &st) < 0 || st.st_size > (1 << 20);
+    if (large)
         gzbuffer(r->gz, 1 << 17);
+    r->cap = large ? SWF_CHUNK : SWF_SMALL;
+    if (!(r->buf = malloc(r->cap + 1))) {
+        hs_error_set(err, path, 0, 0, "out of memory");
+        gzclose(r->gz);
+        free(r->path);
+        free(r);
+        return NULL;
+    }
     r->header.max_nodes = r->header.max_procs = r->header.max_jobs = -1;
     r->header.max_records = r->header.unix_start_time = -1;
     return r;
@@ -248,6 +260,7 @@ void hs_swf_close(hs_swf_reader *r)
     gzclose(r->gz);
     hs_swf_header_free(&r->header);
     free(r->path);
+    free(r->buf);
     free(r);
 }
 
@@ -302,7 +315,7 @@ static int next_raw_line(hs_swf_reader *r, char **line, size_t *len)
         memmove(r->buf, r->buf + r->start, r->end - r->start);
         r->end -= r->start;
         r->start = 0;
-        int got = gzread(r->gz, r->buf + r->end, (unsigned)(SWF_CHUNK - r->end));
+        int got = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end));
         if (got <= 0)
             r->eof = true;
         else
