@@ -1,11 +1,11 @@
 /* Per-job arrays that hold only the live jobs (docs/replay.md "Memory"),
- * for the engine's parts and for policies. State kept per job index in
- * arrays as long as the trace holds memory by the trace; in a ring, index i lives at slot
- * i & (cap - 1), and the slots cover the indices from the engine's
- * oldest live job (hs_engine_oldest_live) to the newest arrival. When
- * that span outgrows them, every array of the ring doubles and its live
- * entries move. The indices themselves do not change, so neither does
- * anything a policy decides. */
+ * for the engine's parts and for policies. State kept in arrays as long
+ * as the trace holds memory by the trace; in a ring, job i's entry lives
+ * at slot i & (cap - 1), and the slots cover the indices from the
+ * engine's oldest live job (hs_engine_oldest_live) to the newest arrival.
+ * When that span outgrows them, every array of the ring doubles and its
+ * live entries move. Job indices do not change, so neither does anything
+ * a policy decides. */
 #ifndef HPCSIM_JOB_RING_H
 #define HPCSIM_JOB_RING_H
 
