@@ -410,10 +410,12 @@ static void take_header(hs_trace *t, loader *l)
     h->ncomments = 0;
 }
 
+static uint32_t nchunks(uint32_t njobs) { return (njobs + HS_JOB_CHUNK - 1) / HS_JOB_CHUNK; }
+
 static void free_jobs(hs_trace *t)
 {
-    if (t->stream) {
-        for (uint32_t c = t->stream->released; c * HS_JOB_CHUNK < t->stream->loaded; c++)
+    if (t->stream) { /* chunks not read yet are NULL; one cut by an error is freed too */
+        for (uint32_t c = t->stream->released; t->chunk && c < nchunks(t->njobs); c++)
             free(t->chunk[c]);
         loader_close(&t->stream->l);
         free(t->stream);
@@ -438,8 +440,6 @@ void hs_trace_free(hs_trace *t)
     free(t->rejected);
     memset(t, 0, sizeof *t);
 }
-
-static uint32_t nchunks(uint32_t njobs) { return (njobs + HS_JOB_CHUNK - 1) / HS_JOB_CHUNK; }
 
 /* Reads every job into one array. */
 static int load_whole(hs_trace *t, loader *l, hs_error *err)
