@@ -121,13 +121,15 @@ END_TEST
 
 /* A processor count rounds to the nearest whole one; a request that
  * rounds to 0 is no request (found by fuzz_swf: such a job asked for 0
- * cores and was accepted). */
+ * cores and was accepted); a memory request beyond any count is refused. */
 START_TEST(processor_counts_round)
 {
     const char *p = tl_write(tl_tmpdir("swf_round"), "t.swf",
                              "1 0 -1 10 4 -1 -1 .4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"   /* allocated 4 is used */
                              "2 0 -1 10 -1 -1 -1 0.4 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n" /* nothing usable */
-                             "3 0 -1 10 -1 -1 -1 2.6 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
+                             "3 0 -1 10 -1 -1 -1 2.6 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                             /* 1e31 kB a processor: no count of MB holds it (fuzz_swf, UBSan) */
+                             "4 0 -1 10 -1 -1 -1 2 20 1e31 1 -1 -1 -1 -1 -1 -1 -1\n");
     hs_cluster c;
     hs_trace t;
     hs_error err;
@@ -137,8 +139,9 @@ START_TEST(processor_counts_round)
     ck_assert_uint_eq(t.jobs[0].procs, 4);
     ck_assert_uint_eq(t.jobs[0].demand, 4);
     ck_assert_uint_eq(t.jobs[1].procs, 3);
-    ck_assert_uint_eq(t.nskipped, 1);
+    ck_assert_uint_eq(t.nskipped, 2);
     ck_assert_ptr_nonnull(strstr(t.skipped[0].reason, "both unknown or 0"));
+    ck_assert_ptr_nonnull(strstr(t.skipped[1].reason, "field 10 (requested_memory): larger than any cluster"));
     hs_trace_free(&t);
     hs_cluster_free(&c);
 }

@@ -162,6 +162,10 @@ static const char *apply_rules(hs_job *j, int *req_time_filled)
         return "fields 8 and 5 (requested_processors, allocated_processors): both unknown or 0";
     if (procs - 0.5 > 4e9)
         return "field 8 (requested_processors): larger than any cluster this simulator models";
+    /* memory in MB = kB per processor × processors / 1024: a whole number a
+     * double holds exactly, as every count must */
+    if (f[HS_SWF_REQ_MEM] > 0 && f[HS_SWF_REQ_MEM] * (procs - 0.5) / 1024 > 9007199254740992.0)
+        return "field 10 (requested_memory): larger than any cluster this simulator models";
     j->submit = f[HS_SWF_SUBMIT];
     j->runtime = f[HS_SWF_RUN];
     j->procs = (uint64_t)procs;
