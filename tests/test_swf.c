@@ -84,6 +84,9 @@ START_TEST(bad_lines_name_their_field)
         {"1 0 -1 1e999 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 4 (run_time): '1e999' is not a number"},
         {"4e74 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 1 (job_id): 4e+74 is not a whole number up to 2^53"},
         {"1.5 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 -1", "field 1 (job_id): 1.5 is not a whole number up to 2^53"},
+        /* every field that names something is used as an integer (fuzz_swf, UBSan) */
+        {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 1e301 -1 -1", "field 16 (partition_id): 1e+301 is not a whole number up to 2^53"},
+        {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 2.5 -1 -1 -1", "field 15 (queue_id): 2.5 is not a whole number up to 2^53"},
         {"1 0 -1 10 4 -1 -1 4 20 -1 1 -1 -1 -1 -1 -1 -1 12,5", "field 18 (think_time): '12,5' is not a number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -118,12 +118,17 @@ int hs_swf_parse_line(const char *line, hs_swf_record *rec, const char *source, 
     if (n < HS_SWF_NFIELDS)
         return hs_error_set(err, source, rec->line, 0, "field %d (%s): missing (line has %d of 18 fields)",
                             n + 1, field_names[n], n);
-    /* the job id names a job (duplicates are found by it, outputs repeat
-     * it): a whole number that a double holds exactly */
-    double id = rec->f[HS_SWF_JOB_ID];
-    if (id != floor(id) || id > 0x1p53)
-        return hs_error_set(err, source, rec->line, 0, "field 1 (job_id): %.15g is not a whole number up to 2^53",
-                            id);
+    /* Fields that name something (a job, a user, a queue, a partition...)
+     * are used as integers: each a whole number that a double holds
+     * exactly (the job id: duplicates are found by it, outputs repeat it). */
+    static const int names[] = {HS_SWF_JOB_ID, HS_SWF_USER,      HS_SWF_GROUP,   HS_SWF_APP,
+                                HS_SWF_QUEUE,  HS_SWF_PARTITION, HS_SWF_PREV_JOB};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        double id = rec->f[names[i]];
+        if (id != floor(id) || id > 0x1p53)
+            return hs_error_set(err, source, rec->line, 0, "field %d (%s): %.15g is not a whole number up to 2^53",
+                                names[i] + 1, field_names[names[i]], id);
+    }
     return 0;
 }
 
