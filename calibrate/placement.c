@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const layout_names[HC_LAYOUT_N] = {"def", "pin_def", "pin", "vtune"};
+static const char *const layout_names[HC_LAYOUT_N] = {"def", "pin_def", "pin", "vtune", "kubevirt"};
 
 const char *hc_layout_name(enum hc_layout l) { return l < HC_LAYOUT_N ? layout_names[l] : "?"; }
 
@@ -146,16 +146,31 @@ int hc_place(const hc_topology *t, const hc_place_request *req, hc_placement *p,
             p->nodes[i].numa = -1;
             hc_cpulist(list, n, p->nodes[i].cpuset, sizeof p->nodes[i].cpuset);
         }
-    } else if (req->layout == HC_LAYOUT_VTUNE) {
+    } else if (req->layout == HC_LAYOUT_VTUNE || req->layout == HC_LAYOUT_KUBEVIRT) {
+        const char *name = hc_layout_name(req->layout);
         unsigned tpc = hc_topology_threads_per_core(t);
+        if (req->layout == HC_LAYOUT_KUBEVIRT && tpc < 2) {
+            hs_error_set(err, "plan", 0, 0,
+                         "kubevirt needs a host with SMT: its guest cores' threads go to CPUs of different host "
+                         "cores, and the topology '%s' has 1 thread per core",
+                         t->source);
+            goto fail;
+        }
+        if (req->layout == HC_LAYOUT_KUBEVIRT && req->vcpus % tpc != 0) {
+            hs_error_set(err, "plan", 0, 0,
+                         "kubevirt: %u vCPUs are not whole cores of %u threads (the guest topology is 1 socket × "
+                         "cores × %u threads, as the study asked of KubeVirt)",
+                         req->vcpus, tpc, tpc);
+            goto fail;
+        }
         unsigned cores_per_node = (req->vcpus + tpc - 1) / tpc, biggest = 0;
         for (unsigned m = 0; m < t->nnuma; m++)
             if (hc_topology_numa_pus(t, m) > biggest)
                 biggest = hc_topology_numa_pus(t, m);
         if (req->vcpus > biggest) {
             hs_error_set(err, "plan", 0, 0,
-                         "vtune keeps a node inside one NUMA node, but %u vCPUs exceed the largest one (%u CPUs)",
-                         req->vcpus, biggest);
+                         "%s keeps a node inside one NUMA node, but %u vCPUs exceed the largest one (%u CPUs)",
+                         name, req->vcpus, biggest);
             goto fail;
         }
         unsigned next = 0;
@@ -173,9 +188,9 @@ int hc_place(const hc_topology *t, const hc_place_request *req, hc_placement *p,
             }
             if (!found) {
                 hs_error_set(err, "plan", 0, 0,
-                             "vtune: node %u finds no %u whole free cores inside one NUMA node (nodes get whole "
+                             "%s: node %u finds no %u whole free cores inside one NUMA node (nodes get whole "
                              "cores of %u threads and never span NUMA nodes)",
-                             i, cores_per_node, tpc);
+                             name, i, cores_per_node, tpc);
                 goto fail;
             }
             next = start + cores_per_node;
@@ -190,6 +205,10 @@ int hc_place(const hc_topology *t, const hc_place_request *req, hc_placement *p,
                         np->vcpu[n] = t->cores[cc].pu[k];
                     used[t->cores[cc].pu[k]] = 3; /* a spare sibling stays idle */
                 }
+            /* KubeVirt before 0.45 pinned vCPU i to the i-th CPU of the
+             * pod's sorted set, blind to which CPUs are siblings */
+            if (req->layout == HC_LAYOUT_KUBEVIRT)
+                qsort(np->vcpu, req->vcpus, sizeof np->vcpu[0], cmp_unsigned);
             hc_cpulist(np->vcpu, req->vcpus, np->cpuset, sizeof np->cpuset);
         }
     } else {
@@ -234,4 +253,37 @@ fail:
     free(numa_of_os);
     hc_placement_free(p);
     return -1;
+}
+
+const char *hc_place_emulator(const hc_placement *p, const hc_node_place *node)
+{
+    if (p->layout == HC_LAYOUT_KUBEVIRT && node)
+        return node->cpuset;
+    if (p->housekeeping[0])
+        return p->housekeeping;
+    return p->layout != HC_LAYOUT_DEF ? p->remaining : NULL;
+}
+
+/* The host core an OS index belongs to, or -1. */
+static long core_of(const hc_topology *t, unsigned os)
+{
+    for (unsigned c = 0; c < t->ncores; c++)
+        for (unsigned k = 0; k < t->cores[c].npus; k++)
+            if (t->cores[c].pu[k] == os)
+                return (long)c;
+    return -1;
+}
+
+unsigned hc_place_split_cores(const hc_topology *t, const hc_node_place *node)
+{
+    unsigned split = 0, tpc = node->threads ? node->threads : 1;
+    for (unsigned g = 0; g + tpc <= node->nvcpus; g += tpc) {
+        long first = core_of(t, node->vcpu[g]);
+        for (unsigned v = g + 1; v < g + tpc; v++)
+            if (core_of(t, node->vcpu[v]) != first) {
+                split++;
+                break;
+            }
+    }
+    return split;
 }

@@ -65,7 +65,7 @@ int hc_plan_set_list(hc_plan_config *c, const char *what, const char *list, hs_e
             snprintf(c->backends[n], HC_NAME_MAX, "%s", tok);
         } else if (strcmp(what, "layouts") == 0) {
             if (hc_layout_parse(tok, &c->layouts[n]) < 0)
-                return hs_error_set(err, what, 0, 0, "unknown layout '%s' (def, pin_def, pin, vtune)", tok);
+                return hs_error_set(err, what, 0, 0, "unknown layout '%s' (def, pin_def, pin, vtune, kubevirt)", tok);
         } else if (strcmp(what, "benches") == 0) {
             if (known(bench_names, 6, tok) < 0)
                 return hs_error_set(err, what, 0, 0,

@@ -72,11 +72,7 @@ static void node_init(hc_node *n, block_ctx *c, const char *tag, unsigned i, con
     n->state = c->state;
     n->place = place;
     n->layout = c->place.layout;
-    /* a hypervisor's own threads: on the housekeeping cores, else on CPUs
-     * no node holds, else wherever the host puts them */
-    n->emulator_cpuset = c->place.housekeeping[0] ? c->place.housekeeping
-                         : c->place.layout != HC_LAYOUT_DEF ? c->place.remaining
-                                                            : NULL;
+    n->emulator_cpuset = hc_place_emulator(&c->place, place);
 }
 
 /* The CPUs host load may use, highest first: those no node holds

@@ -1,7 +1,8 @@
 /* hpcsim-calibrate run, killed: after a SIGKILL mid-series, `cleanup`
  * leaves no container, process or cgroup, and `run --resume` then runs
  * exactly the blocks that were missing. A SIGTERM tears down by itself.
- * Drives the real program, with real containers (root needed). */
+ * Drives the real program, with real containers (root needed); and its
+ * `plan`, which shows the KVM layouts' vCPU maps. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -259,6 +260,58 @@ START_TEST(hostile_workdir_runs_no_shell)
 }
 END_TEST
 
+/* Runs `hpcsim-calibrate plan` with the given options; stdout and stderr
+ * into out and err (files under dir). Returns the exit status. */
+static int plan_to(const char *dir, const char *out, const char *err, const char *topology, const char *layouts)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (chdir(dir) < 0)
+            _exit(126);
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        execl(HS_CALIBRATE, HS_CALIBRATE, "plan", "--topology", topology, "--backends", "native,kvm", "--layouts",
+              layouts, "--vcpus", "4", "--housekeeping", "1", "--benches", "compute", "--max-corunners", "0",
+              "--host-levels", "idle", (char *)NULL);
+        _exit(127);
+    }
+    return wait_status(pid);
+}
+
+/* `plan` shows each pinned layout's vCPU map for KVM nodes and what hwloc
+ * says of it (docs/calibration.md "Layouts"); kubevirt is refused on a
+ * host without SMT. No root needed: nothing starts. */
+START_TEST(plan_shows_the_kubevirt_map)
+{
+    const char *dir = tl_tmpdir("calib_plan");
+    ck_assert_int_eq(plan_to(dir, "out", "err", "Package:2 [NUMANode] Core:8 PU:2(indexes=2*16:1*2)", "vtune,kubevirt"),
+                     0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/out", dir);
+    char *out = tl_read(path, NULL);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(strstr(out, "kvm node 0 under vtune: vCPU->CPU 0->1 1->17 2->2 3->18; guest cores of 2 threads on "
+                              "two or more host cores (hwloc): 0 of 2; emulator threads on 0,16\n"),
+                  "%s", out);
+    ck_assert_msg(strstr(out, "kvm node 0 under kubevirt: vCPU->CPU 0->1 1->2 2->17 3->18; guest cores of 2 threads "
+                              "on two or more host cores (hwloc): 2 of 2; emulator threads on 1-2,17-18\n"),
+                  "%s", out);
+    free(out);
+    ck_assert_int_eq(plan_to(dir, "out", "err", "pack:1 core:8 pu:1", "kubevirt"), 1);
+    snprintf(path, sizeof path, "%s/err", dir);
+    char *err = tl_read(path, NULL);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_msg(strstr(err, "kubevirt needs a host with SMT") != NULL, "%s", err);
+    free(err);
+    snprintf(path, sizeof path, "%s/out", dir);
+    out = tl_read(path, NULL);
+    ck_assert_str_eq(out, ""); /* a refused plan prints nothing */
+    free(out);
+}
+END_TEST
+
 static Suite *make(void)
 {
     Suite *s = suite_create("calibrate_run");
@@ -268,6 +321,7 @@ static Suite *make(void)
     tcase_add_test(tc, resume_after_a_cut_record);
     tcase_add_test(tc, sigterm_tears_down);
     tcase_add_test(tc, hostile_workdir_runs_no_shell);
+    tcase_add_test(tc, plan_shows_the_kubevirt_map);
     suite_add_tcase(s, tc);
     return s;
 }

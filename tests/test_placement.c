@@ -1,7 +1,8 @@
 /* Placement against synthetic topologies, with the CPU sets expected by
  * hand: the tuning study's host (2 sockets × 8 cores × 2 threads, Intel
  * numbering: siblings n and n+16), a 1-socket 4-core host and a 128-core
- * 8-NUMA host; and the refusals of impossible plans. */
+ * 8-NUMA host; KubeVirt's vCPU map on the study's host and on a host whose
+ * siblings are numbered adjacently; and the refusals of impossible plans. */
 #include <string.h>
 
 #include "placement.h"
@@ -120,6 +121,72 @@ START_TEST(one_socket_four_cores)
 }
 END_TEST
 
+/* The study's finding (docs/calibration.md "Layouts"): KubeVirt asked for
+ * 1 socket × 2 cores × 2 threads got the CPUs vtune uses, 1,2,17,18, but
+ * pinned vCPU i to the i-th of them in order: guest core 0 (vCPUs 0 and 1)
+ * runs on host CPUs 1 and 2, two different cores, and guest core 1 on 17
+ * and 18. Its emulator threads share the node's CPUs. */
+START_TEST(kubevirt_on_the_study_host)
+{
+    hc_topology t;
+    load(&t, STUDY_HOST);
+    hc_placement p;
+    place(&t, 2, 4, HC_LAYOUT_KUBEVIRT, 1, 0, &p);
+    static const unsigned expect[2][4] = {{1, 2, 17, 18}, {3, 4, 19, 20}};
+    for (int i = 0; i < 2; i++) {
+        for (int v = 0; v < 4; v++)
+            ck_assert_msg(p.nodes[i].vcpu[v] == expect[i][v], "node %d vCPU %d on %u", i, v, p.nodes[i].vcpu[v]);
+        ck_assert_uint_eq(p.nodes[i].threads, 2);
+        ck_assert_int_eq(p.nodes[i].numa, 0);
+        ck_assert_uint_eq(hc_place_split_cores(&t, &p.nodes[i]), 2); /* both guest cores straddle */
+    }
+    ck_assert_str_eq(p.nodes[0].cpuset, "1-2,17-18"); /* the same CPUs as vtune */
+    ck_assert_str_eq(hc_place_emulator(&p, &p.nodes[0]), "1-2,17-18");
+    ck_assert_str_eq(hc_place_emulator(&p, NULL), "0,16"); /* host load generators keep housekeeping */
+    hc_placement_free(&p);
+    /* vtune on the same CPUs: no guest core straddles, QEMU on housekeeping */
+    place(&t, 1, 4, HC_LAYOUT_VTUNE, 1, 0, &p);
+    ck_assert_uint_eq(hc_place_split_cores(&t, &p.nodes[0]), 0);
+    ck_assert_str_eq(hc_place_emulator(&p, &p.nodes[0]), "0,16");
+    hc_placement_free(&p);
+    hc_topology_free(&t);
+    /* siblings numbered adjacently (0,1 one core): the sorted order is the
+     * sibling order, and KubeVirt's map is vtune's */
+    load(&t, "pack:1 core:4 pu:2");
+    place(&t, 1, 4, HC_LAYOUT_KUBEVIRT, 0, 0, &p);
+    ck_assert_str_eq(p.nodes[0].cpuset, "0-3");
+    ck_assert_uint_eq(hc_place_split_cores(&t, &p.nodes[0]), 0);
+    hc_placement_free(&p);
+    hc_topology_free(&t);
+}
+END_TEST
+
+START_TEST(kubevirt_refusals)
+{
+    hc_topology t;
+    hc_placement p;
+    hs_error err;
+    load(&t, "pack:1 core:8 pu:1");
+    hc_place_request req = {1, 4, HC_LAYOUT_KUBEVIRT, 0, 0};
+    ck_assert_int_eq(hc_place(&t, &req, &p, &err), -1);
+    ck_assert_msg(strstr(err.text, "kubevirt needs a host with SMT") && strstr(err.text, "1 thread per core"), "%s",
+                  err.text);
+    hc_topology_free(&t);
+    load(&t, STUDY_HOST);
+    req.vcpus = 3;
+    ck_assert_int_eq(hc_place(&t, &req, &p, &err), -1);
+    ck_assert_msg(strstr(err.text, "kubevirt: 3 vCPUs are not whole cores of 2 threads") != NULL, "%s", err.text);
+    req.vcpus = 18;
+    ck_assert_int_eq(hc_place(&t, &req, &p, &err), -1);
+    ck_assert_msg(strstr(err.text, "kubevirt keeps a node inside one NUMA node, but 18 vCPUs") != NULL, "%s",
+                  err.text);
+    enum hc_layout l;
+    ck_assert_int_eq(hc_layout_parse("kubevirt", &l), 0);
+    ck_assert_int_eq(l, HC_LAYOUT_KUBEVIRT);
+    hc_topology_free(&t);
+}
+END_TEST
+
 START_TEST(big_numa_host)
 {
     hc_topology t;
@@ -223,6 +290,8 @@ static Suite *make(void)
     tcase_add_test(tc, study_pinning);
     tcase_add_test(tc, study_many_nodes_and_load);
     tcase_add_test(tc, one_socket_four_cores);
+    tcase_add_test(tc, kubevirt_on_the_study_host);
+    tcase_add_test(tc, kubevirt_refusals);
     tcase_add_test(tc, big_numa_host);
     tcase_add_test(tc, refusals);
     tcase_add_test(tc, cpulist_both_ways);

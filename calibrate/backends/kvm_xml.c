@@ -66,14 +66,15 @@ static int xml_cpu(xml_buf *b, const hc_domain_spec *s, hs_error *err)
 {
     bool tcg = strcmp(s->virt_type, "qemu") == 0;
     const char *mode = tcg ? "maximum" : s->layout == HC_LAYOUT_DEF ? "host-model" : "host-passthrough";
-    unsigned v = s->node->nvcpus, threads = s->layout == HC_LAYOUT_VTUNE ? s->node->threads : 1;
-    if (s->layout != HC_LAYOUT_PIN && s->layout != HC_LAYOUT_VTUNE) {
+    bool smt = s->layout == HC_LAYOUT_VTUNE || s->layout == HC_LAYOUT_KUBEVIRT;
+    unsigned v = s->node->nvcpus, threads = smt ? s->node->threads : 1;
+    if (s->layout != HC_LAYOUT_PIN && !smt) {
         put(b, "  <cpu mode='%s'/>\n", mode);
         return 0;
     }
     if (threads == 0 || v % threads != 0)
-        return hs_error_set(err, s->name, 0, 0, "vtune: %u vCPUs are not a whole number of %u-thread cores", v,
-                            threads);
+        return hs_error_set(err, s->name, 0, 0, "%s: %u vCPUs are not a whole number of %u-thread cores",
+                            hc_layout_name(s->layout), v, threads);
     put(b, "  <cpu mode='%s'>\n    <topology sockets='1' dies='1' cores='%u' threads='%u'/>\n  </cpu>\n", mode,
         v / threads, threads);
     return 0;

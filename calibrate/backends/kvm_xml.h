@@ -1,15 +1,17 @@
-/* libvirt domain XML for a KVM node, made from its placement (issue 4's
- * first part; the libvirt lifecycle is not built yet). One function per
- * concern, each writing one part of the domain, for the four layouts of
- * the tuning study (docs/calibration.md):
+/* libvirt domain XML for a KVM node, made from its placement. One
+ * function per concern, each writing one part of the domain, for the
+ * layouts of the tuning study (docs/calibration.md):
  *   def      no pinning; <cpu mode='host-model'> (maximum under TCG);
  *   pin_def  <vcpupin> 1:1, libvirt's default topology, host-passthrough;
  *   pin      the same pins, topology 1 socket × V cores × 1 thread;
  *   vtune    the same pins, topology matching the physical cores and
- *            threads of the pinned CPUs.
- * Plus <emulatorpin> away from the measured CPUs, <numatune> to the node's
- * NUMA node, optional hugepages, a raw disk with io='native' cache='none',
- * and on_poweroff/reboot/crash = destroy, so a guest never lingers. */
+ *            threads of the pinned CPUs;
+ *   kubevirt vtune's topology over KubeVirt's sorted pins, emulator
+ *            threads on the node's own CPUs (placement.h).
+ * Plus <emulatorpin> (away from the measured CPUs, but for kubevirt),
+ * <numatune> to the node's NUMA node, optional hugepages, a raw disk with
+ * io='native' cache='none', and on_poweroff/reboot/crash = destroy, so a
+ * guest never lingers. */
 #ifndef HPCSIM_CALIBRATE_KVM_XML_H
 #define HPCSIM_CALIBRATE_KVM_XML_H
 

@@ -46,7 +46,8 @@ static int checked_plan(const hc_cli *cli, const char *cmd, hc_plan *p, hc_topol
         /* every pin a domain would get, against this host's PUs: libvirt's
          * own checks come later, some (the test driver's) never */
         for (unsigned j = 0; j < pl.nnodes && uses_kvm(&cli->plan); j++) {
-            hc_domain_spec spec = {p->points[i].id, "kvm", 512, pl.layout, &pl.nodes[j], pl.housekeeping,
+            const char *emulator = hc_place_emulator(&pl, &pl.nodes[j]);
+            hc_domain_spec spec = {p->points[i].id, "kvm", 512, pl.layout, &pl.nodes[j], emulator ? emulator : "",
                                    "", "", "", "", NULL, false};
             if (hc_domain_check_pins(t, &spec, &err) < 0) {
                 fprintf(stderr, "hpcsim-calibrate %s: point %s: ", cmd, p->points[i].id);
@@ -59,6 +60,33 @@ static int checked_plan(const hc_cli *cli, const char *cmd, hc_plan *p, hc_topol
     return 0;
 }
 
+/* For KVM nodes, each pinned layout's vCPU map on this topology, and what
+ * hwloc says of it: how many guest cores have their threads on different
+ * host cores (kubevirt's flaw on Intel-numbered hosts, docs/calibration.md
+ * "Layouts"), and where QEMU's own threads go. */
+static void print_vcpu_maps(const hc_cli *cli, const hc_topology *t)
+{
+    if (!uses_kvm(&cli->plan))
+        return;
+    for (unsigned l = 0; l < cli->plan.nlayouts; l++) {
+        hc_place_request req = {1, cli->plan.vcpus, cli->plan.layouts[l], cli->plan.housekeeping, 0};
+        hc_placement pl;
+        hs_error err;
+        if (req.layout == HC_LAYOUT_DEF || hc_place(t, &req, &pl, &err) < 0)
+            continue; /* def pins nothing; a refusal was reported already */
+        const hc_node_place *np = &pl.nodes[0];
+        printf("kvm node 0 under %s: vCPU->CPU", hc_layout_name(req.layout));
+        for (unsigned v = 0; v < np->nvcpus; v++)
+            printf(" %u->%u", v, np->vcpu[v]);
+        if (np->threads > 1)
+            printf("; guest cores of %u threads on two or more host cores (hwloc): %u of %u", np->threads,
+                   hc_place_split_cores(t, np), np->nvcpus / np->threads);
+        const char *emulator = hc_place_emulator(&pl, np);
+        printf("; emulator threads on %s\n", emulator && emulator[0] ? emulator : "any CPU");
+        hc_placement_free(&pl);
+    }
+}
+
 int hc_cmd_plan(const hc_cli *cli)
 {
     hc_plan p;
@@ -66,6 +94,9 @@ int hc_cmd_plan(const hc_cli *cli)
     if (checked_plan(cli, "plan", &p, &t) < 0)
         return 1;
     hc_plan_print(&p, stdout);
+    print_vcpu_maps(cli, &t);
+    hc_plan_free(&p);
+    hc_topology_free(&t);
     return 0;
 }
 

@@ -29,7 +29,7 @@ static void usage(FILE *out)
           "  --workdir DIR        where the log, the state file and containers live (default hpcsim-calib)\n"
           "  --topology SPEC      host (default), an hwloc XML file, or a synthetic description\n"
           "  --backends LIST      native,lxc,kvm (default native,lxc)\n"
-          "  --layouts LIST       def,pin_def,pin,vtune (default pin)\n"
+          "  --layouts LIST       def,pin_def,pin,vtune,kubevirt (default pin)\n"
           "  --benches LIST       stream,compute,wakeup,pipe,disk,launch (default all)\n"
           "  --load-kinds LIST    co-runner stressors: cpu,mem,disk (default mem)\n"
           "  --max-corunners K    co-located nodes 0..K of each kind (default 1)\n"
