@@ -13,6 +13,7 @@
 #include "fit.h"
 #include "hpcsim/file.h"
 #include "hpcsim/svg.h"
+#include "platforms.h"
 #include "runs.h"
 
 void hc_curve_predict(const hs_interference *c, double k, double *mean, double *sd)
@@ -186,6 +187,7 @@ int hc_boundary_report(const char *model_path, double tolerance, const char *htm
             best_overhead = over;
         }
     }
+    hc_platforms_report(&m, out, h);
     char rec[3072];
     if (best_name)
         snprintf(rec, sizeof rec,

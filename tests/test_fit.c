@@ -13,6 +13,7 @@
 
 #include "boundary.h"
 #include "fit.h"
+#include "platforms.h"
 #include "runs.h"
 #include "testlib.h"
 
@@ -230,6 +231,90 @@ START_TEST(boundary_report_and_page)
 }
 END_TEST
 
+/* The line of the report's platform table that starts with label and
+ * names backend (NULL: the first row of label), or NULL. */
+static const char *platform_row(const char *text, const char *label, const char *backend)
+{
+    char start[128];
+    snprintf(start, sizeof start, "\n| %s | %s", label, backend ? backend : "");
+    return strstr(text, start);
+}
+
+static void row_has(const char *text, const char *label, const char *backend, const char *what)
+{
+    const char *row = platform_row(text, label, backend);
+    ck_assert_msg(row != NULL, "no row for %s %s in:\n%s", label, backend ? backend : "", text);
+    const char *end = strchr(row + 1, '\n');
+    const char *at = strstr(row, what);
+    ck_assert_msg(at && (!end || at < end), "row %s %s lacks '%s':\n%.*s", label, backend ? backend : "", what,
+                  end ? (int)(end - row) : 400, row);
+}
+
+/* Every platform gets a row (docs/models.md "Platforms"): the shipped
+ * literature model's figures marked "literature" with their sources, its
+ * missing platforms "no data" with the reason and what would supply it;
+ * a measured model's backends by platform (a kvm backend of the kubevirt
+ * layout is KubeVirt's; a native one stays native), TCG figures marked,
+ * and a backend of no known platform still shown. */
+START_TEST(report_lists_every_platform)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    hs_error err;
+    ck_assert_msg(hc_boundary_report(HS_MODELS "/literature.json", 0.05, NULL, out, &err) == 0, "%s", err.text);
+    fclose(out);
+    for (unsigned i = 0; i < hc_nplatforms; i++)
+        ck_assert_msg(platform_row(text, hc_platforms[i].label, NULL), "no row for %s", hc_platforms[i].label);
+    row_has(text, "KVM VMs (libvirt)", "kvm", "| literature | 1.015 [1.010, 1.020] | 1.020 [1.010, 1.031] | 2.000 |");
+    row_has(text, "KVM VMs (libvirt)", "kvm", "stackhpc, felter2015, launch-folklore");
+    row_has(text, "Docker containers", "docker", "| literature | 1.000 | 1.000 | - | 2.000 |");
+    row_has(text, "Firecracker microVMs", "firecracker", "p95 0.125");
+    static const char *const missing[] = {"Singularity / Apptainer", "KVM VMs as KubeVirt places them",
+                                          "Xen HVM guests", "Xen PV guests"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        row_has(text, missing[i], "-", "| no data |");
+        row_has(text, missing[i], "-", "To supply it: ");
+    }
+    row_has(text, "Xen HVM guests", "-", "No published figure has been transcribed and checked yet.");
+    row_has(text, "KVM VMs as KubeVirt places them", "-", "--layouts kubevirt,vtune");
+    free(text);
+
+    const char *dir = tl_tmpdir("platforms");
+    const char *path = tl_write(dir, "m.json",
+        "{\"format\": 1, \"provenance\": {\"source\": \"measurements\", \"measurements\": \"calib/log.jsonl\"},\n"
+        " \"backends\": [\n"
+        " {\"name\": \"native\", \"layout\": \"kubevirt\", \"overhead\": {\"cpu\": {\"median\": 1, \"ci\": [1, 1], \"n\": 2}}},\n"
+        " {\"name\": \"kvm-kubevirt\", \"layout\": \"kubevirt\", \"emulated\": true,\n"
+        "  \"overhead\": {\"cpu\": {\"median\": 30.9, \"ci\": [25.1, 36.6], \"n\": 2}}},\n"
+        " {\"name\": \"kvm-vtune\", \"layout\": \"vtune\", \"overhead\": {\"cpu\": {\"median\": 1.02, \"ci\": [1.01, 1.03], \"n\": 5}}},\n"
+        " {\"name\": \"podman\", \"layout\": \"pin\"}]}\n");
+    char html[1200];
+    snprintf(html, sizeof html, "%s/report.html", dir);
+    text = NULL;
+    out = open_memstream(&text, &len);
+    ck_assert_msg(hc_boundary_report(path, 0.05, html, out, &err) == 0, "%s", err.text);
+    fclose(out);
+    row_has(text, "native processes", "native, layout kubevirt", "| measured | 1.000 |");
+    row_has(text, "KVM VMs as KubeVirt places them", "kvm-kubevirt, layout kubevirt",
+            "| measured, emulated (TCG): not representative | 30.900 [25.100, 36.600] |");
+    row_has(text, "KVM VMs (libvirt)", "kvm-vtune, layout vtune", "hpcsim-calibrate measurements: calib/log.jsonl");
+    row_has(text, "LXC containers", "-", "| no data |");
+    row_has(text, "(other)", "podman, layout pin", "| measured |");
+    char *page = tl_read(html, NULL);
+    ck_assert_ptr_nonnull(page);
+    ck_assert(strstr(page, "<h2>Platforms</h2>") != NULL);
+    for (unsigned i = 0; i < hc_nplatforms; i++) {
+        char cell[160];
+        snprintf(cell, sizeof cell, "<tr><td>%s</td>", hc_platforms[i].label);
+        ck_assert_msg(strstr(page, cell) != NULL, "the page has no row for %s", hc_platforms[i].label);
+    }
+    ck_assert(strstr(page, "<td>KVM VMs as KubeVirt places them</td><td>kvm-kubevirt, layout kubevirt</td>") != NULL);
+    free(page);
+    free(text);
+}
+END_TEST
+
 /* Runs hpcsim-calibrate with args (a shell word list); returns its exit
  * status and its stderr+stdout in out. */
 static int calibrate(const char *args, char *out, size_t cap)
@@ -278,6 +363,7 @@ int main(void)
     tcase_add_test(tc, resumed_block_counts_once);
     tcase_add_test(tc, boundary_of_known_curves);
     tcase_add_test(tc, boundary_report_and_page);
+    tcase_add_test(tc, report_lists_every_platform);
     tcase_add_test(tc, command_line_refusals);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);

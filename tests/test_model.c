@@ -1,6 +1,8 @@
 /* Model files: a complete file reads back field by field and round-trips
  * through the writer; each kind of bad file is refused with a message
- * naming the file and the field at fault, and nothing is kept. */
+ * naming the file and the field at fault, and nothing is kept; every
+ * number of the shipped literature model has a source. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +134,68 @@ START_TEST(shipped_models_load)
 }
 END_TEST
 
+static const char *text_of(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v && v[0] ? v : NULL;
+}
+
+/* The entry of provenance.values for one number, checked: a citation the
+ * file lists, the figure as published, the benchmark and the hardware. */
+static void sourced(json_t *values, json_t *citations, const char *key)
+{
+    json_t *v = json_object_get(values, key);
+    ck_assert_msg(json_is_object(v), "literature.json: %s has no entry in provenance.values", key);
+    const char *src = text_of(v, "source");
+    ck_assert_msg(src && text_of(citations, src), "literature.json: %s: source '%s' is not a citation", key,
+                  src ? src : "(none)");
+    static const char *const fields[] = {"figure", "benchmark", "hardware"};
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(text_of(v, fields[i]), "literature.json: %s: no %s", key, fields[i]);
+}
+
+/* Every number of literature.json has a source with its benchmark and
+ * hardware, every entry of provenance.values stands for a number the file
+ * has, and the platforms without one are said to have none. */
+START_TEST(literature_numbers_have_sources)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(HS_MODELS "/literature.json", 0, &jerr);
+    ck_assert_msg(root != NULL, "literature.json: %s", jerr.text);
+    json_t *prov = json_object_get(root, "provenance"), *values = json_object_get(prov, "values");
+    json_t *citations = json_object_get(prov, "citations"), *no_data = json_object_get(prov, "no_data");
+    ck_assert_str_eq(text_of(prov, "source"), "literature");
+    size_t i;
+    json_t *b;
+    unsigned numbers = 0;
+    json_array_foreach(json_object_get(root, "backends"), i, b)
+    {
+        const char *name = text_of(b, "name"), *prof;
+        json_t *o;
+        char key[96];
+        json_object_foreach(json_object_get(b, "overhead"), prof, o)
+        {
+            snprintf(key, sizeof key, "%s.overhead.%s", name, prof);
+            sourced(values, citations, key);
+            numbers++;
+        }
+        if (json_object_get(b, "launch")) {
+            snprintf(key, sizeof key, "%s.launch", name);
+            sourced(values, citations, key);
+            numbers++;
+        }
+        ck_assert_msg(!json_object_get(b, "interference") && !json_object_get(b, "noise"),
+                      "literature.json: %s: published work gives no curves or noise we could use", name);
+        ck_assert_msg(!json_object_get(no_data, name), "literature.json: %s has numbers and a no_data entry", name);
+    }
+    ck_assert_uint_eq(json_object_size(values), numbers); /* no entry without its number */
+    static const char *const none[] = {"singularity", "kubevirt", "xen-hvm", "xen-pv"};
+    for (size_t k = 0; k < sizeof none / sizeof none[0]; k++)
+        ck_assert_msg(text_of(no_data, none[k]), "literature.json: provenance.no_data says nothing of %s", none[k]);
+    json_decref(root);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("model");
@@ -139,6 +203,7 @@ int main(void)
     tcase_add_test(tc, reads_every_field_and_round_trips);
     tcase_add_test(tc, bad_files_name_the_field);
     tcase_add_test(tc, shipped_models_load);
+    tcase_add_test(tc, literature_numbers_have_sources);
     suite_add_tcase(s, tc);
     return tl_run_suite(s);
 }
