@@ -173,7 +173,7 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     }
     hs_trace trace;
     hs_trace_options topt = {cfg->strict, cfg->warn, 20, policy->accept, config, policy->places_tasks,
-                             policy->live_jobs_only};
+                             policy->live_jobs_only, policy->memory_as_units};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0) {
         hs_cluster_free(&cluster);
         if (policy->unconfigure)

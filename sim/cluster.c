@@ -171,6 +171,28 @@ uint64_t hs_cluster_demand(const hs_cluster *c, uint32_t p, uint64_t procs)
     return (procs + cpn - 1) / cpn;
 }
 
+uint64_t hs_cluster_demand_memory(const hs_cluster *c, uint32_t p, uint64_t procs, uint64_t mem_mb, int *raised)
+{
+    uint64_t demand = hs_cluster_demand(c, p, procs), need = 0;
+    *raised = 0;
+    if (mem_mb == 0)
+        return demand;
+    for (uint32_t g = 0; g < c->ngroups; g++) {
+        const hs_node_group *ng = &c->groups[g];
+        if (ng->partition != p)
+            continue;
+        if (ng->memory_mb == 0)
+            return demand; /* memory not described: not limited */
+        /* a node of ng holding k of the job's d units carries mem_mb * k / d */
+        uint64_t per_node = c->mode == HS_ALLOC_CORES ? ng->cores : 1;
+        unsigned __int128 units = ((unsigned __int128)mem_mb * per_node + ng->memory_mb - 1) / ng->memory_mb;
+        uint64_t u = units > UINT64_MAX ? UINT64_MAX : (uint64_t)units;
+        need = u > need ? u : need;
+    }
+    *raised = need > demand;
+    return need > demand ? need : demand;
+}
+
 uint32_t hs_cluster_route(const hs_cluster *c, long swf_partition)
 {
     if (swf_partition >= 0)

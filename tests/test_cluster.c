@@ -30,6 +30,43 @@ START_TEST(heterogeneous_core_numbering)
 }
 END_TEST
 
+/* A job's memory as units (docs/replay.md "Memory requests"): the most
+ * any group of its partition needs, at that group's memory per unit; the
+ * plain demand where memory is not asked or not described. */
+START_TEST(memory_demand)
+{
+    const char *j = "{\"groups\": ["
+                    " {\"name\": \"thin\", \"count\": 4, \"cores\": 4, \"memory_mb\": 4000},"
+                    " {\"name\": \"fat\", \"count\": 2, \"cores\": 8, \"memory_mb\": 32000},"
+                    " {\"name\": \"bare\", \"count\": 2, \"cores\": 4}],"
+                    " \"partitions\": [{\"name\": \"mixed\", \"groups\": [\"thin\", \"fat\"], \"default\": true},"
+                    "                  {\"name\": \"plain\", \"groups\": [\"bare\"]}]}";
+    hs_cluster c;
+    hs_error err;
+    ck_assert_int_eq(hs_cluster_parse_json(&c, j, strlen(j), "m.json", &err), 0);
+    int raised;
+    /* thin: 1,000 MB a core, fat: 4,000: 3,000 MB needs 3 thin cores */
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 1, 3000, &raised), 3);
+    ck_assert_int_eq(raised, 1);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 4, 3000, &raised), 4);
+    ck_assert_int_eq(raised, 0);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 2, 3001, &raised), 4); /* rounded up */
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 2, 0, &raised), 2);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 1, 1, 100000, &raised), 1); /* memory not described */
+    ck_assert_int_eq(raised, 0);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 1, UINT64_C(1) << 53, &raised), (UINT64_C(1) << 55) / 4000 + 1);
+    hs_cluster_free(&c);
+    const char *n = "{\"allocation\": \"nodes\", \"groups\": [{\"name\": \"n\", \"count\": 3, \"cores\": 4,"
+                    " \"memory_mb\": 4000}]}";
+    ck_assert_int_eq(hs_cluster_parse_json(&c, n, strlen(n), "n.json", &err), 0);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 1, 6000, &raised), 2);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 5, 6000, &raised), 2);
+    ck_assert_int_eq(raised, 0);
+    ck_assert_uint_eq(hs_cluster_demand_memory(&c, 0, 1, 12001, &raised), 4);
+    hs_cluster_free(&c);
+}
+END_TEST
+
 START_TEST(partitions_route_and_fit)
 {
     const char *j = "{\"allocation\": \"nodes\", \"groups\": ["
@@ -138,6 +175,7 @@ static Suite *make(void)
     TCase *tc = tcase_create("cluster");
     tcase_add_test(tc, heterogeneous_core_numbering);
     tcase_add_test(tc, partitions_route_and_fit);
+    tcase_add_test(tc, memory_demand);
     tcase_add_test(tc, bad_descriptions_say_where);
     tcase_add_test(tc, uniform_and_impossible);
     suite_add_tcase(s, tc);

@@ -310,7 +310,7 @@ static uint32_t replay_easy(const char *path, bool stream, double *start)
     hs_trace t;
     hs_error err;
     ck_assert_int_eq(hs_cluster_init_uniform(&c, 8, 1, HS_ALLOC_NODES, &err), 0);
-    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, stream};
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, stream, false};
     ck_assert_int_eq(hs_trace_load(&t, path, &c, &opt, &err), 0);
     ck_assert(stream == (t.stream != NULL));
     retired r = {&t, 0, 0, start};

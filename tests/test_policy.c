@@ -253,6 +253,80 @@ START_TEST(partitions_are_independent)
 }
 END_TEST
 
+/* Whether the summary.json of out_dir holds text. */
+static bool summary_has(const char *out_dir, const char *text)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/summary.json", out_dir);
+    char *summary = tl_read(path, NULL);
+    ck_assert_ptr_nonnull(summary);
+    bool has = strstr(summary, text) != NULL;
+    free(summary);
+    return has;
+}
+
+/* Memory requests held as units (docs/replay.md "Memory requests"): on
+ * 2 nodes x 4 cores x 4,000 MB (1,000 MB a core), job 1 asks 1 core and
+ * 3,000 MB (SWF field 10 is kB per processor), so it holds 3 cores; job 2,
+ * 2 cores and 1,000 MB, holds 2. Job 3 (4 cores, no memory) then finds 3
+ * free and waits for them to end at 100; under FCFS job 4 (3 cores) waits
+ * behind it, under EASY it backfills at once. Without memory in the
+ * cluster (or in the trace) job 3 starts at 1. In node mode a job of 1
+ * processor and 6,000 MB holds two 4,000 MB nodes, and a job whose memory
+ * needs more cores than its partition has is rejected, saying so. */
+START_TEST(memory_held_as_units)
+{
+    const char *dir = tl_tmpdir("memory_units");
+    const char *with_mem = tl_write(dir, "mem.json",
+                                    "{\"groups\": [{\"name\": \"n\", \"count\": 2, \"cores\": 4, \"memory_mb\": 4000}]}");
+    const char *no_mem = tl_write(dir, "nomem.json", "{\"groups\": [{\"name\": \"n\", \"count\": 2, \"cores\": 4}]}");
+    const char *t = "1 0 -1 100 1 -1 -1 1 100 3072000 1 -1 -1 -1 -1 -1 -1 -1\n"
+                    "2 0 -1 100 2 -1 -1 2 100 512000 1 -1 -1 -1 -1 -1 -1 -1\n"
+                    "3 1 -1 50 4 -1 -1 4 50 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                    "4 2 -1 10 3 -1 -1 3 10 -1 1 -1 -1 -1 -1 -1 -1 -1\n";
+    hs_run_config cfg;
+    tl_result r;
+    static const char *const policies[] = {"fcfs", "easy"};
+    for (int i = 0; i < 2; i++) {
+        hs_run_config_default(&cfg);
+        cfg.policy = policies[i];
+        cfg.cluster_path = with_mem;
+        tl_replay(i ? "memory_easy" : "memory_fcfs", t, &cfg, &r);
+        ck_assert_str_eq(r.alloc[0], "0-2");
+        ck_assert_str_eq(r.alloc[1], "3-4");
+        ck_assert_double_eq(r.start[2], 100);
+        ck_assert_double_eq(r.start[3], i ? 2 : 100);
+        ck_assert_msg(summary_has(cfg.out_dir, "\"demand_raised_for_memory\": 1"), "job 1 only");
+        cfg.cluster_path = no_mem;
+        tl_replay(i ? "memory_easy_undescribed" : "memory_fcfs_undescribed", t, &cfg, &r);
+        ck_assert_str_eq(r.alloc[0], "0");
+        ck_assert_double_eq(r.start[2], 1);
+        ck_assert(!summary_has(cfg.out_dir, "demand_raised_for_memory")); /* such summaries stay as they were */
+    }
+
+    const char *nodes = tl_write(dir, "nodes.json",
+                                 "{\"allocation\": \"nodes\", \"groups\": [{\"name\": \"n\", \"count\": 3, \"cores\": 4,"
+                                 " \"memory_mb\": 4000}]}");
+    const char *t2 = "1 0 -1 100 1 -1 -1 1 100 6144000 1 -1 -1 -1 -1 -1 -1 -1\n"
+                     "2 0 -1 100 1 -1 -1 1 100 -1 1 -1 -1 -1 -1 -1 -1 -1\n"
+                     "3 0 -1 100 1 -1 -1 1 100 16384000 1 -1 -1 -1 -1 -1 -1 -1\n";
+    hs_run_config_default(&cfg);
+    cfg.policy = "easy";
+    cfg.cluster_path = nodes;
+    tl_replay("memory_nodes", t2, &cfg, &r);
+    ck_assert_str_eq(r.alloc[0], "0-1");
+    ck_assert_str_eq(r.alloc[1], "2");
+    ck_assert_double_eq(r.start[2], -1);
+    ck_assert_uint_eq(r.m.rejected, 1);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/rejected.csv", cfg.out_dir);
+    char *rejected = tl_read(path, NULL);
+    ck_assert_ptr_nonnull(rejected);
+    ck_assert_msg(strstr(rejected, "needs 4 nodes for its memory, partition 'all' has 3") != NULL, "%s", rejected);
+    free(rejected);
+}
+END_TEST
+
 /* ---- randomized comparison with a naive EASY ---- */
 
 typedef struct rjob {
@@ -417,6 +491,7 @@ static Suite *make(void)
     tcase_add_test(tc, extra_counts_every_job_ending_at_shadow);
     tcase_add_test(tc, fcfs_blocks_and_zero_length_jobs);
     tcase_add_test(tc, partitions_are_independent);
+    tcase_add_test(tc, memory_held_as_units);
     tcase_add_test(tc, easy_matches_naive_reference);
     tcase_add_test(tc, easy_matches_naive_reference_on_a_deep_queue);
     suite_add_tcase(s, tc);

@@ -115,7 +115,7 @@ START_TEST(skip_count_and_strict)
     ck_assert_uint_eq(t.nmalformed, 2);
     ck_assert_ptr_nonnull(strstr(t.skipped[1].reason, "field 1 (job_id): duplicate job id 1"));
     hs_trace_free(&t);
-    hs_trace_options strict = {true, NULL, 0, NULL, NULL, false, false};
+    hs_trace_options strict = {true, NULL, 0, NULL, NULL, false, false, false};
     ck_assert_int_eq(hs_trace_load(&t, p, NULL, &strict, &err), -1);
     ck_assert_int_eq(err.line, 2);
     ck_assert_ptr_nonnull(strstr(err.text, "field 4 (run_time): 'ten' is not a number"));
@@ -216,7 +216,7 @@ START_TEST(streamed_trace_matches_whole_and_frees_chunks)
     hs_error err;
     ck_assert_int_eq(hs_cluster_init_uniform(&c, 4, 1, HS_ALLOC_NODES, &err), 0);
     hs_trace whole, s;
-    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false}, streamed = opt;
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false, false}, streamed = opt;
     streamed.stream = true;
     ck_assert_int_eq(hs_trace_load(&whole, p, &c, &opt, &err), 0);
     ck_assert_int_eq(hs_trace_load(&s, p, &c, &streamed, &err), 0);
@@ -255,7 +255,7 @@ START_TEST(unsorted_trace_is_read_whole)
                              "2 10 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");
     hs_trace t;
     hs_error err;
-    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true};
+    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true, false};
     ck_assert_int_eq(hs_trace_load(&t, p, NULL, &streamed, &err), 0);
     ck_assert_ptr_null(t.stream);
     ck_assert_ptr_nonnull(t.jobs);
@@ -275,7 +275,7 @@ START_TEST(trace_changed_between_readings)
     free(text);
     hs_trace t;
     hs_error err;
-    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true};
+    hs_trace_options streamed = {false, NULL, 0, NULL, NULL, false, true, false};
     ck_assert_int_eq(hs_trace_load(&t, p, NULL, &streamed, &err), 0);
     ck_assert_uint_eq(t.njobs, 50);
     tl_write(dir, "t.swf", "1 0 -1 10 1 -1 -1 1 20 -1 1 -1 -1 -1 -1 -1 -1 -1\n");

@@ -88,6 +88,15 @@ int hs_cluster_finish_layout(hs_cluster *c, const char *source, hs_error *err);
  * ceil(procs / cores per node)). */
 uint64_t hs_cluster_demand(const hs_cluster *c, uint32_t p, uint64_t procs);
 
+/* Units a job of `procs` processors and `mem_mb` of memory needs in
+ * partition p when its memory is held as units (docs/replay.md "Memory
+ * requests"): at least hs_cluster_demand, and enough units that its
+ * memory, spread over them evenly, never exceeds any node's memory per
+ * unit (memory / cores in core mode, memory in node mode) in p. Where a
+ * group of p does not describe its memory, or the job asks none, that is
+ * hs_cluster_demand. *raised: whether memory made it larger. */
+uint64_t hs_cluster_demand_memory(const hs_cluster *c, uint32_t p, uint64_t procs, uint64_t mem_mb, int *raised);
+
 /* Partition a job goes to, from its SWF partition field. */
 uint32_t hs_cluster_route(const hs_cluster *c, long swf_partition);
 

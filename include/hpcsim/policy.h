@@ -62,6 +62,10 @@ struct hs_policy_ops {
      * jobs freed once retired: memory follows the live jobs, not the
      * length of the trace (docs/replay.md "Memory"). */
     bool live_jobs_only;
+    /* true: it places units (cores or nodes) by count, and a job's
+     * requested memory is held as units (hs_trace_options.memory_as_units),
+     * so that nodes whose memory is described are never over-committed. */
+    bool memory_as_units;
 
     /* Reads args into *config (which the engine then hands back through
      * hs_engine_policy_config). NULL: the policy takes no configuration,

@@ -95,6 +95,7 @@ typedef struct hs_trace {
     uint32_t nrejected;
     uint32_t nmalformed; /* the part of nskipped that were bad lines */
     uint32_t req_time_from_runtime;
+    uint32_t demand_from_memory; /* jobs holding more units for their memory (hs_trace_options.memory_as_units) */
     bool pods; /* a Kubernetes pod list: pods have no time limit, so none is killed */
 } hs_trace;
 
@@ -115,6 +116,11 @@ typedef struct hs_trace_options {
      * rather than the length of the trace (docs/replay.md "Memory"). A
      * trace that is not in submit order is read whole all the same. */
     bool stream;
+    /* A job's memory (SWF field 10 x processors) is held as units: its
+     * demand is hs_cluster_demand_memory, so that no node's memory is
+     * ever over-committed by policies that place units (docs/replay.md
+     * "Memory requests"). */
+    bool memory_as_units;
 } hs_trace_options;
 
 /* Reads only the header comments (to size a cluster before loading). */

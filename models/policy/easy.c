@@ -265,6 +265,7 @@ const struct hs_policy_ops hs_policy_easy = {
     .name = "easy",
     .summary = "EASY backfilling: one reservation for the first waiting job, later jobs may not delay it",
     .live_jobs_only = true,
+    .memory_as_units = true,
     .create = easy_create,
     .destroy = easy_destroy,
     .job_submitted = easy_submitted,

@@ -66,6 +66,7 @@ const struct hs_policy_ops hs_policy_fcfs = {
     .name = "fcfs",
     .summary = "first come, first served; the first job that does not fit blocks the queue",
     .live_jobs_only = true,
+    .memory_as_units = true,
     .create = fcfs_create,
     .destroy = fcfs_destroy,
     .job_submitted = fcfs_submitted,

@@ -312,6 +312,9 @@ static int write_summary(const hs_outputs *o, const hs_trace *t, const hs_metric
     if (root && m.held_beyond)
         json_object_set_new(json_object_get(root, "jobs"), "held_beyond_request",
                             json_integer((json_int_t)m.held_beyond));
+    if (root && t->demand_from_memory) /* only where memory raised a demand: other summaries stay as they were */
+        json_object_set_new(json_object_get(root, "jobs"), "demand_raised_for_memory",
+                            json_integer((json_int_t)t->demand_from_memory));
     if (root && ntasks) /* only runs of tasks: other summaries stay as they were */
         json_object_set_new(root, "tasks", json_pack("{s:s, s:s, s:I}", "file", "tasks.csv", "nodes", "nodes.csv",
                                                      "count", (json_int_t)ntasks));

@@ -178,6 +178,14 @@ static const char *apply_rules(hs_job *j, int *req_time_filled)
     return NULL;
 }
 
+/* The job's memory in MB: SWF field 10 (kB per processor) times its
+ * processors, rounded up; 0 when not requested (-1). */
+static uint64_t requested_memory(const hs_job *j)
+{
+    double kb = j->swf.f[HS_SWF_REQ_MEM];
+    return kb > 0 ? (uint64_t)ceil(kb * (double)j->procs / 1024) : 0;
+}
+
 /* A job as tasks (docs/replay.md "Tasks"): one per node it asks for
  * when the cluster allocates nodes (each asking for the whole node's
  * cores), else one per node's worth of cores (ceil(procs / cores per
@@ -201,8 +209,7 @@ static void set_tasks(hs_job *j, const hs_cluster *c)
         j->tasks = (uint32_t)((j->procs + cpn - 1) / cpn);
         j->cpu_milli = j->procs * 1000;
     }
-    double kb = j->swf.f[HS_SWF_REQ_MEM];
-    j->mem_mb = kb > 0 ? (uint64_t)ceil(kb * (double)j->procs / 1024) : 0;
+    j->mem_mb = requested_memory(j);
     j->gpu_milli = 0;
 }
 
@@ -339,15 +346,20 @@ static int next_job(loader *l, hs_job *j, hs_error *err)
         }
         if (cluster) {
             uint32_t p = hs_cluster_route(cluster, (long)j->swf.f[HS_SWF_PARTITION]);
-            uint64_t demand = hs_cluster_demand(cluster, p, j->procs);
+            int raised = 0;
+            uint64_t demand = opt && opt->memory_as_units
+                                  ? hs_cluster_demand_memory(cluster, p, j->procs, requested_memory(j), &raised)
+                                  : hs_cluster_demand(cluster, p, j->procs);
             const hs_partition *part = &cluster->parts[p];
             if (demand > part->total_units) {
-                if (drop(l, &t->rejected, &t->nrejected, j->swf.line, id, "needs %llu %s, partition '%s' has %llu",
-                         (unsigned long long)demand, cluster->mode == HS_ALLOC_NODES ? "nodes" : "cores", part->name,
-                         (unsigned long long)part->total_units) < 0)
+                if (drop(l, &t->rejected, &t->nrejected, j->swf.line, id, "needs %llu %s%s, partition '%s' has %llu",
+                         (unsigned long long)demand, cluster->mode == HS_ALLOC_NODES ? "nodes" : "cores",
+                         raised ? " for its memory" : "", part->name, (unsigned long long)part->total_units) < 0)
                     return NOMEM;
                 continue;
             }
+            if (l->record)
+                t->demand_from_memory += (uint32_t)raised;
             j->partition = p;
             j->demand = (uint32_t)demand;
             if (j->swf.pod) { /* one task asking exactly what the pod asked */

@@ -1,6 +1,7 @@
 /* Fuzz target for the SWF reader: the bytes go through the line parser
  * directly, and through the whole loader (reader, header, missing-value
- * rules, cluster checks) from a file, gzip or not. */
+ * rules, cluster checks) from a file, gzip or not: read whole, streamed,
+ * and with memory held as units. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hs_cluster_init_uniform(&c, 16, 4, HS_ALLOC_CORES, &err) < 0)
         abort();
     hs_trace t, s;
-    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false}, streamed = opt;
+    hs_trace_options opt = {false, NULL, 0, NULL, NULL, false, false, false}, streamed = opt;
     streamed.stream = true;
     int whole = hs_trace_load(&t, path, &c, &opt, &err);
     if (whole == 0) {
@@ -72,6 +73,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             hs_trace_release(&s, i);
         }
         hs_trace_free(&s);
+    }
+    /* 4. memory held as units (docs/replay.md "Memory requests") on nodes
+     * of 4,000 MB: the same lines read, no fewer units than before for
+     * each job kept, and never more memory than its units stand for */
+    hs_trace m;
+    hs_trace_options units = opt;
+    units.memory_as_units = true;
+    c.groups[0].memory_mb = 4000;
+    if (hs_trace_load(&m, path, &c, &units, &err) != whole)
+        abort();
+    if (whole == 0) {
+        if (m.njobs + m.nrejected != t.njobs + t.nrejected || m.nskipped != t.nskipped ||
+            m.demand_from_memory > m.njobs)
+            abort();
+        for (uint32_t i = 0, k = 0; i < m.njobs; i++) {
+            const hs_job *a = &m.jobs[i];
+            while (k < t.njobs && t.jobs[k].swf.line != a->swf.line)
+                k++;
+            if (k == t.njobs || a->demand < t.jobs[k].demand || a->demand > 64 || a->mem_mb > (uint64_t)a->demand * 1000)
+                abort();
+        }
+        hs_trace_free(&m);
         hs_trace_free(&t);
     }
     hs_cluster_free(&c);
