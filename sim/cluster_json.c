@@ -4,7 +4,9 @@
  *     "partitions": [ {"name": "batch", "groups": ["thin"], "swf_partition": 1,
  *                      "default": true} ] }
  * Every error names the file and the JSON path of the field at fault;
- * unknown keys are refused so that a typo is not silently ignored. */
+ * unknown keys are refused so that a typo is not silently ignored. A
+ * Flux resource set ("version" and "execution") is read as one instead
+ * (cluster_flux_r.c). */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 
 #include "hpcsim/cluster.h"
 #include "hpcsim/json_fields.h"
+
+#include "cluster_flux_r.h"
 
 /* Reads obj[key] as an integer in [min, max]; absent → *out unchanged
  * unless required. */
@@ -205,6 +209,10 @@ int hs_cluster_parse_json(hs_cluster *c, const char *text, size_t len, const cha
         return hs_error_set(err, src, jerr.line, jerr.column, "%s", jerr.text);
     if (!json_is_object(root)) {
         hs_error_set(err, src, 0, 0, "the cluster description must be a JSON object, got %s", hs_json_kind(root));
+        goto out;
+    }
+    if (hs_cluster_is_flux_r(root)) {
+        rc = hs_cluster_from_flux_r(c, root, src, err);
         goto out;
     }
     if (hs_json_check_keys(root, keys, src, "", err) < 0)

@@ -67,6 +67,66 @@ START_TEST(memory_demand)
 }
 END_TEST
 
+/* A Flux resource set (RFC 20 "R" version 1) as a cluster: ranks in
+ * ascending order are nodes 0, 1, ...; consecutive ranks alike are one
+ * group named after the first; gaps in the ranks are closed up; every
+ * bad field is named. */
+START_TEST(flux_resource_set)
+{
+    const char *r = "{\"version\": 1, \"execution\": {\"R_lite\": ["
+                    " {\"rank\": \"4-5,9\", \"children\": {\"core\": \"0-15\", \"gpu\": \"0-1\"}},"
+                    " {\"rank\": \"[0-3]\", \"children\": {\"core\": \"0-7\"}},"
+                    " {\"rank\": \"7\", \"children\": {\"core\": \"0,2,4,6\"}}],"
+                    " \"nodelist\": [\"n[0-5,7,9]\"], \"starttime\": 0, \"expiration\": 0}}";
+    hs_cluster c;
+    hs_error err;
+    ck_assert_msg(hs_cluster_parse_json(&c, r, strlen(r), "R.json", &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(c.mode, HS_ALLOC_CORES);
+    ck_assert_uint_eq(c.nnodes, 8);
+    ck_assert_uint_eq(c.ngroups, 4); /* 0-3 of 8; 4-5 of 16 + 2 GPUs; 7 of 4; 9 of 16 + 2 GPUs */
+    ck_assert_str_eq(c.groups[0].name, "rank0");
+    ck_assert_uint_eq(c.groups[0].count, 4);
+    ck_assert_uint_eq(c.groups[0].cores, 8);
+    ck_assert_str_eq(c.groups[1].name, "rank4");
+    ck_assert_uint_eq(c.groups[1].count, 2);
+    ck_assert_uint_eq(c.groups[1].gpus, 2);
+    ck_assert_str_eq(c.groups[2].name, "rank7");
+    ck_assert_uint_eq(c.groups[2].cores, 4);
+    ck_assert_str_eq(c.groups[3].name, "rank9");
+    ck_assert_uint_eq(c.ncores, 4 * 8 + 2 * 16 + 4 + 16);
+    hs_cluster_free(&c);
+    static const struct {
+        const char *text, *expect;
+    } bad[] = {
+        {"{\"version\": 2, \"execution\": {}}", "version: a Flux resource set of version 1 is read, got another version"},
+        {"{\"version\": 1, \"execution\": []}", "execution: expected an object, got an array"},
+        {"{\"version\": 1, \"execution\": {}}", "execution.R_lite: expected a non-empty array, got nothing"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": 0, \"children\": {\"core\": \"0\"}}]}}",
+         "execution.R_lite[0].rank: expected an idset string, got an integer"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"3-1\", \"children\": {\"core\": \"0\"}}]}}",
+         "execution.R_lite[0].rank: '3-1' is not an idset: a range runs backwards"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0\", \"children\": {\"core\": \"2,1\"}}]}}",
+         "execution.R_lite[0].children.core: '2,1' is not an idset: ids are not in ascending order, or repeat"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0,\", \"children\": {\"core\": \"0\"}}]}}",
+         "'0,' is not an idset: a comma ends it"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0\", \"children\": {\"gpu\": \"0\"}}]}}",
+         "execution.R_lite[0].children.core: missing (a rank needs cores)"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0\", \"children\": {\"core\": \"0\", \"hbm\": \"0\"}}]}}",
+         "execution.R_lite[0].children.hbm: unknown resource (R version 1 has core and gpu)"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0-3\", \"children\": {\"core\": \"0\"}},"
+         " {\"rank\": \"3\", \"children\": {\"core\": \"0-1\"}}]}}",
+         "execution.R_lite[1].rank: rank 3 is also in execution.R_lite[0]"},
+        {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0-99999999\", \"children\": {\"core\": \"0\"}}]}}",
+         "more than 10,000,000 ids"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(hs_cluster_parse_json(&c, bad[i].text, strlen(bad[i].text), "R.json", &err), -1);
+        ck_assert_str_eq(err.source, "R.json");
+        ck_assert_msg(strstr(err.text, bad[i].expect) != NULL, "case %zu: %s", i, err.text);
+    }
+}
+END_TEST
+
 START_TEST(partitions_route_and_fit)
 {
     const char *j = "{\"allocation\": \"nodes\", \"groups\": ["
@@ -176,6 +236,7 @@ static Suite *make(void)
     tcase_add_test(tc, heterogeneous_core_numbering);
     tcase_add_test(tc, partitions_route_and_fit);
     tcase_add_test(tc, memory_demand);
+    tcase_add_test(tc, flux_resource_set);
     tcase_add_test(tc, bad_descriptions_say_where);
     tcase_add_test(tc, uniform_and_impossible);
     suite_add_tcase(s, tc);
