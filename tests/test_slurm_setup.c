@@ -137,6 +137,18 @@ START_TEST(cli_slurm)
     ck_assert_int_eq(tl_cli(&err, ok), 0);
     free(err);
     ck_assert(tl_exists(out));
+    /* memory made consumable: said, since the model does not schedule it */
+    const char *mem = tl_write(dir, "mem.conf",
+                               "SchedulerType=sched/backfill\nSelectType=select/cons_tres\n"
+                               "SelectTypeParameters=CR_Core_Memory\nNodeName=n[1-2] CPUs=1 RealMemory=1000\n"
+                               "PartitionName=batch Nodes=n[1-2] Default=YES MaxTime=INFINITE State=UP\n");
+    char out2[520];
+    snprintf(out2, sizeof out2, "%s/out-mem", dir);
+    const char *noted[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", mem, "--out", out2, NULL};
+    ck_assert_int_eq(tl_cli(&err, noted), 0);
+    ck_assert_msg(strstr(err, "mem.conf: note: SelectTypeParameters CR_Core_Memory: memory is not modelled") != NULL,
+                  "%s", err);
+    free(err);
 }
 END_TEST
 

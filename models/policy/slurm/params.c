@@ -244,6 +244,12 @@ static int read_select(reader *r, hs_slurm_params *p)
     if (r->warn && (has_word(sp, "CR_LLN") || has_word(sp, "CR_Pack_Nodes")))
         fprintf(r->warn, "%s: note: SelectTypeParameters %.64s: CR_LLN and CR_Pack_Nodes are not modelled; nodes are chosen by "
                          "consecutive best fit\n", r->src, sp);
+    /* CR_Core_Memory and the like make memory consumable in real Slurm:
+     * jobs share a node's memory; the model does not (docs/slurm.md) */
+    if (r->warn && strstr(sp, "Memory"))
+        fprintf(r->warn, "%s: note: SelectTypeParameters %.64s: memory is not modelled: jobs' requested memory (SWF "
+                         "field 10) is ignored, so where memory binds a job may start earlier than Slurm would start it\n",
+                r->src, sp);
     const char *topo = value_of(c, "TopologyPlugin", "topology/none");
     if (!strcasecmp(topo, "topology/tree"))
         p->topology_tree = true;
