@@ -121,7 +121,7 @@ static int child_count(const json_t *children, const char *type, const char *src
     if (!json_is_string(v))
         return hs_error_set(err, src, 0, 0, "%s.children.%s: expected an idset string, got %s", path, type,
                             hs_json_kind(v));
-    const char *why;
+    const char *why = "";
     int64_t n = idset_each(json_string_value(v), NULL, NULL, &why);
     if (n < 0)
         return hs_error_set(err, src, 0, 0, "%s.children.%s: '%.64s' is not an idset: %s", path, type,
@@ -164,7 +164,7 @@ static int read_entries(runs *rs, const json_t *lite, const char *src, hs_error 
             return -1;
         if (ctx.cores == 0)
             return hs_error_set(err, src, 0, 0, "%s.children.core: missing (a rank needs cores)", path);
-        const char *why;
+        const char *why = "";
         if (idset_each(json_string_value(rank), add_run, &ctx, &why) < 0)
             return hs_error_set(err, src, 0, 0, "%s.rank: '%.64s' is not an idset: %s", path,
                                 json_string_value(rank), why);
