@@ -19,7 +19,6 @@
 #include "hpcsim/file.h"
 #include "hpcsim/json_fields.h"
 
-#define MAX_POINTS 1000000u
 
 /* `hpcsim run`'s flags a point may set; "no-kill" and "strict" are
  * booleans (the flag or nothing). */
@@ -194,7 +193,7 @@ static int bump_seed(sw_point *p, const char *name, unsigned r, const char *src,
     return set_param(p, name, buf) < 0 ? hs_error_set(err, NULL, 0, 0, "out of memory") : 0;
 }
 
-static int expand(sw_grid *g, const json_t *root, const char *src, hs_error *err)
+static int expand(sw_grid *g, const json_t *root, const char *src, uint32_t max_points, hs_error *err)
 {
     static const char *const top[] = {"description", "base", "grid", "points", "replications", NULL};
     if (!json_is_object(root))
@@ -247,12 +246,12 @@ static int expand(sw_grid *g, const json_t *root, const char *src, hs_error *err
             axis_name[k] = key;
             axis[k++] = v;
             combos *= json_array_size(v);
-            if (combos > MAX_POINTS)
+            if (combos > max_points)
                 break;
         }
     size_t nown = points ? json_array_size(points) : 1;
-    if (combos > MAX_POINTS || combos * nown > MAX_POINTS || combos * nown * nreps > MAX_POINTS) {
-        hs_error_set(err, src, 0, 0, "the grid has more than %u points", MAX_POINTS);
+    if (combos > max_points || combos * nown > max_points || combos * nown * nreps > max_points) {
+        hs_error_set(err, src, 0, 0, "the grid has more than %u points", max_points);
         goto done;
     }
     if (base && set_object(&proto, base, src, "base", err) < 0)
@@ -350,6 +349,12 @@ done:
 
 int sw_grid_parse(sw_grid *g, const char *text, size_t len, const char *source, hs_error *err)
 {
+    return sw_grid_parse_max(g, text, len, source, SW_GRID_MAX_POINTS, err);
+}
+
+int sw_grid_parse_max(sw_grid *g, const char *text, size_t len, const char *source, uint32_t max_points,
+                      hs_error *err)
+{
     memset(g, 0, sizeof *g);
     if (err)
         err->text[0] = '\0';
@@ -357,7 +362,7 @@ int sw_grid_parse(sw_grid *g, const char *text, size_t len, const char *source, 
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return hs_error_set(err, source, je.line, je.column, "%s", je.text);
-    int rc = expand(g, root, source, err);
+    int rc = expand(g, root, source, max_points, err);
     json_decref(root);
     if (rc == 0 && (g->text = malloc(len + 1))) {
         memcpy(g->text, text, len);

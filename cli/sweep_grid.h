@@ -34,6 +34,12 @@ typedef struct sw_grid {
 int sw_grid_load(sw_grid *g, const char *path, hs_error *err);
 /* The same from text already read (for merge and the fuzz target). */
 int sw_grid_parse(sw_grid *g, const char *text, size_t len, const char *source, hs_error *err);
+/* The same with another limit on the points than SW_GRID_MAX_POINTS (the
+ * fuzz target's, so that an input of a few hundred bytes does not expand
+ * into a million points each time). */
+#define SW_GRID_MAX_POINTS 1000000u
+int sw_grid_parse_max(sw_grid *g, const char *text, size_t len, const char *source, uint32_t max_points,
+                      hs_error *err);
 void sw_grid_free(sw_grid *g);
 
 /* The shortest text that reads back as x (at least 12 significant
