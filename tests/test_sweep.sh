@@ -30,6 +30,9 @@ bad empty_axis '{"grid": {"seed": []}}' "$tmp/empty_axis.json: grid.seed: expect
 bad reps '{"replications": 0}' "$tmp/reps.json: replications: expected an integer in [1, 10000]"
 bad top '{"grid": {}, "extra": 1}' "extra"
 bad dup '{"base": {"nodes": 1, "nodes": 2}}' "$tmp/dup.json:1:"
+axis=$(seq -s, 1 101) # 101^3 points: refused before any is expanded
+bad too_many "{\"grid\": {\"seed\": [$axis], \"nodes\": [$axis], \"gen.seed\": [$axis]}}" \
+    "$tmp/too_many.json: the grid has more than 1000000 points"
 
 # --- bad flags and files: one message, nothing written
 if "$hpcsim" sweep "$tmp/none.json" --out "$tmp/out-none" 2>"$tmp/err"; then fail "a missing grid accepted"; fi
