@@ -77,11 +77,8 @@ static void svg_plot(FILE *h, const hs_backend_model *b, int p, const hs_interfe
         if (k && y && bench)
             n = hc_curve_points(runs, b->name, b->layout, bench, c->corunner, c->host, k, y);
         if (n == 0) { /* a model name with the layout appended: try the bare backend */
-            char base[32];
-            snprintf(base, sizeof base, "%s", b->name);
-            char *dash = strrchr(base, '-');
-            if (dash && !strcmp(dash + 1, b->layout))
-                *dash = '\0';
+            char base[sizeof b->name];
+            hc_backend_base(b, base, sizeof base);
             if (k && y && bench)
                 n = hc_curve_points(runs, base, b->layout, bench, c->corunner, c->host, k, y);
         }

@@ -34,14 +34,18 @@ const hc_platform hc_platforms[] = {
 };
 const unsigned hc_nplatforms = sizeof hc_platforms / sizeof hc_platforms[0];
 
-const hc_platform *hc_platform_of(const hs_backend_model *b)
+void hc_backend_base(const hs_backend_model *b, char *out, size_t cap)
 {
-    /* "kvm-vtune": the fit names a backend measured in several layouts so */
-    char base[sizeof b->name];
-    snprintf(base, sizeof base, "%s", b->name);
-    char *dash = strrchr(base, '-');
+    snprintf(out, cap, "%s", b->name);
+    char *dash = strrchr(out, '-');
     if (dash && b->layout[0] && strcmp(dash + 1, b->layout) == 0)
         *dash = '\0';
+}
+
+const hc_platform *hc_platform_of(const hs_backend_model *b)
+{
+    char base[sizeof b->name];
+    hc_backend_base(b, base, sizeof base);
     const char *want = strcmp(base, "kvm") == 0 && strcmp(b->layout, "kubevirt") == 0 ? "kubevirt" : base;
     for (unsigned i = 0; i < hc_nplatforms; i++)
         if (strcmp(hc_platforms[i].id, want) == 0)

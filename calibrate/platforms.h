@@ -9,6 +9,7 @@
 #ifndef HPCSIM_CALIBRATE_PLATFORMS_H
 #define HPCSIM_CALIBRATE_PLATFORMS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "hpcsim/model.h"
@@ -21,6 +22,10 @@ typedef struct hc_platform {
 
 extern const hc_platform hc_platforms[];
 extern const unsigned hc_nplatforms;
+
+/* A model backend's name less the "-LAYOUT" suffix the fit adds to a
+ * backend measured in several layouts ("kvm-vtune" -> "kvm"). */
+void hc_backend_base(const hs_backend_model *b, char *out, size_t cap);
 
 /* The platform a model backend stands for: its name, less a "-LAYOUT"
  * suffix the fit adds; a kvm backend of the kubevirt layout is "kubevirt".
