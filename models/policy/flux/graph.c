@@ -37,18 +37,37 @@
 
 static uint32_t cores_of(const fx_graph *g, uint32_t n) { return (uint32_t)(g->node_base[n + 1] - g->node_base[n]); }
 
-/* The end of the run of picks on one node that starts at i. A match
- * appends a node's cores together, at most all of them: when the last
- * place a whole node could reach is still that node, the run is whole. */
-static uint32_t run_end(const fx_graph *g, uint32_t i)
+static uint32_t pick_node(const fx_graph *g, uint32_t i) { return g->core_node[g->pick[i].first]; }
+
+/* The end of the runs of picks on one node that start at run i: a match
+ * appends a node's cores together. */
+static uint32_t node_runs_end(const fx_graph *g, uint32_t i)
 {
-    uint32_t n = g->core_node[g->pick[i]], whole = i + cores_of(g, n);
-    if (whole <= g->npick && g->core_node[g->pick[whole - 1]] == n)
-        return whole;
-    uint32_t k = i + 1;
-    while (k < g->npick && g->core_node[g->pick[k]] == n)
+    uint32_t n = pick_node(g, i), k = i + 1;
+    while (k < g->npickruns && pick_node(g, k) == n)
         k++;
     return k;
+}
+
+/* Picks cores [first, first + count) of one node, extending the last run
+ * when they continue it upwards or downwards (a high policy takes a
+ * node's cores from its highest id). */
+static void pick_cores(fx_graph *g, uint64_t first, uint32_t count)
+{
+    fx_pick *last = g->npickruns ? &g->pick[g->npickruns - 1] : NULL;
+    g->npick += count;
+    if (last && g->core_node[last->first] == g->core_node[first]) {
+        if ((uint64_t)last->first + last->count == first) {
+            last->count += count;
+            return;
+        }
+        if (first + count == last->first) {
+            last->first = (uint32_t)first;
+            last->count += count;
+            return;
+        }
+    }
+    g->pick[g->npickruns++] = (fx_pick){(uint32_t)first, count};
 }
 
 static void bit_set(uint64_t *b, uint32_t i) { b[i >> 6] |= 1ull << (i & 63); }
@@ -172,17 +191,20 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->node_max_end = malloc(n * sizeof *g->node_max_end);
     g->node_core_spans = calloc(n, sizeof *g->node_core_spans);
     g->node_first_span = malloc(n * sizeof *g->node_first_span);
+    g->node_min_begin = malloc(n * sizeof *g->node_min_begin);
     g->node_bucket = malloc(n * sizeof *g->node_bucket);
     g->bucket = calloc((size_t)g->nbuckets * words, sizeof *g->bucket);
     g->bucket_count = calloc(g->nbuckets, sizeof *g->bucket_count);
     g->has_free = calloc(words, sizeof *g->has_free);
     g->blocking = calloc(np, sizeof *g->blocking);
     g->pick = malloc(nc * sizeof *g->pick);
+    g->sort_mark = calloc(words, sizeof *g->sort_mark);
+    g->sort_at = malloc(n * sizeof *g->sort_at);
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
     if (!g->node_part || !g->free_now || !g->part_free || !g->part_cores || !g->planned_end || !g->held || !g->first_span ||
         !g->min_begin || !g->core_node || !g->node_min_end || !g->node_max_end || !g->node_core_spans ||
-        !g->node_first_span || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free || !g->blocking ||
-        !g->pick || !g->node_base) {
+        !g->node_first_span || !g->node_min_begin || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free || !g->blocking ||
+        !g->pick || !g->sort_mark || !g->sort_at || !g->node_base) {
         fx_graph_free(g);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
@@ -212,6 +234,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
         g->node_min_end[i] = INFINITY;
         g->node_max_end[i] = -INFINITY;
         g->node_first_span[i] = FX_NONE;
+        g->node_min_begin[i] = INFINITY;
         for (uint64_t k = g->node_base[i]; k < g->node_base[i + 1]; k++)
             g->core_node[k] = i;
     }
@@ -236,6 +259,7 @@ void fx_graph_free(fx_graph *g)
     free(g->node_max_end);
     free(g->node_core_spans);
     free(g->node_first_span);
+    free(g->node_min_begin);
     free(g->touched_nodes);
     free(g->spans);
     free(g->touched);
@@ -249,6 +273,8 @@ void fx_graph_free(fx_graph *g)
     }
     free(g->blocking);
     free(g->pick);
+    free(g->sort_mark);
+    free(g->sort_at);
     free(g->node_base);
     free(g->ends);
     free(g->resv);
@@ -300,11 +326,11 @@ static int blocking_add(fx_blocking *b, double x, uint32_t k)
     return 0;
 }
 
-static void blocking_remove(fx_blocking *b, double x)
+static void blocking_sub(fx_blocking *b, double x, uint32_t k)
 {
     for (uint32_t i = 0; i < b->n; i++)
         if (b->begin[i] == x) {
-            if (--b->count[i] == 0) {
+            if ((b->count[i] -= k) == 0) {
                 memmove(b->begin + i, b->begin + i + 1, (b->n - i - 1) * sizeof *b->begin);
                 memmove(b->count + i, b->count + i + 1, (b->n - i - 1) * sizeof *b->count);
                 b->n--;
@@ -318,13 +344,22 @@ static void blocking_remove(fx_blocking *b, double x)
 static void node_end_update(fx_graph *g, uint32_t n)
 {
     double e = INFINITY, last = -INFINITY;
-    for (uint64_t k = g->node_base[n]; k < g->node_base[n + 1]; k++)
+    /* a node with every core free holds none: no need to look */
+    for (uint64_t k = g->free_now[n] == cores_of(g, n) ? g->node_base[n + 1] : g->node_base[n]; k < g->node_base[n + 1]; k++)
         if (g->held[k]) {
             e = g->planned_end[k] < e ? g->planned_end[k] : e;
             last = g->planned_end[k] > last ? g->planned_end[k] : last;
         }
     g->node_min_end[n] = e;
     g->node_max_end[n] = last;
+}
+
+/* The earliest begin of the reservations of this loop that take a core,
+ * on its own or with its whole node (INFINITY: none). */
+static double core_min_begin(const fx_graph *g, uint32_t core)
+{
+    double own = g->min_begin[core], node = g->node_min_begin[g->core_node[core]];
+    return own < node ? own : node;
 }
 
 static bool core_free(const fx_graph *g, uint64_t core, double t, double end, double now)
@@ -380,18 +415,22 @@ static void take_from_node(fx_graph *g, uint32_t n, const fx_request *r, double 
         for (uint32_t i = 0; i < g->sockets && *need; i++) {
             uint64_t first = g->node_base[n] + (uint64_t)(g->match.high ? g->sockets - 1 - i : i) * ps;
             if (all_free(g, first, ps, t, end, now)) {
-                for (uint32_t k = 0; k < ps; k++)
-                    g->pick[g->npick++] = (uint32_t)(first + k);
+                pick_cores(g, first, ps);
                 (*need)--;
             }
         }
         return;
     }
-    bool whole = node_all_free(g, n, t, now);
+    if (node_all_free(g, n, t, now)) {
+        uint32_t take = *need < cores ? *need : cores;
+        pick_cores(g, g->node_base[n] + (g->match.high ? cores - take : 0), take);
+        *need -= take;
+        return;
+    }
     for (uint32_t k = 0; k < cores && *need; k++) {
         uint64_t core = g->node_base[n] + (g->match.high ? cores - 1 - k : k);
-        if (whole || core_free(g, core, t, end, now)) {
-            g->pick[g->npick++] = (uint32_t)core;
+        if (core_free(g, core, t, end, now)) {
+            pick_cores(g, core, 1);
             (*need)--;
         }
     }
@@ -399,7 +438,7 @@ static void take_from_node(fx_graph *g, uint32_t n, const fx_request *r, double 
 
 bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
 {
-    g->npick = 0;
+    g->npick = g->npickruns = 0;
     double end = t + r->duration;
     uint32_t need = r->count;
     /* At the present, for cores: the free cores less those a reservation
@@ -421,8 +460,7 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
         if (r->slot == FX_SLOT_NODE || g->match.node_exclusive) {
             if (!all_free(g, g->node_base[n], cores, t, end, now))
                 continue;
-            for (uint32_t k = 0; k < cores; k++)
-                g->pick[g->npick++] = (uint32_t)(g->node_base[n] + k);
+            pick_cores(g, g->node_base[n], cores);
             /* a whole node meets a node slot, a socket slot per socket, or its cores */
             uint32_t gives = r->slot == FX_SLOT_NODE ? 1 : r->slot == FX_SLOT_SOCKET ? g->sockets : cores;
             need = gives >= need ? 0 : need - gives;
@@ -431,7 +469,7 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
         take_from_node(g, n, r, t, end, now, &need);
     }
     if (need) {
-        g->npick = 0;
+        g->npick = g->npickruns = 0;
         return false;
     }
     return true;
@@ -618,8 +656,8 @@ static void touch_weights(fx_graph *g)
 {
     if (!g->match.dynamic)
         return;
-    for (uint32_t i = 0; i < g->npick; i = run_end(g, i)) {
-        uint32_t n = g->core_node[g->pick[i]];
+    for (uint32_t i = 0; i < g->npickruns; i++) {
+        uint32_t n = pick_node(g, i);
         set_bucket(g, n, g->free_now[n]);
     }
 }
@@ -668,14 +706,20 @@ static void remove_end(fx_graph *g, double end, uint32_t cores, uint32_t part)
 
 void fx_graph_hold(fx_graph *g, double now, double duration)
 {
-    uint32_t part = g->npick ? g->node_part[g->core_node[g->pick[0]]] : 0;
-    for (uint32_t i = 0; i < g->npick; i++) {
-        uint32_t core = g->pick[i], n = g->core_node[core];
-        g->held[core] = true;
-        g->planned_end[core] = now + duration;
-        set_free_now(g, n, g->free_now[n] - 1);
-        if (isfinite(g->min_begin[core])) /* reserved later, held now: no longer a free core it blocks */
-            blocking_remove(&g->blocking[part], g->min_begin[core]);
+    uint32_t part = g->npickruns ? g->node_part[pick_node(g, 0)] : 0;
+    for (uint32_t i = 0; i < g->npickruns; i++) {
+        uint32_t n = pick_node(g, i);
+        bool by_node = g->node_core_spans[n] == 0; /* its cores' earliest begin is the node's */
+        for (uint32_t core = g->pick[i].first; core < g->pick[i].first + g->pick[i].count; core++) {
+            g->held[core] = true;
+            g->planned_end[core] = now + duration;
+            double b = core_min_begin(g, core);
+            if (!by_node && isfinite(b)) /* reserved later, held now: no longer a free core it blocks */
+                blocking_sub(&g->blocking[part], b, 1);
+        }
+        if (by_node && isfinite(g->node_min_begin[n]))
+            blocking_sub(&g->blocking[part], g->node_min_begin[n], g->pick[i].count);
+        set_free_now(g, n, g->free_now[n] - g->pick[i].count);
         if (now + duration < g->node_min_end[n])
             g->node_min_end[n] = now + duration;
         if (now + duration > g->node_max_end[n])
@@ -699,8 +743,8 @@ static int grow_spans(fx_graph *g)
     return 0;
 }
 
-/* Core `core` is reserved from `at` on: the earliest begin of its
- * reservations, and (free now) the count of blocked free cores by it. */
+/* Remembers a core given a span or an earliest begin of its own, to
+ * clear it when the loop's reservations are dropped. */
 static int touch_core(fx_graph *g, uint32_t core)
 {
     if (g->ntouched == g->touched_cap) {
@@ -715,14 +759,18 @@ static int touch_core(fx_graph *g, uint32_t core)
     return 0;
 }
 
+/* Core `core` is reserved on its own from `at` on: the earliest begin
+ * of its reservations, and (free now) the count of blocked free cores by
+ * it. */
 static int reserved_from(fx_graph *g, uint32_t core, double at)
 {
     if (g->first_span[core] == FX_NONE && !isfinite(g->min_begin[core]) && touch_core(g, core) < 0)
         return -1;
-    if (!g->held[core] && at < g->min_begin[core]) {
+    double was = core_min_begin(g, core);
+    if (!g->held[core] && at < was) {
         fx_blocking *b = &g->blocking[g->node_part[g->core_node[core]]];
-        if (isfinite(g->min_begin[core]))
-            blocking_remove(b, g->min_begin[core]);
+        if (isfinite(was))
+            blocking_sub(b, was, 1);
         if (blocking_add(b, at, 1) < 0)
             return -1;
     }
@@ -738,9 +786,11 @@ static int reserved_from(fx_graph *g, uint32_t core, double at)
  * then every reservation is dropped first. */
 int fx_graph_reserve(fx_graph *g, double at, double duration)
 {
-    for (uint32_t i = 0; i < g->npick;) {
-        uint32_t n = g->core_node[g->pick[i]], k = run_end(g, i);
-        if (k - i == cores_of(g, n)) {
+    for (uint32_t i = 0; i < g->npickruns;) {
+        uint32_t n = pick_node(g, i), k = node_runs_end(g, i), taken = 0;
+        for (uint32_t j = i; j < k; j++)
+            taken += g->pick[j].count;
+        if (taken == cores_of(g, n)) {
             if (grow_spans(g) < 0)
                 return -1;
             if (g->node_first_span[n] == FX_NONE) {
@@ -756,50 +806,59 @@ int fx_graph_reserve(fx_graph *g, double at, double duration)
             }
             g->spans[g->nspans] = (fx_span){at, at + duration, g->node_first_span[n]};
             g->node_first_span[n] = g->nspans++;
-            /* free cores reserved for the first time: counted at once */
-            uint32_t fresh = 0;
-            for (uint64_t c = g->free_now[n] ? g->node_base[n] : g->node_base[n + 1]; c < g->node_base[n + 1]; c++) {
-                if (g->held[c])
-                    continue;
-                if (g->first_span[c] == FX_NONE && !isfinite(g->min_begin[c])) {
-                    if (touch_core(g, (uint32_t)c) < 0)
+            /* its free cores are blocked from `at` on, if not earlier:
+             * counted by node while no core of it has a span of its own
+             * (their earliest begin is then the node's) */
+            double was = g->node_min_begin[n];
+            if (at < was) {
+                fx_blocking *b = &g->blocking[g->node_part[n]];
+                g->node_min_begin[n] = at;
+                if (g->node_core_spans[n] == 0 && g->free_now[n]) {
+                    if (isfinite(was))
+                        blocking_sub(b, was, g->free_now[n]);
+                    if (blocking_add(b, at, g->free_now[n]) < 0)
                         return -1;
-                    g->min_begin[c] = at;
-                    fresh++;
-                } else if (reserved_from(g, (uint32_t)c, at) < 0) {
-                    return -1;
+                } else if (g->free_now[n]) {
+                    for (uint64_t c = g->node_base[n]; c < g->node_base[n + 1]; c++) {
+                        double before = g->min_begin[c] < was ? g->min_begin[c] : was;
+                        if (g->held[c] || at >= before)
+                            continue;
+                        if (isfinite(before))
+                            blocking_sub(b, before, 1);
+                        if (blocking_add(b, at, 1) < 0)
+                            return -1;
+                    }
                 }
             }
-            if (fresh && blocking_add(&g->blocking[g->node_part[n]], at, fresh) < 0)
-                return -1;
         } else {
-            for (uint32_t j = i; j < k; j++) {
-                uint32_t core = g->pick[j];
-                if (grow_spans(g) < 0 || reserved_from(g, core, at) < 0)
-                    return -1;
-                g->spans[g->nspans] = (fx_span){at, at + duration, g->first_span[core]};
-                g->first_span[core] = g->nspans++;
-                g->node_core_spans[n]++;
-            }
+            for (uint32_t j = i; j < k; j++)
+                for (uint32_t core = g->pick[j].first; core < g->pick[j].first + g->pick[j].count; core++) {
+                    if (grow_spans(g) < 0 || reserved_from(g, core, at) < 0)
+                        return -1;
+                    g->spans[g->nspans] = (fx_span){at, at + duration, g->first_span[core]};
+                    g->first_span[core] = g->nspans++;
+                    g->node_core_spans[n]++;
+                }
         }
         i = k;
     }
     touch_weights(g);
-    uint32_t part = g->npick ? g->node_part[g->core_node[g->pick[0]]] : 0;
+    uint32_t part = g->npickruns ? g->node_part[pick_node(g, 0)] : 0;
     return add_resv(g, (fx_resv){at, at + duration, g->npick, part});
 }
 
-void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n)
+void fx_graph_release(fx_graph *g, const fx_pick *runs, uint32_t nruns)
 {
-    if (!n)
+    if (!nruns)
         return;
-    uint32_t part = g->node_part[g->core_node[cores[0]]];
-    double end = g->planned_end[cores[0]];
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t node = g->core_node[cores[i]];
-        g->held[cores[i]] = false;
-        set_free_now(g, node, g->free_now[node] + 1);
-        if (i + 1 == n || g->core_node[cores[i + 1]] != node)
+    uint32_t part = g->node_part[g->core_node[runs[0].first]], n = 0;
+    double end = g->planned_end[runs[0].first];
+    for (uint32_t i = 0; i < nruns; i++) {
+        uint32_t node = g->core_node[runs[i].first];
+        memset(g->held + runs[i].first, 0, runs[i].count * sizeof *g->held);
+        set_free_now(g, node, g->free_now[node] + runs[i].count);
+        n += runs[i].count;
+        if (i + 1 == nruns || g->core_node[runs[i + 1].first] != node)
             node_end_update(g, node);
     }
     g->part_free[part] += n;
@@ -813,8 +872,10 @@ void fx_graph_cancel_reservations(fx_graph *g)
         g->min_begin[g->touched[i]] = INFINITY;
         g->node_core_spans[g->core_node[g->touched[i]]] = 0;
     }
-    for (uint32_t i = 0; i < g->ntouched_nodes; i++)
+    for (uint32_t i = 0; i < g->ntouched_nodes; i++) {
         g->node_first_span[g->touched_nodes[i]] = FX_NONE;
+        g->node_min_begin[g->touched_nodes[i]] = INFINITY;
+    }
     g->ntouched_nodes = 0;
     for (uint32_t p = 0; p < g->nparts; p++)
         g->blocking[p].n = 0;
@@ -823,72 +884,67 @@ void fx_graph_cancel_reservations(fx_graph *g)
     g->nresv = 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_first(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t x = ((const fx_pick *)a)->first, y = ((const fx_pick *)b)->first;
     return (x > y) - (x < y);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* The picks' runs in ascending core order (runs never overlap), or NULL
+ * when out of memory. A match appends each node's runs together, so the
+ * nodes are put in order by a bitmap (a word per 64 nodes) and each
+ * node's few runs by insertion, rather than every run by qsort. */
+static fx_pick *sorted_picks(const fx_graph *g)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The picks in ascending core order. A match appends each node's cores
- * together, so the runs of one node are sorted by node (a few hundred)
- * and each run's cores (a few dozen) by insertion, rather than every core
- * by qsort. */
-static uint32_t *sorted_picks(const fx_graph *g)
-{
-    size_t n = g->npick ? g->npick : 1;
-    uint32_t *sorted = malloc(n * sizeof *sorted);
-    uint64_t *runs = malloc(n * sizeof *runs); /* node << 32 | start in pick[] */
-    if (!sorted || !runs) {
-        free(sorted);
-        free(runs);
+    fx_pick *sorted = malloc((g->npickruns ? g->npickruns : 1) * sizeof *sorted);
+    if (!sorted)
         return NULL;
+    bool apart = false; /* a node in two places (not what a match makes) */
+    for (uint32_t i = 0; i < g->npickruns; i = node_runs_end(g, i)) {
+        uint32_t n = pick_node(g, i);
+        apart = apart || (g->sort_mark[n >> 6] >> (n & 63) & 1);
+        bit_set(g->sort_mark, n);
+        g->sort_at[n] = i;
     }
-    uint32_t nruns = 0;
-    for (uint32_t i = 0; i < g->npick; i++)
-        if (i == 0 || g->core_node[g->pick[i]] != g->core_node[g->pick[i - 1]])
-            runs[nruns++] = (uint64_t)g->core_node[g->pick[i]] << 32 | i;
-    qsort(runs, nruns, sizeof *runs, cmp_u64);
     uint32_t at = 0;
-    for (uint32_t k = 0; k < nruns; k++) {
-        uint32_t node = (uint32_t)(runs[k] >> 32), i = (uint32_t)runs[k], from = at;
-        for (; i < g->npick && g->core_node[g->pick[i]] == node; i++) {
-            uint32_t v = g->pick[i], q = at++;
-            while (q > from && sorted[q - 1] > v) {
-                sorted[q] = sorted[q - 1];
-                q--;
+    for (uint32_t w = 0; w < g->nwords; w++) {
+        for (uint64_t bits = g->sort_mark[w]; bits; bits &= bits - 1) {
+            uint32_t i = g->sort_at[w * 64 + (uint32_t)__builtin_ctzll(bits)], k = node_runs_end(g, i), from = at;
+            for (; i < k; i++) {
+                uint32_t q = at++;
+                while (q > from && sorted[q - 1].first > g->pick[i].first) {
+                    sorted[q] = sorted[q - 1];
+                    q--;
+                }
+                sorted[q] = g->pick[i];
             }
-            sorted[q] = v;
         }
+        g->sort_mark[w] = 0;
     }
-    free(runs);
-    /* a node in two runs (not what a match makes) would leave disorder */
-    for (uint32_t i = 1; i < g->npick; i++)
-        if (sorted[i - 1] > sorted[i]) {
-            qsort(sorted, g->npick, sizeof *sorted, cmp_u32);
-            break;
-        }
+    if (apart) {
+        memcpy(sorted, g->pick, g->npickruns * sizeof *sorted);
+        qsort(sorted, g->npickruns, sizeof *sorted, cmp_first);
+    }
     return sorted;
 }
 
 int fx_graph_units(const fx_graph *g, hs_intervals *out)
 {
     hs_intervals_reset(out);
-    uint32_t *sorted = sorted_picks(g);
+    fx_pick *sorted = sorted_picks(g);
     if (!sorted)
         return -1;
     int rc = 0;
     uint32_t last = UINT32_MAX;
-    for (uint32_t i = 0; i < g->npick && rc == 0; i++) {
-        uint32_t unit = g->cluster->mode == HS_ALLOC_NODES ? g->core_node[sorted[i]] : sorted[i];
-        if (unit != last)
-            rc = hs_intervals_append(out, unit, 1);
-        last = unit;
+    for (uint32_t i = 0; i < g->npickruns && rc == 0; i++) {
+        if (g->cluster->mode != HS_ALLOC_NODES) {
+            rc = hs_intervals_append(out, sorted[i].first, sorted[i].count);
+            continue;
+        }
+        uint32_t node = g->core_node[sorted[i].first];
+        if (node != last)
+            rc = hs_intervals_append(out, node, 1);
+        last = node;
     }
     free(sorted);
     return rc;
@@ -896,17 +952,17 @@ int fx_graph_units(const fx_graph *g, hs_intervals *out)
 
 void fx_graph_write_picks(const fx_graph *g, FILE *out)
 {
-    uint32_t *sorted = sorted_picks(g);
+    fx_pick *sorted = sorted_picks(g);
     if (!sorted)
         return;
-    for (uint32_t i = 0; i < g->npick;) {
-        uint32_t n = g->core_node[sorted[i]];
+    for (uint32_t i = 0; i < g->npickruns;) {
+        uint32_t n = g->core_node[sorted[i].first];
         fprintf(out, " node%u[", n);
         bool first = true;
-        while (i < g->npick && g->core_node[sorted[i]] == n) {
-            uint32_t a = sorted[i], b = a;
-            while (i + 1 < g->npick && sorted[i + 1] == b + 1 && g->core_node[sorted[i + 1]] == n)
-                b = sorted[++i];
+        while (i < g->npickruns && g->core_node[sorted[i].first] == n) {
+            uint32_t a = sorted[i].first, b = a + sorted[i].count - 1;
+            while (i + 1 < g->npickruns && sorted[i + 1].first == b + 1 && g->core_node[sorted[i + 1].first] == n)
+                b += sorted[++i].count;
             i++;
             uint32_t la = (uint32_t)(a - g->node_base[n]), lb = (uint32_t)(b - g->node_base[n]);
             if (la == lb)

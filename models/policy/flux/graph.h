@@ -37,6 +37,12 @@ typedef struct fx_end {
     uint32_t cores, part;
 } fx_end;
 
+/* Cores [first, first + count) of one node (graph core ids:
+ * node_base + k). */
+typedef struct fx_pick {
+    uint32_t first, count;
+} fx_pick;
+
 /* What a job asks for: `count` slots of one kind. */
 enum fx_slot { FX_SLOT_CORE, FX_SLOT_SOCKET, FX_SLOT_NODE };
 
@@ -67,7 +73,7 @@ typedef struct fx_graph {
     double *planned_end;      /* per core: its running job's start + duration */
     bool *held;               /* per core: a running job holds it */
     uint32_t *first_span;     /* per core: its reservation spans (this loop) */
-    double *min_begin;        /* per core: its earliest span's begin (INFINITY: none) */
+    double *min_begin;        /* per core: its own earliest span's begin (INFINITY: none) */
     uint32_t *core_node;      /* per core: its node */
     double *node_min_end;     /* per node: earliest planned end of its held cores */
     double *node_max_end;     /* per node: latest planned end of its held cores (-inf: none held) */
@@ -78,6 +84,7 @@ typedef struct fx_graph {
     uint32_t *touched;        /* cores with spans or an earliest begin, to clear them */
     uint32_t ntouched, touched_cap;
     uint32_t *node_first_span; /* per node: spans of reservations that took it whole (this loop) */
+    double *node_min_begin;   /* per node: their earliest begin (INFINITY: none) */
     uint32_t *touched_nodes;  /* nodes with such spans, to clear them */
     uint32_t ntouched_nodes, touched_nodes_cap;
     /* The walk's order: buckets of nodes (bitmaps of nwords words), walked
@@ -90,9 +97,14 @@ typedef struct fx_graph {
     uint32_t *node_bucket;    /* per node */
     uint64_t weight_moves;    /* how many times a node changed bucket: a loop that moved none left them as it found them */
     uint64_t *has_free;       /* bitmap: nodes with a free core now */
-    /* the picks of the last successful match */
-    uint32_t *pick;           /* core ids (local to the graph: node_base + k) */
-    uint32_t npick;
+    /* the picks of the last successful match, as runs of consecutive
+     * cores of one node: a big job takes thousands of whole nodes, and
+     * each reservation of it then costs a step per node, not per core */
+    fx_pick *pick;
+    uint32_t npickruns;       /* runs in pick[] */
+    uint32_t npick;           /* cores in them */
+    uint64_t *sort_mark;      /* scratch of sorted_picks: a bit per node */
+    uint32_t *sort_at;        /* and per node its first run */
     uint64_t *node_base;      /* per node: its first core (the cluster's core_base) */
     fx_end *ends;             /* running jobs by planned end */
     uint32_t nends, ends_cap;
@@ -128,8 +140,8 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
  * `first` policy's weights. -1 when out of memory. */
 void fx_graph_hold(fx_graph *g, double now, double duration);
 int fx_graph_reserve(fx_graph *g, double at, double duration);
-/* A running job's cores (given as graph core ids) are free again. */
-void fx_graph_release(fx_graph *g, const uint32_t *cores, uint32_t n);
+/* A running job's cores (the picks it started on) are free again. */
+void fx_graph_release(fx_graph *g, const fx_pick *runs, uint32_t nruns);
 /* Drops every reservation (a loop begins). */
 void fx_graph_cancel_reservations(fx_graph *g);
 

@@ -48,8 +48,8 @@ typedef struct flux {
     uint32_t *prio;            /* per job */
     uint32_t *arrival;         /* per job: arrival counter */
     uint32_t narrivals;
-    uint32_t **cores;          /* per running job: its graph cores */
-    uint32_t *ncores;
+    fx_pick **held;            /* per running job: its graph cores, as runs */
+    uint32_t *nheld;
     bool *was_reserved;        /* per job: held a reservation in an earlier loop */
     bool schedulable;
     /* where the last loop stopped, to carry on after arrivals alone */
@@ -108,10 +108,10 @@ static void flux_destroy(void *state)
 {
     flux *f = state;
     uint32_t n = hs_engine_trace(f->eng)->njobs;
-    for (uint32_t j = 0; f->cores && j < n; j++)
-        free(f->cores[j]);
-    free(f->cores);
-    free(f->ncores);
+    for (uint32_t j = 0; f->held && j < n; j++)
+        free(f->held[j]);
+    free(f->held);
+    free(f->nheld);
     free(f->pending);
     free(f->blocked);
     free(f->prio);
@@ -139,10 +139,10 @@ static int flux_create(hs_engine *eng, void **state, hs_error *err)
     f->blocked = malloc(m * sizeof *f->blocked);
     f->prio = malloc(m * sizeof *f->prio);
     f->arrival = malloc(m * sizeof *f->arrival);
-    f->cores = calloc(m, sizeof *f->cores);
-    f->ncores = calloc(m, sizeof *f->ncores);
+    f->held = calloc(m, sizeof *f->held);
+    f->nheld = calloc(m, sizeof *f->nheld);
     f->was_reserved = calloc(m, sizeof *f->was_reserved);
-    if (!f->pending || !f->blocked || !f->prio || !f->arrival || !f->cores || !f->ncores || !f->was_reserved) {
+    if (!f->pending || !f->blocked || !f->prio || !f->arrival || !f->held || !f->nheld || !f->was_reserved) {
         flux_destroy(f);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
@@ -207,10 +207,10 @@ static void flux_ended(void *state, hs_job *job)
 {
     flux *f = state;
     uint32_t j = hs_engine_job_index(f->eng, job);
-    fx_graph_release(&f->g, f->cores[j], f->ncores[j]);
-    free(f->cores[j]);
-    f->cores[j] = NULL;
-    f->ncores[j] = 0;
+    fx_graph_release(&f->g, f->held[j], f->nheld[j]);
+    free(f->held[j]);
+    f->held[j] = NULL;
+    f->nheld[j] = 0;
     for (uint32_t i = 0; i < f->nblocked; i++) /* a job's end reconsiders the blocked ones */
         pending_insert(f, f->blocked[i]);
     f->nblocked = 0;
@@ -252,21 +252,22 @@ static void log_picks(flux *f, const char *what, uint32_t j, double at, double d
 static int start(flux *f, uint32_t j, const fx_request *r, const char *how, hs_error *err)
 {
     double now = hs_engine_now(f->eng);
-    uint32_t *cores = malloc((f->g.npick ? f->g.npick : 1) * sizeof *cores);
-    if (!cores || fx_graph_units(&f->g, &f->units) < 0) {
-        free(cores);
+    uint32_t nruns = f->g.npickruns;
+    fx_pick *runs = malloc((nruns ? nruns : 1) * sizeof *runs);
+    if (!runs || fx_graph_units(&f->g, &f->units) < 0) {
+        free(runs);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
     }
-    memcpy(cores, f->g.pick, f->g.npick * sizeof *cores);
+    memcpy(runs, f->g.pick, nruns * sizeof *runs);
     log_picks(f, how, j, now, r->duration);
     if (hs_engine_start_job_holding(f->eng, &f->jobs[j], &f->units, err) < 0) {
-        free(cores);
+        free(runs);
         return -1;
     }
     fx_graph_hold(&f->g, now, r->duration);
     f->dirty = true;
-    f->cores[j] = cores;
-    f->ncores[j] = f->g.npick;
+    f->held[j] = runs;
+    f->nheld[j] = nruns;
     return 0;
 }
 
