@@ -192,6 +192,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->node_core_spans = calloc(n, sizeof *g->node_core_spans);
     g->node_first_span = malloc(n * sizeof *g->node_first_span);
     g->node_min_begin = malloc(n * sizeof *g->node_min_begin);
+    g->node_max_span_end = malloc(n * sizeof *g->node_max_span_end);
     g->node_bucket = malloc(n * sizeof *g->node_bucket);
     g->bucket = calloc((size_t)g->nbuckets * words, sizeof *g->bucket);
     g->bucket_count = calloc(g->nbuckets, sizeof *g->bucket_count);
@@ -203,7 +204,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
     g->node_base = malloc((n + 1) * sizeof *g->node_base);
     if (!g->node_part || !g->free_now || !g->part_free || !g->part_cores || !g->planned_end || !g->held || !g->first_span ||
         !g->min_begin || !g->core_node || !g->node_min_end || !g->node_max_end || !g->node_core_spans ||
-        !g->node_first_span || !g->node_min_begin || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free || !g->blocking ||
+        !g->node_first_span || !g->node_min_begin || !g->node_max_span_end || !g->node_bucket || !g->bucket || !g->bucket_count || !g->has_free || !g->blocking ||
         !g->pick || !g->sort_mark || !g->sort_at || !g->node_base) {
         fx_graph_free(g);
         return hs_error_set(err, NULL, 0, 0, "out of memory");
@@ -235,6 +236,7 @@ int fx_graph_init(fx_graph *g, const hs_cluster *c, const fx_config *cfg, hs_err
         g->node_max_end[i] = -INFINITY;
         g->node_first_span[i] = FX_NONE;
         g->node_min_begin[i] = INFINITY;
+        g->node_max_span_end[i] = -INFINITY;
         for (uint64_t k = g->node_base[i]; k < g->node_base[i + 1]; k++)
             g->core_node[k] = i;
     }
@@ -260,6 +262,7 @@ void fx_graph_free(fx_graph *g)
     free(g->node_core_spans);
     free(g->node_first_span);
     free(g->node_min_begin);
+    free(g->node_max_span_end);
     free(g->touched_nodes);
     free(g->spans);
     free(g->touched);
@@ -283,6 +286,8 @@ void fx_graph_free(fx_graph *g)
     free(g->scratch_x);
     free(g->scratch_u);
     free(g->scratch_dq);
+    free(g->scratch_rise);
+    free(g->failed);
     memset(g, 0, sizeof *g);
 }
 
@@ -376,6 +381,10 @@ static bool core_free(const fx_graph *g, uint64_t core, double t, double end, do
  * none of its cores is free (checked once per node, before its cores). */
 static bool node_taken(const fx_graph *g, uint32_t n, double t, double end)
 {
+    /* a window before the first span or after the last meets none: under
+     * conservative a node carries many spans, and walks ask every node */
+    if (end <= g->node_min_begin[n] || t >= g->node_max_span_end[n])
+        return false;
     for (uint32_t s = g->node_first_span[n]; s != FX_NONE; s = g->spans[s].next)
         if (g->spans[s].begin < end && t < g->spans[s].end)
             return true;
@@ -479,30 +488,23 @@ bool fx_graph_match(fx_graph *g, const fx_request *r, double t, double now)
  * Fluxion's aggregate planner sees them: U(x) = cores held by running
  * jobs still planned to run at x, plus cores this loop's reservations
  * hold at x. It drops at running jobs' and reservations' ends and rises
- * only at reservations' begins. Built per search as breakpoints (x, U
- * from x on), ascending; before the first, U is u0. */
+ * only at reservations' begins. Made during a search as breakpoints (x,
+ * U from x on), ascending, only as far as the search looks (a search
+ * that succeeds early needs few of a busy cluster's thousands of ends);
+ * before the first, U is u0. */
 typedef struct profile {
     double *x;
     int64_t *u;
     uint32_t n;
     int64_t u0;
+    uint32_t p;       /* the partition */
+    uint32_t e, b, v; /* the merge's place in the three streams */
+    int64_t last_u;   /* U after the last breakpoint */
 } profile;
 
-/* Appends the breakpoint (x, u + delta), merging equal x. */
-static void profile_add(profile *pr, int64_t *u, double x, int64_t delta)
-{
-    *u += delta;
-    if (pr->n && pr->x[pr->n - 1] == x) {
-        pr->u[pr->n - 1] = *u;
-        return;
-    }
-    pr->x[pr->n] = x;
-    pr->u[pr->n++] = *u;
-}
-
-/* Merges three sorted streams (running ends, reservation begins and
- * reservation ends, all kept in order) into the breakpoints. */
-static int profile_build(fx_graph *g, uint32_t p, profile *pr)
+/* Readies an empty profile of partition p, with room for every
+ * breakpoint; -1 when out of memory. */
+static int profile_start(fx_graph *g, uint32_t p, profile *pr)
 {
     uint32_t need = g->nends + 2 * g->nresv + 1;
     if (need > g->scratch_cap) {
@@ -513,39 +515,103 @@ static int profile_build(fx_graph *g, uint32_t p, profile *pr)
         if (u)
             g->scratch_u = u;
         uint32_t *dq = u ? realloc(g->scratch_dq, need * sizeof *dq) : NULL;
-        if (!dq)
+        if (dq)
+            g->scratch_dq = dq;
+        int64_t *rise = dq ? realloc(g->scratch_rise, need * sizeof *rise) : NULL;
+        if (!rise)
             return -1;
-        g->scratch_dq = dq;
+        g->scratch_rise = rise;
         g->scratch_cap = need;
     }
-    pr->x = g->scratch_x;
-    pr->u = g->scratch_u;
-    pr->u0 = (int64_t)(g->part_cores[p] - g->part_free[p]);
-    pr->n = 0;
-    int64_t u = pr->u0;
-    uint32_t e = 0, b = 0, v = 0;
-    for (;;) {
-        while (e < g->nends && (g->ends[e].part != p || !isfinite(g->ends[e].end)))
-            e++;
-        while (b < g->nresv && g->resv_begin[b].part != p)
-            b++;
-        while (v < g->nresv && (g->resv[v].part != p || !isfinite(g->resv[v].end)))
-            v++;
-        double xe = e < g->nends ? g->ends[e].end : INFINITY, xb = b < g->nresv ? g->resv_begin[b].begin : INFINITY,
-               xv = v < g->nresv ? g->resv[v].end : INFINITY;
-        if (xe == INFINITY && xb == INFINITY && xv == INFINITY)
-            return 0;
-        if (xe <= xb && xe <= xv) {
-            profile_add(pr, &u, xe, -(int64_t)g->ends[e].cores);
-            e++;
-        } else if (xb <= xv) {
-            profile_add(pr, &u, xb, (int64_t)g->resv_begin[b].cores);
-            b++;
-        } else {
-            profile_add(pr, &u, xv, -(int64_t)g->resv[v].cores);
-            v++;
-        }
+    *pr = (profile){.x = g->scratch_x, .u = g->scratch_u, .p = p};
+    pr->u0 = pr->last_u = (int64_t)(g->part_cores[p] - g->part_free[p]);
+    return 0;
+}
+
+/* Appends the next breakpoint, merging three sorted streams (running
+ * ends, reservation begins and reservation ends, all kept in order) and
+ * every change at the same x; false when none is left. */
+static bool profile_more(const fx_graph *g, profile *pr)
+{
+    uint32_t p = pr->p;
+    while (pr->e < g->nends && (g->ends[pr->e].part != p || !isfinite(g->ends[pr->e].end)))
+        pr->e++;
+    while (pr->b < g->nresv && g->resv_begin[pr->b].part != p)
+        pr->b++;
+    while (pr->v < g->nresv && (g->resv[pr->v].part != p || !isfinite(g->resv[pr->v].end)))
+        pr->v++;
+    double xe = pr->e < g->nends ? g->ends[pr->e].end : INFINITY,
+           xb = pr->b < g->nresv ? g->resv_begin[pr->b].begin : INFINITY,
+           xv = pr->v < g->nresv ? g->resv[pr->v].end : INFINITY;
+    double x = xe < xb ? xe : xb;
+    x = xv < x ? xv : x;
+    if (x == INFINITY)
+        return false;
+    for (; pr->e < g->nends && g->ends[pr->e].end == x; pr->e++)
+        if (g->ends[pr->e].part == p)
+            pr->last_u -= g->ends[pr->e].cores;
+    for (; pr->b < g->nresv && g->resv_begin[pr->b].begin == x; pr->b++)
+        if (g->resv_begin[pr->b].part == p)
+            pr->last_u += g->resv_begin[pr->b].cores;
+    for (; pr->v < g->nresv && g->resv[pr->v].end == x; pr->v++)
+        if (g->resv[pr->v].part == p)
+            pr->last_u -= g->resv[pr->v].cores;
+    pr->x[pr->n] = x;
+    pr->u[pr->n++] = pr->last_u;
+    return true;
+}
+
+/* Whether breakpoint i exists, making it if need be. */
+static bool profile_has(const fx_graph *g, profile *pr, uint32_t i)
+{
+    while (i >= pr->n)
+        if (!profile_more(g, pr))
+            return false;
+    return true;
+}
+
+/* --- the walks that failed at a future time since resources were last
+ * freed: cores are only taken in between (starts, reservations), and a
+ * walk fails exactly when fewer slots than asked are free over its
+ * window, so a request as big and as long fails there too. Under
+ * conservative the searches of one loop try the same times again and
+ * again. Kept sorted by time. --- */
+
+static bool failed_before(const fx_graph *g, const fx_request *r, double t)
+{
+    uint32_t lo = 0, hi = g->nfailed;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (g->failed[mid].t < t)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (uint32_t i = lo; i < g->nfailed && g->failed[i].t == t; i++) {
+        const fx_failed *f = &g->failed[i];
+        if (f->slot == r->slot && f->partition == r->partition && f->count <= r->count && f->duration <= r->duration)
+            return true;
+    }
+    return false;
+}
+
+static void note_failure(fx_graph *g, const fx_request *r, double t)
+{
+    if (g->nfailed == g->failed_cap) {
+        uint32_t cap = g->failed_cap ? 2 * g->failed_cap : 256;
+        fx_failed *more = realloc(g->failed, cap * sizeof *more);
+        if (!more)
+            return; /* out of memory: the walks are only done again */
+        g->failed = more;
+        g->failed_cap = cap;
+    }
+    uint32_t i = g->nfailed;
+    while (i > 0 && g->failed[i - 1].t > t) {
+        g->failed[i] = g->failed[i - 1];
+        i--;
+    }
+    g->failed[i] = (fx_failed){t, r->duration, r->count, r->partition, r->slot};
+    g->nfailed++;
 }
 
 bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
@@ -559,9 +625,14 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
     bool counted = r->slot == FX_SLOT_CORE && !g->match.node_exclusive, built = false;
     profile pr = {0};
     /* The most cores in use over [t, t + duration) is the maximum of U at t
-     * and at the breakpoints inside: both ends of the window only move
-     * forward, so a deque of breakpoints with falling U keeps it. */
-    uint32_t lo = 0, hi = 0, qh = 0, qt = 0, *dq = NULL;
+     * and at the reservation begins inside: U only rises there. Both ends
+     * of the window only move forward, so a deque of the begins inside,
+     * with falling U, keeps it (dq: their indexes in resv_begin, rise:
+     * U there), and the profile is made only as far as the last begin a
+     * window reaches: under easy, with no other reservation, only up to
+     * the candidate itself. */
+    uint32_t lo = 0, at_b = 0, rb = 0, qh = 0, qt = 0, *dq = NULL;
+    int64_t *rise = NULL;
     while (e < g->nends || v < g->nresv) {
         bool from_running = v == g->nresv || (e < g->nends && g->ends[e].end <= g->resv[v].end);
         double t = from_running ? g->ends[e].end : g->resv[v].end;
@@ -584,33 +655,42 @@ bool fx_graph_earliest(fx_graph *g, const fx_request *r, double now, double *at)
             continue;
         /* As Fluxion's aggregate planner: the cores busy at some instant
          * of the window (held past it, or reserved over it) leave too few. */
-        /* built at the first candidate that needs it: often none does */
-        if (counted && !built && profile_build(g, p, &pr) < 0)
+        /* readied at the first candidate that needs it: often none does */
+        if (counted && !built && profile_start(g, p, &pr) < 0)
             counted = false; /* out of memory: no shortcut, the walks still decide */
         built = true;
-        dq = g->scratch_dq; /* the build may have moved it */
+        dq = g->scratch_dq; /* the start may have moved them */
+        rise = g->scratch_rise;
         if (counted) {
             double end = t + r->duration;
-            while (lo < pr.n && pr.x[lo] <= t)
+            while (profile_has(g, &pr, lo) && pr.x[lo] <= t)
                 lo++;
             int64_t at_t = lo ? pr.u[lo - 1] : pr.u0;
-            if (hi < lo)
-                hi = lo;
-            while (hi < pr.n && pr.x[hi] < end) {
-                while (qt > qh && pr.u[dq[qt - 1]] <= pr.u[hi])
+            for (; rb < g->nresv && g->resv_begin[rb].begin < end; rb++) {
+                double b = g->resv_begin[rb].begin;
+                if (g->resv_begin[rb].part != p)
+                    continue;
+                while (profile_has(g, &pr, at_b) && pr.x[at_b] <= b)
+                    at_b++;
+                int64_t u = at_b ? pr.u[at_b - 1] : pr.u0;
+                while (qt > qh && rise[qt - 1] <= u)
                     qt--;
-                dq[qt++] = hi++;
+                dq[qt] = rb;
+                rise[qt++] = u;
             }
-            while (qt > qh && pr.x[dq[qh]] <= t)
+            while (qt > qh && g->resv_begin[dq[qh]].begin <= t)
                 qh++;
-            int64_t most = qt > qh && pr.u[dq[qh]] > at_t ? pr.u[dq[qh]] : at_t;
+            int64_t most = qt > qh && rise[qh] > at_t ? rise[qh] : at_t;
             if ((int64_t)g->part_cores[p] - most < (int64_t)r->count)
                 continue;
         }
+        if (failed_before(g, r, t))
+            continue;
         if (fx_graph_match(g, r, t, now)) {
             *at = t;
             return true;
         }
+        note_failure(g, r, t);
     }
     return false;
 }
@@ -806,6 +886,8 @@ int fx_graph_reserve(fx_graph *g, double at, double duration)
             }
             g->spans[g->nspans] = (fx_span){at, at + duration, g->node_first_span[n]};
             g->node_first_span[n] = g->nspans++;
+            if (at + duration > g->node_max_span_end[n])
+                g->node_max_span_end[n] = at + duration;
             /* its free cores are blocked from `at` on, if not earlier:
              * counted by node while no core of it has a span of its own
              * (their earliest begin is then the node's) */
@@ -863,6 +945,7 @@ void fx_graph_release(fx_graph *g, const fx_pick *runs, uint32_t nruns)
     }
     g->part_free[part] += n;
     remove_end(g, end, n, part);
+    g->nfailed = 0; /* freed cores: a walk may now succeed */
 }
 
 void fx_graph_cancel_reservations(fx_graph *g)
@@ -875,6 +958,7 @@ void fx_graph_cancel_reservations(fx_graph *g)
     for (uint32_t i = 0; i < g->ntouched_nodes; i++) {
         g->node_first_span[g->touched_nodes[i]] = FX_NONE;
         g->node_min_begin[g->touched_nodes[i]] = INFINITY;
+        g->node_max_span_end[g->touched_nodes[i]] = -INFINITY;
     }
     g->ntouched_nodes = 0;
     for (uint32_t p = 0; p < g->nparts; p++)
@@ -882,6 +966,7 @@ void fx_graph_cancel_reservations(fx_graph *g)
     g->ntouched = 0;
     g->nspans = 0;
     g->nresv = 0;
+    g->nfailed = 0;
 }
 
 static int cmp_first(const void *a, const void *b)

@@ -53,6 +53,13 @@ typedef struct fx_request {
     double duration;    /* INFINITY: unlimited, held for ever */
 } fx_request;
 
+/* A walk at a future time that failed (graph.c). */
+typedef struct fx_failed {
+    double t, duration;
+    uint32_t count, partition;
+    enum fx_slot slot;
+} fx_failed;
+
 /* Per partition, the free cores that a reservation of this loop holds,
  * counted by their first reservation's begin. */
 typedef struct fx_blocking {
@@ -85,6 +92,7 @@ typedef struct fx_graph {
     uint32_t ntouched, touched_cap;
     uint32_t *node_first_span; /* per node: spans of reservations that took it whole (this loop) */
     double *node_min_begin;   /* per node: their earliest begin (INFINITY: none) */
+    double *node_max_span_end; /* per node: their latest end (-INFINITY: none) */
     uint32_t *touched_nodes;  /* nodes with such spans, to clear them */
     uint32_t ntouched_nodes, touched_nodes_cap;
     /* The walk's order: buckets of nodes (bitmaps of nwords words), walked
@@ -117,6 +125,9 @@ typedef struct fx_graph {
     double *scratch_x;
     int64_t *scratch_u;
     uint32_t *scratch_dq;
+    int64_t *scratch_rise;
+    fx_failed *failed;        /* walks that failed since cores were last freed, by time */
+    uint32_t nfailed, failed_cap;
     uint32_t scratch_cap;
 } fx_graph;
 
