@@ -8,5 +8,6 @@ int hs_cmd_check(int argc, char **argv);
 int hs_cmd_gen(int argc, char **argv);
 int hs_cmd_sweep(int argc, char **argv);
 int hs_cmd_report(int argc, char **argv);
+int hs_cmd_slurm_verify(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static void usage(FILE *out)
           "  gen     write a synthetic trace (Lublin-Feitelson 2003 model)\n"
           "  sweep   run a grid of parameters, on all cores, with MPI or as a job array's shards\n"
           "  report  one HTML page of plots of a run's or a sweep's folder\n"
+          "  slurm-verify  the Slurm model decision by decision against a real Slurm record\n"
           "\n"
           "hpcsim <command> --help describes each; hpcsim --version prints the version.\n",
           out);
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
         return hs_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return hs_cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "slurm-verify") == 0)
+        return hs_cmd_slurm_verify(argc - 1, argv + 1);
     fprintf(stderr, "hpcsim: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

@@ -231,6 +231,11 @@ int hs_run(const hs_run_config *cfg, hs_metrics *out_metrics, hs_error *err)
     eopt.seed = cfg->seed;
     if (!(eng = hs_engine_new(&cluster, &trace, policy, &eopt, err)) || hs_engine_run(eng, err) < 0)
         goto out;
+    if (hs_engine_stopped(eng)) { /* a question about one instant, not a replay: no outputs */
+        hs_error_set(err, "--policy-opt", 0, 0,
+                     "policy %s stopped the run before its end (lockstep=... is for hpcsim slurm-verify)", policy->name);
+        goto out;
+    }
     if (cfg->progress)
         hs_progress_done(eng);
     hs_metrics metrics;

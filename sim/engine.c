@@ -32,6 +32,7 @@ struct hs_engine {
     uint32_t next_arrival_max; /* 1 + the largest index that has arrived */
     uint32_t retired;   /* jobs 0 .. retired-1 have ended and retired */
     uint64_t ended;
+    bool stopped;       /* hs_engine_stop: the run ends after this instant */
     hs_fluid *fluid;     /* with a performance model only */
     /* Runs that start jobs as tasks (hs_engine_start_job_tasks). */
     enum { STARTS_NONE, STARTS_UNITS, STARTS_TASKS } starts;
@@ -423,6 +424,10 @@ static int retire(hs_engine *e, hs_error *err)
     return 0;
 }
 
+void hs_engine_stop(hs_engine *e) { e->stopped = true; }
+
+bool hs_engine_stopped(const hs_engine *e) { return e->stopped; }
+
 int hs_engine_run(hs_engine *e, hs_error *err)
 {
     double t;
@@ -457,6 +462,8 @@ int hs_engine_run(hs_engine *e, hs_error *err)
         }
         if (e->ops->schedule(e->pstate, err) < 0 || retire(e, err) < 0)
             return -1;
+        if (e->stopped)
+            return 0;
         if (e->opt.progress && ++until_progress >= 4096) {
             until_progress = 0;
             e->opt.progress(e->opt.progress_ctx, e);

@@ -5,7 +5,8 @@ model's (hpcsim's jobs.csv). Usage:
 Prints the share of jobs whose start is within TOLERANCE_S of real Slurm's,
 the mean and largest absolute start-time difference, and Spearman's rank
 correlation of the two start orders; writes the real starts to real.csv
-(swf_id,submit,start,end relative to trace time 0) when a path is given."""
+(swf_id,submit,start,end in seconds from trace time 0, nodes) when a path
+is given. Every time is in seconds from trace time 0 (the t0 file)."""
 import csv
 import datetime
 import sys
@@ -60,11 +61,8 @@ def main():
                 s, a, e, n = real[jid]
                 f.write(f"{jid},{s:g},{a:.0f},{e:.0f},\"{n}\"\n")
     model = {}
-    first_submit = None
-    rows = list(csv.DictReader(open(model_csv)))
-    first_submit = min(float(r["submission_time"]) for r in rows)
-    for r in rows:
-        model[int(r["job_id"])] = float(r["starting_time"]) - first_submit
+    for r in csv.DictReader(open(model_csv)):
+        model[int(r["job_id"])] = float(r["starting_time"])
     common = sorted(set(real) & set(model))
     if not common:
         sys.exit("compare: no job in both runs")

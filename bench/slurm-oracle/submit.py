@@ -2,9 +2,15 @@
 """Submits an SWF trace to a running Slurm in real time, one sbatch per job
 (`-n PROCS -t MINUTES --wrap "sleep RUNTIME"`, partition from SWF field 16
 as the n-th PartitionName of the user's slurm.conf), then waits until every
-job has finished. Usage: submit.py TRACE.swf PARTITIONS_FILE SCRATCH
+job has finished. Usage: submit.py TRACE.swf PARTITIONS_FILE SCRATCH [SECOND]
+The first job is submitted 3 s from now; with SECOND (0-59), trace time
+0 (the first job's submit time before it) falls on a whole second at that
+second of the minute: Slurm's backfill rounds reservations to
+bf_resolution on the wall clock, so two runs whose time 0 falls on the
+same second of the minute meet the same roundings.
 Writes SCRATCH/t0 (the wall-clock time of trace time 0) and
-SCRATCH/submitted.csv (swf_id,slurm_id,planned_submit,actual_submit)."""
+SCRATCH/submitted.csv (swf_id,slurm_id,planned_submit,actual_submit, in
+seconds from trace time 0)."""
 import math
 import subprocess
 import sys
@@ -35,13 +41,17 @@ def main():
     parts = [p.strip() for p in open(parts_file) if p.strip()]
     jobs = read_swf(trace)
     first = jobs[0][0]
-    t0 = time.time() + 3
+    t0 = time.time() + 3 - first  # trace time 0 on the wall clock
+    if len(sys.argv) > 4:
+        second = int(sys.argv[4])
+        t0 = math.ceil(t0)
+        t0 += (second - t0 % 60) % 60
     open(f"{scratch}/t0", "w").write(f"{t0:.3f}\n")
     out = open(f"{scratch}/submitted.csv", "w")
     out.write("swf_id,slurm_id,planned_submit,actual_submit\n")
     ids = []
     for submit, jid, procs, run, req, part in jobs:
-        d = t0 + (submit - first) - time.time()
+        d = t0 + submit - time.time()
         if d > 0:
             time.sleep(d)
         cmd = ["sbatch", "--parsable", "-J", str(jid), "-n", str(procs), "-t", str(max(1, math.ceil(req / 60))),
@@ -55,7 +65,7 @@ def main():
             continue
         sid = res.stdout.strip().split(";")[0]
         ids.append(sid)
-        out.write(f"{jid},{sid},{submit - first:g},{actual:.3f}\n")
+        out.write(f"{jid},{sid},{submit:g},{actual:.3f}\n")
         out.flush()
     out.close()
     while True:  # until no job of ours is queued or running

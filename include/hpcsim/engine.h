@@ -74,6 +74,12 @@ void hs_engine_free(hs_engine *eng);
 /* Runs to the end. Fails if the policy errs or leaves jobs that could
  * never start (a policy bug, reported rather than hidden). */
 int hs_engine_run(hs_engine *eng, hs_error *err);
+/* Called by a policy during a scheduling pass: the run ends when the pass
+ * returns, successfully, with later jobs left unstarted (or running). A
+ * tool that asks a policy one question about a given state stops there
+ * (`hpcsim slurm-verify`, docs/slurm-verify.md); a replay never does. */
+void hs_engine_stop(hs_engine *eng);
+bool hs_engine_stopped(const hs_engine *eng);
 
 /* For policies. */
 double hs_engine_now(const hs_engine *eng);

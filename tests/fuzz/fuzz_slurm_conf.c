@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "conf.h"
-#include "hostlist.h"
+#include "hpcsim/hostlist.h"
 #include "params.h"
 
 #define FUZZ_MAX_HOSTS 20000u

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "hpcsim/error.h"
-#include "hostlist.h"
+#include "hpcsim/hostlist.h"
 
 typedef struct hs_slurm_node {
     char *name;

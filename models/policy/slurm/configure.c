@@ -1,6 +1,7 @@
 /* The Slurm model's side of the policy seam (hpcsim/policy.h): its
  * configuration is one slurm.conf (--policy-conf), with the options
- * topology=, assoc=, qos= and log= naming its other files; any other
+ * topology=, assoc=, qos= and log= naming its other files (and
+ * lockstep=, lockstep-at= holding it to a real history, lockstep.h); any other
  * option sets a slurm.conf key over the file (PriorityWeightAge=1000,
  * SchedulerParameters.bf_window=60), so that a sweep can vary it. The
  * --slurm-conf, --topology-conf, --slurm-assoc, --slurm-qos and
@@ -13,7 +14,7 @@
 #include "hpcsim/file.h"
 #include "setup.h"
 
-static const char *const keys[] = {"topology", "assoc", "qos", "log", NULL};
+static const char *const keys[] = {"topology", "assoc", "qos", "log", "lockstep", "lockstep-at", NULL};
 
 /* The value of --policy-opt key (the last one given), or NULL. */
 static const char *option(const hs_policy_args *a, const char *key)
@@ -53,6 +54,29 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
     const char *assoc = option(a, "assoc"), *qos = option(a, "qos"), *log = option(a, "log");
     if ((assoc && hs_slurm_setup_load_assoc(s, assoc, err) < 0) || (qos && hs_slurm_setup_load_qos(s, qos, err) < 0))
         goto fail;
+    const char *lockstep = option(a, "lockstep"), *at_text = option(a, "lockstep-at");
+    if (!lockstep != !at_text) {
+        hs_error_set(err, "--policy-opt", 0, 0, "lockstep=REAL.csv and lockstep-at=SECONDS go together");
+        goto fail;
+    }
+    if (lockstep) {
+        char *end;
+        errno = 0;
+        double at = strtod(at_text, &end);
+        if (!*at_text || *end || errno || !(at >= 0 && at <= 1e12)) {
+            hs_error_set(err, "--policy-opt", 0, 0, "lockstep-at=%s: expected seconds from the trace's time 0", at_text);
+            goto fail;
+        }
+        if (!(s->lockstep = malloc(sizeof *s->lockstep))) {
+            hs_error_set(err, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        if (sl_lockstep_record_load(s->lockstep, lockstep, at, &s->conf, err) < 0) {
+            free(s->lockstep);
+            s->lockstep = NULL;
+            goto fail;
+        }
+    }
     if (log) {
         if (!(s->log_path = strdup(log))) {
             hs_error_set(err, NULL, 0, 0, "out of memory");

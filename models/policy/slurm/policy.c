@@ -14,7 +14,9 @@
  *    fair-share weigh anything; otherwise priorities never change).
  * At one instant the order is: ticks, main pass, backfill. Timers stop
  * when there is nothing to do, so a run ends with its last job; skipped
- * ticks lose nothing, since decay over a gap is one factor. */
+ * ticks lose nothing, since decay over a gap is one factor.
+ * Held to a real history (lockstep.h), only the priority clock runs
+ * until the instant asked about; then both schedulers run once. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 
 #include "answers.h"
 #include "backfill.h"
+#include "forced.h"
 #include "main_sched.h"
 #include "pending.h"
 #include "priority.h"
@@ -57,6 +60,7 @@ static void slurm_destroy(void *state)
         free(s->node_parts[n]);
     sl_space_free(&s->space);
     sl_timeline_free(&s->tl);
+    sl_forced_free(s);
     free(s->reserved.b);
     free(s->node_parts);
     free(s->node_nparts);
@@ -259,6 +263,10 @@ static int slurm_create(hs_engine *eng, void **state, hs_error *err)
     memcpy(s->node_core_base, c->core_base, (n + 1) * sizeof *s->node_core_base);
     if (sl_timeline_init(s, njobs) < 0 || make_parts(s) < 0 || make_jobs(s) < 0 || !(s->user_cnt = calloc(s->nusers ? s->nusers : 1, sizeof *s->user_cnt)))
         goto nomem;
+    if (setup->lockstep && sl_forced_init(s, err) < 0) {
+        slurm_destroy(s);
+        return -1;
+    }
     sl_space_init(&s->space, s->nwords);
     sl_reserved_forget(s);
     s->main_due = s->bf_due = -1;
@@ -311,9 +319,47 @@ static void slurm_wakeup(void *state) { (void)state; }
 
 static double next_multiple(double now, double period) { return (floor(now / period) + 1) * period; }
 
+/* Held to a real history: the real starts until the instant asked
+ * about, priorities on their own clock; at the instant, the state into
+ * the log, a full main pass, a backfill cycle, and the run stops. */
+static int lockstep_schedule(sl_state *s, hs_error *err)
+{
+    double now = hs_engine_now(s->eng), at = s->setup->lockstep->at;
+    if (s->next_wake <= now)
+        s->next_wake = NEVER;
+    if (sl_forced_start_due(s, now, err) < 0)
+        return -1;
+    if (s->next_tick <= now) {
+        sl_priority_tick(s);
+        s->next_tick = NEVER;
+    }
+    if (now >= at) {
+        sl_forced_dump(s);
+        if (sl_main_pass(s, true, err) < 0 || (s->p.backfill && sl_backfill(s, err) < 0))
+            return -1;
+        hs_engine_stop(s->eng);
+        return 0;
+    }
+    if (s->dynamic_priority && (s->npending || s->nrunning) && s->next_tick == NEVER)
+        s->next_tick = next_multiple(now, s->p.calc_period);
+    double due = sl_forced_next(s);
+    if (at < due)
+        due = at;
+    if (s->next_tick < due)
+        due = s->next_tick;
+    if (due < s->next_wake) {
+        if (hs_engine_wakeup_at(s->eng, due, err) < 0)
+            return -1;
+        s->next_wake = due;
+    }
+    return 0;
+}
+
 static int slurm_schedule(void *state, hs_error *err)
 {
     sl_state *s = state;
+    if (s->setup->lockstep)
+        return lockstep_schedule(s, err);
     double now = hs_engine_now(s->eng);
     if (s->next_wake <= now)
         s->next_wake = NEVER;

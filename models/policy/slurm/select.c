@@ -418,7 +418,8 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
     job->expected_end = hs_engine_now(s->eng) + job->limit;
     job->charged_to = hs_engine_now(s->eng);
     if (s->setup->log) {
-        fprintf(s->setup->log, "%.0f %s: started job %.0f on", hs_engine_now(s->eng), s->in_backfill ? "backfill" : "main",
+        fprintf(s->setup->log, "%.0f %s: started job %.0f on", hs_engine_now(s->eng),
+                s->forcing ? "real" : s->in_backfill ? "backfill" : "main",
                 hj->swf.f[HS_SWF_JOB_ID]);
         for (uint32_t k = 0; k < job->nalloc; k++)
             fprintf(s->setup->log, "%s%s:%u", k ? "," : " ", s->setup->conf.nodes[job->alloc_node[k]].name, job->alloc_cpus[k]);

@@ -118,6 +118,9 @@ void hs_slurm_setup_free(hs_slurm_setup *s)
     sl_topology_free(&s->topo);
     sl_assoc_file_free(&s->assoc);
     sl_qos_file_free(&s->qos);
+    if (s->lockstep)
+        sl_lockstep_record_free(s->lockstep);
+    free(s->lockstep);
     hs_slurm_conf_free(&s->conf);
     free(s->part_cpus);
     free(s->part_switch_cpus);

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "assoc_file.h"
 #include "qos_file.h"
+#include "lockstep.h"
 #include "params.h"
 #include "topology.h"
 
@@ -31,6 +32,7 @@ struct hs_slurm_setup {
     sl_topology topo;    /* topology/tree switches; topo.n == 0 without */
     sl_assoc_file assoc; /* a site's associations; assoc.tree.n == 0 without */
     sl_qos_file qos;     /* a site's QOS levels; qos.n == 0 without */
+    sl_lockstep_record *lockstep; /* lockstep=, lockstep-at= (lockstep.h); NULL without */
 };
 
 /* Reads and checks slurm.conf; notes (ignored keys, weights Slurm drops)

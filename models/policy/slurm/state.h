@@ -101,6 +101,12 @@ typedef struct sl_timeline {
 
 /* Per reservation begin, the CPUs and nodes free now that it takes in
  * partition part (reserved.h). */
+/* A job real Slurm started before the lock-step instant (forced.h). */
+typedef struct sl_forced_start {
+    double at;
+    uint32_t job, row; /* trace index; row of the record */
+} sl_forced_start;
+
 typedef struct sl_reserved_bucket {
     double begin;
     uint64_t cpus;
@@ -169,6 +175,9 @@ typedef struct sl_state {
     sl_reserved reserved;        /* backfill: res_first's nodes free now, summed by begin */
     hs_intervals iv;
     bool in_backfill;            /* for --slurm-log: who starts a job */
+    bool forcing;                /* lock-step: real Slurm starts it (forced.h) */
+    sl_forced_start *forced;     /* lock-step: by time */
+    uint32_t nforced, next_forced;
     /* counters HPCSIM_SLURM_STATS prints at the end */
     uint64_t main_starts, bf_starts, bf_cycles, main_passes, bf_tested, walk_steps, selects;
     uint64_t bf_tested_after; /* jobs tested after the last start of their cycle */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hostlist.h"
+#include "hpcsim/hostlist.h"
 #include "text_file.h"
 
 void sl_topology_free(sl_topology *t)

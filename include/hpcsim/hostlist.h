@@ -2,8 +2,8 @@
  * "n[001-128]", "n[1-3,7],login1", "rack[1-2]-n[01-04]" (several bracket
  * groups multiply). Zero padding follows the first number of each range.
  * Expansion keeps the written order, which is Slurm's node order. */
-#ifndef HPCSIM_SLURM_HOSTLIST_H
-#define HPCSIM_SLURM_HOSTLIST_H
+#ifndef HPCSIM_HOSTLIST_H
+#define HPCSIM_HOSTLIST_H
 
 #include <stddef.h>
 #include <stdint.h>

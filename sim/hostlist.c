@@ -2,7 +2,7 @@
  * items are separated by commas outside brackets. Each bracket group is a
  * comma list of numbers or ranges "lo-hi". */
 #define _POSIX_C_SOURCE 200809L
-#include "hostlist.h"
+#include "hpcsim/hostlist.h"
 
 #include <ctype.h>
 #include <stdio.h>

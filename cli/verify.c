@@ -1,0 +1,301 @@
+/* The lock-step check (verify.h): for each instant at which real Slurm
+ * started jobs, one replay of the Slurm model held to the real history
+ * (its lockstep= option), whose decision log at that instant is read back
+ * and set beside the record. Each replay reads its inputs afresh: the
+ * check is for oracle-sized traces (hundreds of jobs), where that costs
+ * milliseconds (docs/slurm-verify.md). */
+#define _POSIX_C_SOURCE 200809L
+#include "hpcsim/verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hpcsim/engine.h"
+#include "hpcsim/file.h"
+#include "hpcsim/hostlist.h"
+#include "hpcsim/policy.h"
+#include "hpcsim/record.h"
+#include "hpcsim/trace.h"
+
+/* A growing text, for an event's explanation. */
+typedef struct text {
+    char *s;
+    size_t n, cap;
+} text;
+
+static void text_add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void text_add(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (k < 0 || !t)
+        return;
+    if (t->n + (size_t)k + 1 > t->cap) {
+        size_t cap = (t->n + (size_t)k + 1) * 2;
+        char *more = realloc(t->s, cap);
+        if (!more)
+            return; /* the explanation is shortened, the figures are not */
+        t->s = more;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->n, t->cap - t->n, fmt, ap);
+    va_end(ap);
+    t->n += (size_t)k;
+}
+
+/* One replay held to the record until `at`, its decision log in log_path. */
+static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, const char *log_path, FILE *warn,
+                        hs_error *err)
+{
+    const struct hs_policy_ops *policy = hs_policy_find("slurm");
+    if (!policy)
+        return hs_error_set(err, NULL, 0, 0, "this hpcsim has no Slurm model");
+    const char *confs[1] = {cfg->conf_path};
+    hs_policy_opt opts[8];
+    unsigned n = 0;
+    char at_text[64];
+    snprintf(at_text, sizeof at_text, "%.17g", at);
+    if (cfg->assoc_path)
+        opts[n++] = (hs_policy_opt){"assoc", cfg->assoc_path};
+    if (cfg->qos_path)
+        opts[n++] = (hs_policy_opt){"qos", cfg->qos_path};
+    if (cfg->topology_path)
+        opts[n++] = (hs_policy_opt){"topology", cfg->topology_path};
+    opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
+    opts[n++] = (hs_policy_opt){"lockstep-at", at_text};
+    opts[n++] = (hs_policy_opt){"log", log_path};
+    hs_policy_args args = {confs, 1, opts, n, warn};
+    void *config = NULL;
+    if (policy->configure(&args, &config, err) < 0)
+        return -1;
+    int rc = -1;
+    hs_cluster cluster;
+    char source[512];
+    if (policy->cluster(config, &cluster, source, sizeof source, err) < 0)
+        goto out_config;
+    hs_trace trace;
+    hs_trace_options topt = {false, NULL, 20, policy->accept, config, policy->places_tasks, policy->live_jobs_only,
+                             policy->memory_as_units};
+    if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0)
+        goto out_cluster;
+    /* Recorded jobs run as long as they really held their nodes (launch
+     * and epilog included), so that they end when they really ended. */
+    for (uint32_t j = 0; j < trace.njobs; j++) {
+        const hs_record_job *row = hs_record_find(rec, (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID]);
+        if (row)
+            trace.jobs[j].runtime = row->end - row->start;
+    }
+    hs_engine_options eopt;
+    hs_engine_options_default(&eopt);
+    eopt.kill_at_req_time = false;
+    eopt.policy_config = config;
+    hs_engine *eng = hs_engine_new(&cluster, &trace, policy, &eopt, err);
+    if (eng && hs_engine_run(eng, err) == 0 && policy->finish(config, err) == 0)
+        rc = 0;
+    hs_engine_free(eng);
+    hs_trace_free(&trace);
+out_cluster:
+    hs_cluster_free(&cluster);
+out_config:
+    policy->unconfigure(config);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Whether the model's "n1:4,n2:4" names the nodes of host list `real`. */
+static bool same_nodes(const char *model, const char *real)
+{
+    hs_hostlist want = {0}, got = {0};
+    char why[128];
+    bool same = false;
+    char *copy = strdup(model), *save = NULL;
+    if (!copy || hs_hostlist_expand(&want, real, why, sizeof why) < 0)
+        goto out;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':');
+        if (colon)
+            *colon = '\0';
+        if (hs_hostlist_expand(&got, tok, why, sizeof why) < 0)
+            goto out;
+    }
+    if (got.n != want.n)
+        goto out;
+    qsort(got.names, got.n, sizeof *got.names, cmp_str);
+    qsort(want.names, want.n, sizeof *want.names, cmp_str);
+    same = true;
+    for (uint32_t i = 0; i < got.n && same; i++)
+        same = strcmp(got.names[i], want.names[i]) == 0;
+out:
+    free(copy);
+    hs_hostlist_free(&want);
+    hs_hostlist_free(&got);
+    return same;
+}
+
+/* Reads the log's lines at `at` into the event: what the model started
+ * (and where), its reservations and the state it saw. */
+static int read_decisions(const char *log_path, const hs_record *rec, double at, double *jitter, hs_verify_event *ev,
+                          hs_verify_result *res, bool *squeezed, hs_error *err)
+{
+    char *log = hs_read_file(log_path, 1u << 30, NULL, err);
+    if (!log)
+        return -1;
+    char stamp[64];
+    int slen = snprintf(stamp, sizeof stamp, "%.0f ", at);
+    text why = {0}, model = {0}, state = {0};
+    uint32_t nresv = 0;
+    enum { SHOWN_RESERVATIONS = 8 };
+    bool *started = calloc(rec->njobs ? rec->njobs : 1, sizeof *started);
+    if (!started) {
+        free(log);
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    }
+    char *save = NULL;
+    for (char *line = strtok_r(log, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        double sched, bf, begin, end;
+        long job;
+        int off = 0;
+        const char *squeeze = strstr(line, " real: squeezed job ");
+        if (squeeze && sscanf(squeeze, " real: squeezed job %ld", &job) == 1) {
+            const hs_record_job *row = hs_record_find(rec, job);
+            if (row && !squeezed[row - rec->jobs]) {
+                squeezed[row - rec->jobs] = true;
+                res->squeezed++;
+            }
+        }
+        if (strncmp(line, stamp, (size_t)slen) != 0)
+            continue;
+        const char *rest = line + slen;
+        if (sscanf(rest, "intervals: sched_interval %lf bf_interval %lf", &sched, &bf) == 2) {
+            if (*jitter < 0)
+                *jitter = sched > 0 && (bf <= 0 || sched < bf) ? sched : bf > 0 ? bf : 0;
+        } else if (strncmp(rest, "queue:", 6) == 0 || strncmp(rest, "free:", 5) == 0) {
+            text_add(&state, "    %.*s%s\n", 300, rest, strlen(rest) > 300 ? " ..." : "");
+        } else if (sscanf(rest, "backfill: job %ld to start at %lf, end at %lf on %n", &job, &begin, &end, &off) == 3 &&
+                   off) {
+            if (nresv++ < SHOWN_RESERVATIONS) {
+                uint32_t nodes = 1;
+                for (const char *p = rest + off; *p; p++)
+                    nodes += *p == ',';
+                text_add(&state, "    reserved: job %ld from %.0f to %.0f on %u nodes\n", job, begin, end, nodes);
+            }
+        } else if ((sscanf(rest, "main: started job %ld on %n", &job, &off) == 1 && off) ||
+                   (sscanf(rest, "backfill: started job %ld on %n", &job, &off) == 1 && off)) {
+            bool main_sched = rest[0] == 'm';
+            const char *nodes = rest + off;
+            const hs_record_job *row = hs_record_find(rec, job);
+            ev->nmodel++;
+            text_add(&model, " %ld (%s)", job, main_sched ? "main" : "backfill");
+            if (row && row->start == at) {
+                started[row - rec->jobs] = true;
+                ev->nboth++;
+                ev->nboth_main += main_sched;
+                if (row->by == HS_BY_MAIN)
+                    res->matched_real_main++;
+                else if (row->by == HS_BY_BACKFILL)
+                    res->matched_real_backfill++;
+                if (same_nodes(nodes, row->nodes))
+                    ev->nsame_nodes++;
+                else
+                    text_add(&model, " on %.*s, real %.*s", 200, nodes, 200, row->nodes);
+            } else if (row && row->start > at && row->start <= at + *jitter) {
+                ev->nearly++;
+            } else {
+                text_add(&model, row ? " [real start %g]" : " [never started by real Slurm]", row ? row->start : 0);
+            }
+        }
+    }
+    text_add(&why, "  at %.0f: real Slurm started", at);
+    for (uint32_t r = 0; r < rec->njobs; r++)
+        if (rec->jobs[r].start == at) {
+            ev->nreal++;
+            if (rec->jobs[r].by == HS_BY_MAIN)
+                res->real_main++;
+            else if (rec->jobs[r].by == HS_BY_BACKFILL)
+                res->real_backfill++;
+            text_add(&why, " %ld%s", rec->jobs[r].job, started[r] ? "" : " (not the model)");
+        }
+    if (nresv > SHOWN_RESERVATIONS)
+        text_add(&state, "    (%u more reservations)\n", nresv - SHOWN_RESERVATIONS);
+    text_add(&why, "; the model started%s\n%s", model.s ? model.s : " nothing", state.s ? state.s : "");
+    ev->agree = ev->nboth == ev->nreal && ev->nmodel == ev->nboth + ev->nearly;
+    ev->text = why.s;
+    free(model.s);
+    free(state.s);
+    free(started);
+    free(log);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    hs_record rec;
+    if (hs_record_read(&rec, cfg->real_path, err) < 0)
+        return -1;
+    double *times = malloc(rec.njobs * sizeof *times);
+    bool *squeezed = calloc(rec.njobs, sizeof *squeezed);
+    char log_path[] = "/tmp/hpcsim-verify-XXXXXX";
+    int fd = -1, rc = -1;
+    if (!times || !squeezed || !(out->events = calloc(rec.njobs, sizeof *out->events))) {
+        hs_error_set(err, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if ((fd = mkstemp(log_path)) < 0) {
+        hs_error_set(err, log_path, 0, 0, "cannot make a temporary file for the model's decisions");
+        goto out;
+    }
+    close(fd);
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < rec.njobs; r++)
+        times[n++] = rec.jobs[r].start;
+    qsort(times, n, sizeof *times, cmp_double);
+    out->jitter = cfg->jitter;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i && times[i] == times[i - 1])
+            continue;
+        hs_verify_event *ev = &out->events[out->nevents++];
+        ev->at = times[i];
+        if (replay_until(cfg, &rec, times[i], log_path, out->nevents == 1 ? cfg->warn : NULL, err) < 0 ||
+            read_decisions(log_path, &rec, times[i], &out->jitter, ev, out, squeezed, err) < 0)
+            goto out;
+        out->nagree += ev->agree;
+        out->real_jobs += ev->nreal;
+        out->matched += ev->nboth;
+        out->matched_main += ev->nboth_main;
+        out->same_nodes += ev->nsame_nodes;
+    }
+    if (out->jitter < 0)
+        out->jitter = 0;
+    rc = 0;
+out:
+    if (fd >= 0)
+        unlink(log_path);
+    free(times);
+    free(squeezed);
+    hs_record_free(&rec);
+    if (rc < 0)
+        hs_verify_result_free(out);
+    return rc;
+}
+
+void hs_verify_result_free(hs_verify_result *r)
+{
+    for (uint32_t i = 0; r->events && i < r->nevents; i++)
+        free(r->events[i].text);
+    free(r->events);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,260 @@
+/* The lock-step check (hpcsim slurm-verify, docs/slurm-verify.md): the
+ * real record's reader, the Slurm model held to a history, and the
+ * figures on the recorded oracle runs. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpcsim/record.h"
+#include "hpcsim/verify.h"
+#include "testlib.h"
+
+static void fixture(char *out, size_t cap, const char *run, const char *file)
+{
+    snprintf(out, cap, "%s/slurm/%s/%s", HS_FIXTURES, run, file);
+}
+
+/* hs_verify on a recorded oracle run, with its own record or another. */
+static void verify_run(const char *run, const char *real, hs_verify_result *res)
+{
+    char trace[512], conf[512], rec[512];
+    fixture(trace, sizeof trace, run, "measured.swf");
+    fixture(conf, sizeof conf, run, "slurm.conf");
+    fixture(rec, sizeof rec, run, "real.csv");
+    hs_verify_config cfg = {.trace_path = trace, .conf_path = conf, .real_path = real ? real : rec, .jitter = -1};
+    hs_error err = {0};
+    ck_assert_msg(hs_verify(&cfg, res, &err) == 0, "%s: %s", run, err.text);
+    printf("%s: %u of %u instants, %llu of %llu jobs, %llu nodes, %u squeezed (jitter %g s)\n", run, res->nagree,
+           res->nevents, (unsigned long long)res->matched, (unsigned long long)res->real_jobs,
+           (unsigned long long)res->same_nodes, res->squeezed, res->jitter);
+}
+
+/* The 16-node run (docs/slurm.md's oracle run): every decision, job and
+ * node agrees. */
+START_TEST(lockstep_16_nodes_agrees_everywhere)
+{
+    hs_verify_result res;
+    verify_run("oracle-16x1", NULL, &res);
+    ck_assert_uint_eq(res.nevents, 6);
+    ck_assert_uint_eq(res.nagree, 6);
+    ck_assert_uint_eq(res.real_jobs, 10);
+    ck_assert_uint_eq(res.matched, 10);
+    ck_assert_uint_eq(res.same_nodes, 10);
+    ck_assert_double_eq(res.jitter, 1); /* sched_interval 1, bf_interval 1 there */
+    hs_verify_result_free(&res);
+}
+END_TEST
+
+/* Traces A and B: the figures of 2026-12-06 as floors (a fix may raise
+ * them; a regression fails), and the same answer twice. */
+START_TEST(lockstep_oracle_runs)
+{
+    hs_verify_result a, again;
+    verify_run("oracle-a-64x1", NULL, &a);
+    ck_assert_uint_eq(a.nevents, 94);
+    ck_assert_uint_ge(a.nagree, 87);
+    ck_assert_uint_ge(a.matched, 145);
+    ck_assert_uint_ge(a.same_nodes, 134);
+    ck_assert_uint_eq(a.squeezed, 0); /* one CPU per node: nothing to guess */
+    verify_run("oracle-a-64x1", NULL, &again);
+    ck_assert_uint_eq(again.nagree, a.nagree);
+    ck_assert_uint_eq(again.same_nodes, a.same_nodes);
+    for (uint32_t i = 0; i < a.nevents; i++)
+        ck_assert_str_eq(a.events[i].text, again.events[i].text);
+    hs_verify_result_free(&a);
+    hs_verify_result_free(&again);
+    hs_verify_result b;
+    verify_run("oracle-b-32x4", NULL, &b);
+    ck_assert_uint_eq(b.nevents, 121);
+    ck_assert_uint_ge(b.nagree, 59);
+    ck_assert_uint_ge(b.matched, 136);
+    ck_assert_uint_ge(b.same_nodes, 94);
+    ck_assert_uint_le(b.squeezed, 11);
+    hs_verify_result_free(&b);
+}
+END_TEST
+
+/* The model's own free-running schedule as the record: every job starts
+ * at its instant on its nodes. An instant may still differ when the
+ * check's backfill, which runs at every instant, starts a job that the
+ * free run's backfill, on its own clock, started later (docs). */
+START_TEST(lockstep_on_the_models_own_schedule)
+{
+    char trace[512], conf[512];
+    fixture(trace, sizeof trace, "oracle-a-64x1", "measured.swf");
+    fixture(conf, sizeof conf, "oracle-a-64x1", "slurm.conf");
+    const char *dir = tl_tmpdir("verify_self");
+    char out[512], jobs_path[600];
+    snprintf(out, sizeof out, "%s/free", dir);
+    hs_run_config cfg;
+    hs_run_config_default(&cfg);
+    cfg.policy = "slurm";
+    cfg.trace_path = trace;
+    cfg.out_dir = out;
+    hs_run_config_add_conf(&cfg, conf);
+    hs_error err = {0};
+    ck_assert_msg(hs_run(&cfg, NULL, &err) == 0, "%s", err.text);
+    snprintf(jobs_path, sizeof jobs_path, "%s/jobs.csv", out);
+    char *jobs = tl_read(jobs_path, NULL);
+    ck_assert_ptr_nonnull(jobs);
+    /* jobs.csv → REAL.csv: units are the 64 one-CPU nodes n1..n64 */
+    size_t cap = 1 << 20, n = 0;
+    char *real = malloc(cap);
+    n += (size_t)snprintf(real, cap, "job,submit,start,end,nodes\n");
+    for (char *line = strchr(jobs, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        int id;
+        double submit, req, start, run, end;
+        long procs;
+        char alloc[256];
+        ck_assert_int_eq(sscanf(line + 1, "%d,%lf,%ld,%lf,%lf,%lf,%lf,%*[^,],%*[^,],%*[^,],%255[^,]", &id, &submit,
+                                &procs, &req, &start, &run, &end, alloc),
+                         8);
+        n += (size_t)snprintf(real + n, cap - n, "%d,%g,%g,%g,\"", id, submit, start, end);
+        const char *sep = "";
+        for (char *save = NULL, *tok = strtok_r(alloc, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+            unsigned a, b;
+            if (sscanf(tok, "%u-%u", &a, &b) != 2)
+                b = a = (unsigned)atoi(tok);
+            for (unsigned u = a; u <= b; u++, sep = ",")
+                n += (size_t)snprintf(real + n, cap - n, "%sn%u", sep, u + 1);
+        }
+        n += (size_t)snprintf(real + n, cap - n, "\"\n");
+    }
+    const char *real_path = tl_write(dir, "real.csv", real);
+    hs_verify_result res;
+    verify_run("oracle-a-64x1", real_path, &res);
+    ck_assert_uint_eq(res.real_jobs, 150);
+    ck_assert_uint_eq(res.matched, 150);
+    ck_assert_uint_eq(res.same_nodes, 150);
+    ck_assert_uint_ge(res.nagree * 100, 95 * res.nevents);
+    hs_verify_result_free(&res);
+    free(real);
+    free(jobs);
+}
+END_TEST
+
+/* Each bad record is named by file, line (and column), and nothing is kept. */
+START_TEST(bad_records)
+{
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"", "r.csv:1: no header"},
+        {"job,submit,start,end\n1,0,0,1\n", "r.csv:1: no 'nodes' column"},
+        {"job,submit,start,end,nodes,queue\n", "r.csv:1: unknown column 'queue'"},
+        {"job,submit,start,start,end,nodes\n", "r.csv:1: column 'start' given twice"},
+        {"job,submit,start,end,nodes\n1,0,x,1,n1\n", "r.csv:2:5: field 'start': expected seconds from the trace's time 0, got 'x'"},
+        {"job,submit,start,end,nodes\n0,0,0,1,n1\n", "r.csv:2:1: field 'job': expected a job number (1 or more), got '0'"},
+        {"job,submit,start,end,nodes\n1,0,0,1,n[1-\n", "r.csv:2:9: field 'nodes':"},
+        {"job,submit,start,end,nodes\n1,0,0,1,\"n1\n", "r.csv:2:9: field 'nodes': a quoted field has no closing quote"},
+        {"job,submit,start,end,nodes\n1,0,0,1,n1,n2\n", "r.csv:2:12: more fields than the header's 5"},
+        {"job,submit,start,end,nodes\n1,0,0,1\n", "r.csv:2: 4 fields, the header has 5"},
+        {"job,submit,start,end,nodes\n1,5,2,9,n1\n", "r.csv:2: job 1: submit 5, start 2, end 9 are not in that order"},
+        {"job,submit,start,end,nodes\n1,0,3,2,n1\n", "r.csv:2: job 1: submit 0, start 3, end 2 are not in that order"},
+        {"job,submit,start,end,nodes\n2,0,0,1,n1\n1,0,0,1,n1\n2,0,0,1,n2\n", "r.csv:4: job 2 is recorded twice (lines 2 and 4)"},
+        {"job,submit,start,end,nodes,by\n1,0,0,1,n1,sched\n", "r.csv:2:12: field 'by': expected main, backfill or nothing, got 'sched'"},
+        {"job,submit,start,end,nodes\n", "r.csv: no job in the record"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hs_record r;
+        hs_error err = {0};
+        ck_assert_msg(hs_record_parse(&r, cases[i].text, strlen(cases[i].text), "r.csv", &err) < 0, "case %zu read", i);
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s:%ld", err.source, err.line);
+        if (err.column)
+            snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ":%d", err.column);
+        snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ": %s", err.text);
+        char *shown = strstr(msg, ":0: ") ? NULL : msg;
+        if (!shown) { /* no line: "source: text" */
+            snprintf(msg, sizeof msg, "%s: %s", err.source, err.text);
+            shown = msg;
+        }
+        ck_assert_msg(strncmp(shown, cases[i].expect, strlen(cases[i].expect)) == 0, "case %zu: '%s', expected '%s'", i,
+                      shown, cases[i].expect);
+        ck_assert_ptr_null(r.jobs);
+    }
+}
+END_TEST
+
+/* What a record may say: columns in any order, quoted host lists, CRLF,
+ * blank lines, `swf_id` for `job`, a start a second before the submit. */
+START_TEST(good_records)
+{
+    const char *text = "swf_id,nodes,by,end,start,submit\r\n"
+                       "3,\"c[01-02],login1\",main,9,5,4\r\n"
+                       "\r\n"
+                       "1,n1,,1,-1,0\r\n"
+                       "2,\"x\"\"y\",backfill,3,2,2\r\n";
+    hs_record r;
+    hs_error err = {0};
+    ck_assert_msg(hs_record_parse(&r, text, strlen(text), "r.csv", &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(r.njobs, 3);
+    ck_assert_int_eq(r.jobs[0].job, 1);
+    ck_assert_double_eq(r.jobs[0].start, 0); /* -1 before a submit at 0: read as the submit */
+    ck_assert_int_eq(r.jobs[0].by, HS_BY_UNKNOWN);
+    ck_assert_str_eq(r.jobs[1].nodes, "x\"y");
+    ck_assert_int_eq(r.jobs[1].by, HS_BY_BACKFILL);
+    const hs_record_job *three = hs_record_find(&r, 3);
+    ck_assert_ptr_nonnull(three);
+    ck_assert_str_eq(three->nodes, "c[01-02],login1");
+    ck_assert_int_eq(three->line, 2);
+    ck_assert_ptr_null(hs_record_find(&r, 4));
+    hs_record_free(&r);
+}
+END_TEST
+
+/* Through the program: usage, a record naming a node slurm.conf lacks,
+ * and the lock-step options refused by `hpcsim run`. */
+START_TEST(cli_errors)
+{
+    char trace[512], conf[512], rec[512];
+    fixture(trace, sizeof trace, "oracle-16x1", "measured.swf");
+    fixture(conf, sizeof conf, "oracle-16x1", "slurm.conf");
+    fixture(rec, sizeof rec, "oracle-16x1", "real.csv");
+    char *err = NULL;
+    const char *usage[] = {"slurm-verify", "--trace", trace, "--slurm-conf", conf, NULL};
+    ck_assert_int_eq(tl_cli(&err, usage), 2);
+    free(err);
+    const char *dir = tl_tmpdir("verify_cli");
+    const char *bad = tl_write(dir, "bad.csv", "job,submit,start,end,nodes\n1,0,0,5,n1\n2,0,1,5,zz9\n");
+    const char *unknown[] = {"slurm-verify", "--trace", trace, "--slurm-conf", conf, "--real", bad, NULL};
+    ck_assert_int_eq(tl_cli(&err, unknown), 1);
+    ck_assert_msg(strstr(err, "bad.csv:3: field 'nodes': job 2 ran on zz9, which slurm.conf does not define"), "%s", err);
+    free(err);
+    const char *good[] = {"slurm-verify", "--trace", trace, "--slurm-conf", conf, "--real", rec, NULL};
+    ck_assert_int_eq(tl_cli(&err, good), 0);
+    free(err);
+    char out[512], opt1[600], opt2[64];
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(opt1, sizeof opt1, "lockstep=%s", rec);
+    snprintf(opt2, sizeof opt2, "lockstep-at=5");
+    const char *run[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", conf, "--policy-opt", opt1,
+                         "--policy-opt", opt2, "--out", out, NULL};
+    ck_assert_int_eq(tl_cli(&err, run), 1);
+    ck_assert_msg(strstr(err, "lockstep=... is for hpcsim slurm-verify"), "%s", err);
+    ck_assert(!tl_exists(out));
+    free(err);
+    const char *half[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", conf, "--policy-opt", opt1,
+                          "--out", out, NULL};
+    ck_assert_int_eq(tl_cli(&err, half), 1);
+    ck_assert_msg(strstr(err, "lockstep=REAL.csv and lockstep-at=SECONDS go together"), "%s", err);
+    free(err);
+}
+END_TEST
+
+static Suite *make(void)
+{
+    Suite *s = suite_create("slurm_verify");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, lockstep_16_nodes_agrees_everywhere);
+    tcase_add_test(tc, lockstep_oracle_runs);
+    tcase_add_test(tc, lockstep_on_the_models_own_schedule);
+    tcase_add_test(tc, bad_records);
+    tcase_add_test(tc, good_records);
+    tcase_add_test(tc, cli_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void) { return tl_run_suite(make()); }
