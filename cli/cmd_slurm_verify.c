@@ -95,6 +95,10 @@ int hs_cmd_slurm_verify(int argc, char **argv)
                (unsigned long long)res.matched_real_main, (unsigned long long)res.real_main,
                share(res.matched_real_main, res.real_main), (unsigned long long)res.matched_real_backfill,
                (unsigned long long)res.real_backfill, share(res.matched_real_backfill, res.real_backfill));
+    printf("free-running: %u of %u jobs (%.1f %%) start within %g s of real Slurm, mean difference %.1f s\n",
+           res.free_within, res.free_jobs, share(res.free_within, res.free_jobs), res.jitter, res.free_mean_diff);
+    printf("waits (real / model): mean %.1f / %.1f s, median %.1f / %.1f s, p95 %.0f / %.0f s\n", res.wait_mean[0],
+           res.wait_mean[1], res.wait_median[0], res.wait_median[1], res.wait_p95[0], res.wait_p95[1]);
     if (res.squeezed)
         printf("history: %u real starts squeezed onto fewer CPUs than asked: the record names nodes, not CPUs per "
                "node, and the model's guess for earlier jobs left too few free\n",

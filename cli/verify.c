@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "hpcsim/verify.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,50 @@ static void text_add(text *t, const char *fmt, ...)
     t->n += (size_t)k;
 }
 
-/* One replay held to the record until `at`, its decision log in log_path. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fills the free-running figures from a finished replay's jobs. */
+static int free_figures(const hs_trace *trace, const hs_record *rec, double jitter, hs_verify_result *res)
+{
+    double *waits = malloc(2 * (trace->njobs ? trace->njobs : 1) * sizeof *waits);
+    if (!waits)
+        return -1;
+    double *real = waits, *model = waits + trace->njobs, diff = 0;
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < trace->njobs; j++) {
+        const hs_job *job = &trace->jobs[j];
+        const hs_record_job *row = hs_record_find(rec, (long)job->swf.f[HS_SWF_JOB_ID]);
+        if (!row || job->state < HS_JOB_RUNNING)
+            continue;
+        double d = fabs(job->start - row->start);
+        diff += d;
+        res->free_within += d <= jitter;
+        real[n] = row->start - row->submit;
+        model[n++] = job->start - job->submit;
+    }
+    res->free_jobs = n;
+    res->free_mean_diff = n ? diff / n : 0;
+    for (int k = 0; k < 2 && n; k++) {
+        double *w = k ? model : real, sum = 0;
+        qsort(w, n, sizeof *w, cmp_double);
+        for (uint32_t i = 0; i < n; i++)
+            sum += w[i];
+        res->wait_mean[k] = sum / n;
+        res->wait_median[k] = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+        res->wait_p95[k] = w[(uint32_t)(0.95 * (n - 1) + 0.5)];
+    }
+    free(waits);
+    return 0;
+}
+
+/* One replay held to the record until `at`, its decision log in log_path;
+ * at < 0: the model free-running to the end, its figures into res. */
 static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, const char *log_path, FILE *warn,
-                        hs_error *err)
+                        hs_verify_result *res, hs_error *err)
 {
     const struct hs_policy_ops *policy = hs_policy_find("slurm");
     if (!policy)
@@ -67,9 +109,11 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         opts[n++] = (hs_policy_opt){"qos", cfg->qos_path};
     if (cfg->topology_path)
         opts[n++] = (hs_policy_opt){"topology", cfg->topology_path};
-    opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
-    opts[n++] = (hs_policy_opt){"lockstep-at", at_text};
-    opts[n++] = (hs_policy_opt){"log", log_path};
+    if (at >= 0) {
+        opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
+        opts[n++] = (hs_policy_opt){"lockstep-at", at_text};
+        opts[n++] = (hs_policy_opt){"log", log_path};
+    }
     hs_policy_args args = {confs, 1, opts, n, warn};
     void *config = NULL;
     if (policy->configure(&args, &config, err) < 0)
@@ -98,6 +142,8 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     hs_engine *eng = hs_engine_new(&cluster, &trace, policy, &eopt, err);
     if (eng && hs_engine_run(eng, err) == 0 && policy->finish(config, err) == 0)
         rc = 0;
+    if (rc == 0 && at < 0 && free_figures(&trace, rec, res->jitter, res) < 0)
+        rc = hs_error_set(err, NULL, 0, 0, "out of memory");
     hs_engine_free(eng);
     hs_trace_free(&trace);
 out_cluster:
@@ -234,12 +280,6 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -269,7 +309,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
             continue;
         hs_verify_event *ev = &out->events[out->nevents++];
         ev->at = times[i];
-        if (replay_until(cfg, &rec, times[i], log_path, out->nevents == 1 ? cfg->warn : NULL, err) < 0 ||
+        if (replay_until(cfg, &rec, times[i], log_path, out->nevents == 1 ? cfg->warn : NULL, out, err) < 0 ||
             read_decisions(log_path, &rec, times[i], &out->jitter, ev, out, squeezed, err) < 0)
             goto out;
         out->nagree += ev->agree;
@@ -280,6 +320,8 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     }
     if (out->jitter < 0)
         out->jitter = 0;
+    if (replay_until(cfg, &rec, -1, NULL, NULL, out, err) < 0)
+        goto out;
     rc = 0;
 out:
     if (fd >= 0)

@@ -229,16 +229,18 @@ int hs_record_parse(hs_record *r, const char *text, size_t len, const char *sour
             goto fail;
         }
         /* sacct's whole seconds against a time 0 with a fraction: a job
-         * can seem to start up to a second before its submission */
+         * can seem to start up to a second before its submission. Its
+         * start and end are truncated alike, so both move up and the run
+         * time stays what was measured. */
         if (job->start < job->submit - 1 || job->end < job->start) {
             hs_error_set(err, source, line, 0, "job %ld: submit %g, start %g, end %g are not in that order", job->job,
                          job->submit, job->start, job->end);
             goto fail;
         }
-        if (job->start < job->submit)
+        if (job->start < job->submit) {
+            job->end += job->submit - job->start;
             job->start = job->submit;
-        if (job->end < job->start)
-            job->end = job->start;
+        }
     }
     if (ncols == 0) {
         hs_error_set(err, source, 1, 0, "no header (job,submit,start,end,nodes)");

@@ -12,7 +12,7 @@
  * started the job (its log tells), or empty when unknown. Times are
  * read as given, except that a start less than a second before the
  * submission (sacct's whole seconds against a time 0 with a fraction)
- * is read as the submission. */
+ * is read as the submission, its end moved by as much. */
 #ifndef HPCSIM_RECORD_H
 #define HPCSIM_RECORD_H
 

@@ -48,6 +48,13 @@ typedef struct hs_verify_result {
      * CPUs free in the model than they asked (a record names each job's
      * nodes, not its CPUs on each, so earlier jobs' CPUs are guessed) */
     uint32_t squeezed;
+    /* The model free-running on the same trace (the record's run times),
+     * beside the record: jobs in both, those starting within the jitter
+     * of their real start, the mean absolute start difference, and the
+     * waits' mean, median and 95th percentile (real, model). */
+    uint32_t free_jobs, free_within;
+    double free_mean_diff;
+    double wait_mean[2], wait_median[2], wait_p95[2];
 } hs_verify_result;
 
 /* Runs the check: one lock-stepped replay per instant. -1 with err on bad
