@@ -1,19 +1,23 @@
 /* `hpcsim slurm-verify`: flags → hs_verify_config → hs_verify, and the
  * figures printed (docs/slurm-verify.md). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
+#include "hpcsim/file.h"
 #include "hpcsim/verify.h"
+#include "report.h"
 
 static void verify_usage(FILE *out)
 {
     fputs("usage: hpcsim slurm-verify --trace FILE --slurm-conf FILE --real REAL.csv\n"
           "                           [--slurm-assoc FILE] [--slurm-qos FILE] [--topology-conf FILE]\n"
-          "                           [--jitter SECONDS] [--show N]\n"
+          "                           [--jitter SECONDS] [--show N] [--report FILE.html]\n"
           "\n"
           "At every instant at which real Slurm started jobs (REAL.csv: job,submit,start,end,nodes[,by]),\n"
           "holds the Slurm model to the real history before it and asks which jobs its main scheduler\n"
@@ -29,7 +33,8 @@ static void verify_usage(FILE *out)
           "  --topology-conf FILE  its topology.conf\n"
           "  --jitter SECONDS      a model start this soon before real Slurm's still agrees\n"
           "                        (default: the shorter of sched_interval and bf_interval)\n"
-          "  --show N              disagreements to explain (default 5)\n",
+          "  --show N              disagreements to explain (default 5)\n"
+          "  --report FILE.html    the same as one HTML page, with plots (docs/slurm-verify.md)\n",
           out);
 }
 
@@ -42,10 +47,12 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         {"real", required_argument, NULL, 'r'},         {"slurm-assoc", required_argument, NULL, 'a'},
         {"slurm-qos", required_argument, NULL, 'q'},    {"topology-conf", required_argument, NULL, 'o'},
         {"jitter", required_argument, NULL, 'j'},       {"show", required_argument, NULL, 's'},
+        {"report", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0},
     };
     hs_verify_config cfg = {.jitter = -1, .warn = stderr};
     uint64_t show = 5, jitter;
+    const char *report = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -65,6 +72,7 @@ int hs_cmd_slurm_verify(int argc, char **argv)
             if (hs_arg_u64("--show", optarg, 0, 1000000, &show) < 0)
                 return 2;
             break;
+        case 'R': report = optarg; break;
         case 'h': verify_usage(stdout); return 0;
         default: verify_usage(stderr); return 2;
         }
@@ -112,6 +120,26 @@ int hs_cmd_slurm_verify(int argc, char **argv)
             puts("first disagreements (jobs, or nodes):");
         fputs(ev->text ? ev->text : "", stdout);
     }
+    int rc = 0;
+    if (report) { /* written whole under a temporary name, then put in place */
+        char tmp[4200];
+        snprintf(tmp, sizeof tmp, "%s.%ld.tmp", report, (long)getpid());
+        FILE *h = fopen(tmp, "w");
+        if (!h) {
+            fprintf(stderr, "hpcsim slurm-verify: %s: cannot write: %s\n", report, strerror(errno));
+            rc = 1;
+        } else if (hs_report_verify(&res, cfg.real_path, (unsigned)show, h, &err) < 0) {
+            fclose(h);
+            unlink(tmp);
+            rc = 1;
+        } else if (hs_file_commit(h, tmp, report, &err) < 0) {
+            rc = 1;
+        }
+        if (rc && h) {
+            fputs("hpcsim slurm-verify: ", stderr);
+            hs_error_print(stderr, &err);
+        }
+    }
     hs_verify_result_free(&res);
-    return 0;
+    return rc;
 }

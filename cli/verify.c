@@ -64,6 +64,14 @@ static int free_figures(const hs_trace *trace, const hs_record *rec, double jitt
         return -1;
     double *real = waits, *model = waits + trace->njobs, diff = 0;
     uint32_t n = 0;
+    free(res->free_real_start);
+    free(res->free_model_start);
+    res->free_real_start = malloc((trace->njobs ? trace->njobs : 1) * sizeof *res->free_real_start);
+    res->free_model_start = malloc((trace->njobs ? trace->njobs : 1) * sizeof *res->free_model_start);
+    if (!res->free_real_start || !res->free_model_start) {
+        free(waits);
+        return -1;
+    }
     for (uint32_t j = 0; j < trace->njobs; j++) {
         const hs_job *job = &trace->jobs[j];
         const hs_record_job *row = hs_record_find(rec, (long)job->swf.f[HS_SWF_JOB_ID]);
@@ -71,6 +79,8 @@ static int free_figures(const hs_trace *trace, const hs_record *rec, double jitt
             continue;
         double d = fabs(job->start - row->start);
         diff += d;
+        res->free_real_start[n] = row->start;
+        res->free_model_start[n] = job->start;
         res->free_within += d <= jitter;
         real[n] = row->start - row->submit;
         model[n++] = job->start - job->submit;
@@ -339,5 +349,7 @@ void hs_verify_result_free(hs_verify_result *r)
     for (uint32_t i = 0; r->events && i < r->nevents; i++)
         free(r->events[i].text);
     free(r->events);
+    free(r->free_real_start);
+    free(r->free_model_start);
     memset(r, 0, sizeof *r);
 }

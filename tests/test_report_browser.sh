@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # hpcsim report's pages in a real browser (tests/report/check_pages.js):
 # a run with a Gantt chart, a run too large for one, a sweep of two
-# parameters (heatmaps) and hpcsim-calibrate's boundary report; then a
-# page with an empty plot, which the check must refuse.
+# parameters (heatmaps), hpcsim slurm-verify's page and hpcsim-calibrate's
+# boundary report; then a page with an empty plot, which the check must
+# refuse.
 # Usage: test_report_browser.sh HPCSIM HPCSIM_CALIBRATE|- SOURCE_DIR NODE_MODULES_DIR
 set -euo pipefail
 hpcsim=$(realpath "$1")
@@ -45,7 +46,12 @@ cmp "$tmp/sweep.html" "$tmp/sweep2.html"
 if "$hpcsim" report "$tmp" -o "$tmp/none.html" 2>"$tmp/err"; then echo "FAIL: a bare folder was reported" >&2; exit 1; fi
 grep -q "neither a run's folder (summary.json) nor a sweep's (grid.json)" "$tmp/err"
 [ ! -e "$tmp/none.html" ]
-pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html" "$tmp/nowait.html")
+# hpcsim slurm-verify's page, on a recorded run of real Slurm
+F=tests/fixtures/slurm/oracle-a-64x1
+"$hpcsim" slurm-verify --trace $F/measured.swf --slurm-conf $F/slurm.conf --real $F/real.csv \
+    --report "$tmp/verify.html" >/dev/null 2>&1
+grep -q "instants at which the model starts the jobs real Slurm started" "$tmp/verify.html"
+pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html" "$tmp/nowait.html" "$tmp/verify.html")
 if [ "$calibrate" != - ]; then
     "$calibrate" report models/data/this-host-example.json -o "$tmp/boundary.html" >/dev/null
     pages+=("$tmp/boundary.html")

@@ -53,6 +53,7 @@ typedef struct hs_verify_result {
      * of their real start, the mean absolute start difference, and the
      * waits' mean, median and 95th percentile (real, model). */
     uint32_t free_jobs, free_within;
+    double *free_real_start, *free_model_start; /* per job in both, by job number */
     double free_mean_diff;
     double wait_mean[2], wait_median[2], wait_p95[2];
 } hs_verify_result;
