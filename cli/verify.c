@@ -3,7 +3,11 @@
  * (its lockstep= option), whose decision log at that instant is read back
  * and set beside the record. Each replay reads its inputs afresh: the
  * check is for oracle-sized traces (hundreds of jobs), where that costs
- * milliseconds (docs/slurm-verify.md). */
+ * milliseconds (docs/slurm-verify.md).
+ *
+ * An instant is a pass: real starts less than SAME_PASS apart (a record
+ * read from slurmctld.log has milliseconds, and one backfill cycle starts
+ * its jobs a few apart) are one instant, at the first of them. */
 #define _POSIX_C_SOURCE 200809L
 #include "hpcsim/verify.h"
 
@@ -20,6 +24,8 @@
 #include "hpcsim/policy.h"
 #include "hpcsim/record.h"
 #include "hpcsim/trace.h"
+
+#define SAME_PASS 0.25 /* s */
 
 /* A growing text, for an event's explanation. */
 typedef struct text {
@@ -102,14 +108,23 @@ static int free_figures(const hs_trace *trace, const hs_record *rec, double jitt
 
 /* One replay held to the record until `at`, its decision log in log_path;
  * at < 0: the model free-running to the end, its figures into res. */
-static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, const char *log_path, FILE *warn,
-                        hs_verify_result *res, hs_error *err)
+static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, double last, const char *log_path,
+                        FILE *warn, hs_verify_result *res, hs_error *err)
 {
+    /* Only the schedulers real Slurm started jobs with at `at`, when the
+     * record says which (its `by` column); both when it does not. */
+    bool main_pass = false, backfill = false;
+    for (uint32_t r = 0; at >= 0 && r < rec->njobs; r++)
+        if (rec->jobs[r].start >= at && rec->jobs[r].start <= last) {
+            main_pass |= rec->jobs[r].by != HS_BY_BACKFILL;
+            backfill |= rec->jobs[r].by != HS_BY_MAIN;
+        }
+    const char *passes = main_pass && backfill ? "both" : main_pass ? "main" : "backfill";
     const struct hs_policy_ops *policy = hs_policy_find("slurm");
     if (!policy)
         return hs_error_set(err, NULL, 0, 0, "this hpcsim has no Slurm model");
     const char *confs[1] = {cfg->conf_path};
-    hs_policy_opt opts[8];
+    hs_policy_opt opts[10];
     unsigned n = 0;
     char at_text[64];
     snprintf(at_text, sizeof at_text, "%.17g", at);
@@ -123,6 +138,7 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
         opts[n++] = (hs_policy_opt){"lockstep-at", at_text};
         opts[n++] = (hs_policy_opt){"log", log_path};
+        opts[n++] = (hs_policy_opt){"lockstep-passes", passes};
     }
     hs_policy_args args = {confs, 1, opts, n, warn};
     void *config = NULL;
@@ -197,8 +213,8 @@ out:
 
 /* Reads the log's lines at `at` into the event: what the model started
  * (and where), its reservations and the state it saw. */
-static int read_decisions(const char *log_path, const hs_record *rec, double at, double *jitter, hs_verify_event *ev,
-                          hs_verify_result *res, bool *squeezed, hs_error *err)
+static int read_decisions(const char *log_path, const hs_record *rec, double at, double last, double *jitter,
+                          hs_verify_event *ev, hs_verify_result *res, bool *squeezed, hs_error *err)
 {
     char *log = hs_read_file(log_path, 1u << 30, NULL, err);
     if (!log)
@@ -249,7 +265,7 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
             const hs_record_job *row = hs_record_find(rec, job);
             ev->nmodel++;
             text_add(&model, " %ld (%s)", job, main_sched ? "main" : "backfill");
-            if (row && row->start == at) {
+            if (row && row->start >= at && row->start <= last) {
                 started[row - rec->jobs] = true;
                 ev->nboth++;
                 ev->nboth_main += main_sched;
@@ -261,7 +277,7 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
                     ev->nsame_nodes++;
                 else
                     text_add(&model, " on %.*s, real %.*s", 200, nodes, 200, row->nodes);
-            } else if (row && row->start > at && row->start <= at + *jitter) {
+            } else if (row && row->start > last && row->start <= at + *jitter) {
                 ev->nearly++;
             } else {
                 text_add(&model, row ? " [real start %g]" : " [never started by real Slurm]", row ? row->start : 0);
@@ -270,7 +286,7 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
     }
     text_add(&why, "  at %.0f: real Slurm started", at);
     for (uint32_t r = 0; r < rec->njobs; r++)
-        if (rec->jobs[r].start == at) {
+        if (rec->jobs[r].start >= at && rec->jobs[r].start <= last) {
             ev->nreal++;
             if (rec->jobs[r].by == HS_BY_MAIN)
                 res->real_main++;
@@ -315,12 +331,15 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     qsort(times, n, sizeof *times, cmp_double);
     out->jitter = cfg->jitter;
     for (uint32_t i = 0; i < n; i++) {
-        if (i && times[i] == times[i - 1])
+        if (i && times[i] - times[i - 1] < SAME_PASS)
             continue;
+        uint32_t k = i; /* the pass's last start */
+        while (k + 1 < n && times[k + 1] - times[k] < SAME_PASS)
+            k++;
         hs_verify_event *ev = &out->events[out->nevents++];
         ev->at = times[i];
-        if (replay_until(cfg, &rec, times[i], log_path, out->nevents == 1 ? cfg->warn : NULL, out, err) < 0 ||
-            read_decisions(log_path, &rec, times[i], &out->jitter, ev, out, squeezed, err) < 0)
+        if (replay_until(cfg, &rec, times[i], times[k], log_path, out->nevents == 1 ? cfg->warn : NULL, out, err) < 0 ||
+            read_decisions(log_path, &rec, times[i], times[k], &out->jitter, ev, out, squeezed, err) < 0)
             goto out;
         out->nagree += ev->agree;
         out->real_jobs += ev->nreal;
@@ -330,7 +349,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     }
     if (out->jitter < 0)
         out->jitter = 0;
-    if (replay_until(cfg, &rec, -1, NULL, NULL, out, err) < 0)
+    if (replay_until(cfg, &rec, -1, -1, NULL, NULL, out, err) < 0)
         goto out;
     rc = 0;
 out:

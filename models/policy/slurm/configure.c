@@ -14,7 +14,7 @@
 #include "hpcsim/file.h"
 #include "setup.h"
 
-static const char *const keys[] = {"topology", "assoc", "qos", "log", "lockstep", "lockstep-at", NULL};
+static const char *const keys[] = {"topology", "assoc", "qos", "log", "lockstep", "lockstep-at", "lockstep-passes", NULL};
 
 /* The value of --policy-opt key (the last one given), or NULL. */
 static const char *option(const hs_policy_args *a, const char *key)
@@ -75,6 +75,16 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
             free(s->lockstep);
             s->lockstep = NULL;
             goto fail;
+        }
+        const char *passes = option(a, "lockstep-passes");
+        if (passes && strcmp(passes, "both") != 0) {
+            bool main_only = strcmp(passes, "main") == 0;
+            if (!main_only && strcmp(passes, "backfill") != 0) {
+                hs_error_set(err, "--policy-opt", 0, 0, "lockstep-passes=%s: expected main, backfill or both", passes);
+                goto fail;
+            }
+            s->lockstep->main_pass = main_only;
+            s->lockstep->backfill = !main_only;
         }
     }
     if (log) {

@@ -20,6 +20,7 @@ int sl_lockstep_record_load(sl_lockstep_record *l, const char *path, double at, 
 {
     memset(l, 0, sizeof *l);
     l->at = at;
+    l->main_pass = l->backfill = true;
     if (hs_record_read(&l->rec, path, err) < 0)
         return -1;
     named *ix = malloc((conf->nnodes ? conf->nnodes : 1) * sizeof *ix);

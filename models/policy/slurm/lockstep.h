@@ -2,13 +2,16 @@
  * --policy-opt lockstep=REAL.csv and lockstep-at=T, every job that real
  * Slurm started before T starts at its real time on its real nodes, the
  * model's own schedulers stay silent, and at T its main scheduler and
- * then its backfill run once on that state; the log (log=FILE) then has
+ * then its backfill run once on that state (lockstep-passes=main or
+ * backfill: only that one, when the record says real Slurm ran only it
+ * then); the log (log=FILE) then has
  * the queue, the free nodes and what each scheduler started or planned at
  * T, and the run stops. `hpcsim slurm-verify` asks this for every instant
  * at which real Slurm started jobs. */
 #ifndef HPCSIM_SLURM_LOCKSTEP_H
 #define HPCSIM_SLURM_LOCKSTEP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hpcsim/error.h"
@@ -19,6 +22,7 @@
 typedef struct sl_lockstep_record {
     hs_record rec;
     double at;           /* the instant asked about */
+    bool main_pass, backfill; /* which schedulers run then (lockstep-passes=) */
     uint32_t *node_first; /* per row: its first entry in nodes[]; node_first[njobs] ends them */
     uint32_t *nodes;
 } sl_lockstep_record;

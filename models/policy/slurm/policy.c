@@ -335,7 +335,8 @@ static int lockstep_schedule(sl_state *s, hs_error *err)
     }
     if (now >= at) {
         sl_forced_dump(s);
-        if (sl_main_pass(s, true, err) < 0 || (s->p.backfill && sl_backfill(s, err) < 0))
+        const sl_lockstep_record *l = s->setup->lockstep;
+        if ((l->main_pass && sl_main_pass(s, true, err) < 0) || (l->backfill && s->p.backfill && sl_backfill(s, err) < 0))
             return -1;
         hs_engine_stop(s->eng);
         return 0;
