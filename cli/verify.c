@@ -150,10 +150,29 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     if (policy->cluster(config, &cluster, source, sizeof source, err) < 0)
         goto out_config;
     hs_trace trace;
-    hs_trace_options topt = {false, NULL, 20, policy->accept, config, policy->places_tasks, policy->live_jobs_only,
+    hs_trace_options topt = {false, warn, 20, policy->accept, config, policy->places_tasks, policy->live_jobs_only,
                              policy->memory_as_units};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0)
         goto out_cluster;
+    /* Every recorded job must be one the trace gives the model. */
+    uint32_t found = 0;
+    for (uint32_t j = 0; j < trace.njobs; j++)
+        found += hs_record_find(rec, (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID]) != NULL;
+    if (found < rec->njobs) {
+        for (uint32_t r = 0; r < rec->njobs; r++) {
+            bool in = false;
+            for (uint32_t j = 0; j < trace.njobs && !in; j++)
+                in = (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID] == rec->jobs[r].job;
+            if (!in) {
+                hs_error_set(err, cfg->real_path, rec->jobs[r].line, 0,
+                             "job %ld is not a job of %s (%u of the record's %u are; %u lines skipped, %u jobs "
+                             "rejected there)",
+                             rec->jobs[r].job, cfg->trace_path, found, rec->njobs, trace.nskipped, trace.nrejected);
+                break;
+            }
+        }
+        goto out_trace;
+    }
     /* Recorded jobs run as long as they really held their nodes (launch
      * and epilog included), so that they end when they really ended. */
     for (uint32_t j = 0; j < trace.njobs; j++) {
@@ -171,6 +190,7 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     if (rc == 0 && at < 0 && free_figures(&trace, rec, res->jitter, res) < 0)
         rc = hs_error_set(err, NULL, 0, 0, "out of memory");
     hs_engine_free(eng);
+out_trace:
     hs_trace_free(&trace);
 out_cluster:
     hs_cluster_free(&cluster);
