@@ -15,12 +15,15 @@ static void fixture(char *out, size_t cap, const char *run, const char *file)
     snprintf(out, cap, "%s/slurm/%s/%s", HS_FIXTURES, run, file);
 }
 
-/* hs_verify on a recorded oracle run, with its own record or another. */
+/* hs_verify on a recorded oracle run, with its own record or another. The
+ * runs of 2026-12-06 keep the trace as run (trace.swf) and use trace A's
+ * slurm.conf. */
 static void verify_run(const char *run, const char *real, hs_verify_result *res)
 {
     char trace[512], conf[512], rec[512];
-    fixture(trace, sizeof trace, run, "measured.swf");
-    fixture(conf, sizeof conf, run, "slurm.conf");
+    bool new_run = strstr(run, "-r") != NULL;
+    fixture(trace, sizeof trace, run, new_run ? "trace.swf" : "measured.swf");
+    fixture(conf, sizeof conf, new_run ? "oracle-a-64x1" : run, "slurm.conf");
     fixture(rec, sizeof rec, run, "real.csv");
     hs_verify_config cfg = {.trace_path = trace, .conf_path = conf, .real_path = real ? real : rec, .jitter = -1};
     hs_error err = {0};
@@ -79,6 +82,33 @@ START_TEST(lockstep_oracle_runs)
     ck_assert_uint_ge(b.free_within, 125);
     ck_assert_double_le(b.free_mean_diff, 4);
     hs_verify_result_free(&b);
+}
+END_TEST
+
+/* Trace A run twice on 2026-12-06 with time 0 at second 54 of a minute,
+ * its record to the millisecond from slurmctld.log with each job's
+ * scheduler (bench/slurm-oracle/real-csv --oracle): every job real Slurm's
+ * main scheduler started, the model's main pass starts at its instant,
+ * and every job the model starts at its instant is on its real nodes.
+ * The figures of that day as floors. */
+START_TEST(lockstep_millisecond_records)
+{
+    static const struct {
+        const char *run;
+        uint32_t instants, agree, matched;
+    } runs[] = {{"oracle-a-64x1-r1", 93, 87, 142}, {"oracle-a-64x1-r2", 98, 87, 140}};
+    for (size_t i = 0; i < 2; i++) {
+        hs_verify_result r;
+        verify_run(runs[i].run, NULL, &r);
+        ck_assert_uint_eq(r.nevents, runs[i].instants);
+        ck_assert_uint_ge(r.nagree, runs[i].agree);
+        ck_assert_uint_ge(r.matched, runs[i].matched);
+        ck_assert_uint_eq(r.same_nodes, r.matched);
+        ck_assert_uint_gt(r.real_main, 0);
+        ck_assert_uint_eq(r.matched_real_main, r.real_main);
+        ck_assert_uint_eq(r.real_main + r.real_backfill, 150);
+        hs_verify_result_free(&r);
+    }
 }
 END_TEST
 
@@ -257,6 +287,7 @@ static Suite *make(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, lockstep_16_nodes_agrees_everywhere);
     tcase_add_test(tc, lockstep_oracle_runs);
+    tcase_add_test(tc, lockstep_millisecond_records);
     tcase_add_test(tc, lockstep_on_the_models_own_schedule);
     tcase_add_test(tc, bad_records);
     tcase_add_test(tc, good_records);
