@@ -1,16 +1,16 @@
 /* `hpcsim report DIR -o report.html`: a run's folder or a sweep's. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
-#include "hpcsim/file.h"
 #include "report.h"
+
+static int fill_run(FILE *html, const void *dir, hs_error *err) { return hs_report_run(dir, html, err); }
+static int fill_sweep(FILE *html, const void *dir, hs_error *err) { return hs_report_sweep(dir, html, err); }
 
 static void report_usage(FILE *out)
 {
@@ -59,22 +59,8 @@ int hs_cmd_report(int argc, char **argv)
         fprintf(stderr, "hpcsim report: %s: neither a run's folder (summary.json) nor a sweep's (grid.json)\n", dir);
         return 1;
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
-    FILE *h = fopen(tmp, "w");
-    if (!h) {
-        fprintf(stderr, "hpcsim report: %s: cannot write: %s\n", out, strerror(errno));
-        return 1;
-    }
     hs_error err = {0};
-    int rc = sweep ? hs_report_sweep(dir, h, &err) : hs_report_run(dir, h, &err);
-    if (rc == 0) {
-        rc = hs_file_commit(h, tmp, out, &err);
-    } else {
-        fclose(h);
-        unlink(tmp);
-    }
-    if (rc < 0) {
+    if (hs_report_write(out, sweep ? fill_sweep : fill_run, dir, &err) < 0) {
         fputs("hpcsim report: ", stderr);
         hs_error_print(stderr, &err);
         return 1;

@@ -1,15 +1,12 @@
 /* `hpcsim slurm-verify`: flags → hs_verify_config → hs_verify, and the
  * figures printed (docs/slurm-verify.md). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
-#include "hpcsim/file.h"
 #include "hpcsim/verify.h"
 #include "report.h"
 
@@ -36,6 +33,19 @@ static void verify_usage(FILE *out)
           "  --show N              disagreements to explain (default 5)\n"
           "  --report FILE.html    the same as one HTML page, with plots (docs/slurm-verify.md)\n",
           out);
+}
+
+/* What --report draws. */
+typedef struct page {
+    const hs_verify_result *res;
+    const char *real_path;
+    unsigned show;
+} page;
+
+static int fill_page(FILE *html, const void *ctx, hs_error *err)
+{
+    const page *p = ctx;
+    return hs_report_verify(p->res, p->real_path, p->show, html, err);
 }
 
 static double share(uint64_t a, uint64_t b) { return b ? 100.0 * (double)a / (double)b : 0; }
@@ -105,8 +115,9 @@ int hs_cmd_slurm_verify(int argc, char **argv)
                (unsigned long long)res.real_backfill, share(res.matched_real_backfill, res.real_backfill));
     printf("free-running: %u of %u jobs (%.1f %%) start within %g s of real Slurm, mean difference %.1f s\n",
            res.free_within, res.free_jobs, share(res.free_within, res.free_jobs), res.jitter, res.free_mean_diff);
-    printf("waits (real / model): mean %.1f / %.1f s, median %.1f / %.1f s, p95 %.0f / %.0f s\n", res.wait_mean[0],
-           res.wait_mean[1], res.wait_median[0], res.wait_median[1], res.wait_p95[0], res.wait_p95[1]);
+    printf("waits (real / model): mean %.1f / %.1f s, median %.0f / %.0f s, p95 %.0f / %.0f s; utilization %.3f / %.3f\n",
+           res.real.wait_mean, res.model.wait_mean, res.real.wait_median, res.model.wait_median, res.real.wait_p95,
+           res.model.wait_p95, res.real.utilization, res.model.utilization);
     if (res.squeezed)
         printf("history: %u real starts squeezed onto fewer CPUs than asked: the record names nodes, not CPUs per "
                "node, and the model's guess for earlier jobs left too few free\n",
@@ -121,24 +132,11 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         fputs(ev->text ? ev->text : "", stdout);
     }
     int rc = 0;
-    if (report) { /* written whole under a temporary name, then put in place */
-        char tmp[4200];
-        snprintf(tmp, sizeof tmp, "%s.%ld.tmp", report, (long)getpid());
-        FILE *h = fopen(tmp, "w");
-        if (!h) {
-            fprintf(stderr, "hpcsim slurm-verify: %s: cannot write: %s\n", report, strerror(errno));
-            rc = 1;
-        } else if (hs_report_verify(&res, cfg.real_path, (unsigned)show, h, &err) < 0) {
-            fclose(h);
-            unlink(tmp);
-            rc = 1;
-        } else if (hs_file_commit(h, tmp, report, &err) < 0) {
-            rc = 1;
-        }
-        if (rc && h) {
-            fputs("hpcsim slurm-verify: ", stderr);
-            hs_error_print(stderr, &err);
-        }
+    page p = {&res, cfg.real_path, (unsigned)show};
+    if (report && hs_report_write(report, fill_page, &p, &err) < 0) {
+        fputs("hpcsim slurm-verify: ", stderr);
+        hs_error_print(stderr, &err);
+        rc = 1;
     }
     hs_verify_result_free(&res);
     return rc;

@@ -15,5 +15,9 @@ int hs_report_sweep(const char *dir, FILE *html, hs_error *err);
 /* `hpcsim slurm-verify --report`: the check's figures, explaining up to
  * `show` disagreements. */
 int hs_report_verify(const hs_verify_result *r, const char *real_path, unsigned show, FILE *html, hs_error *err);
+/* Writes the page at out whole or not at all: fill() writes it to a
+ * temporary file that then takes out's name (report_file.c). */
+int hs_report_write(const char *out, int (*fill)(FILE *html, const void *ctx, hs_error *err), const void *ctx,
+                    hs_error *err);
 
 #endif

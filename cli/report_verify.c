@@ -43,10 +43,12 @@ int hs_report_verify(const hs_verify_result *r, const char *real_path, unsigned 
     row(h, "free-running: jobs starting within the jitter of real Slurm", r->free_within, r->free_jobs, "jobs");
     fputs("</table>\n", h);
     fprintf(h,
-            "<table><tr><th>wait</th><th>real Slurm</th><th>the model, free-running</th></tr>\n"
-            "<tr><td>mean (s)</td><td>%.1f</td><td>%.1f</td></tr>\n<tr><td>median (s)</td><td>%.1f</td><td>%.1f</td></tr>\n"
-            "<tr><td>95th percentile (s)</td><td>%.0f</td><td>%.0f</td></tr></table>\n",
-            r->wait_mean[0], r->wait_mean[1], r->wait_median[0], r->wait_median[1], r->wait_p95[0], r->wait_p95[1]);
+            "<table><tr><th></th><th>real Slurm</th><th>the model, free-running</th></tr>\n"
+            "<tr><td>mean wait (s)</td><td>%.1f</td><td>%.1f</td></tr>\n<tr><td>median wait (s)</td><td>%.0f</td><td>%.0f</td></tr>\n"
+            "<tr><td>95th percentile wait (s)</td><td>%.0f</td><td>%.0f</td></tr>\n"
+            "<tr><td>utilization</td><td>%.3f</td><td>%.3f</td></tr></table>\n",
+            r->real.wait_mean, r->model.wait_mean, r->real.wait_median, r->model.wait_median, r->real.wait_p95,
+            r->model.wait_p95, r->real.utilization, r->model.utilization);
     if (r->squeezed)
         fprintf(h, "<p>%u real starts were squeezed onto fewer CPUs than they asked: the record names nodes, not CPUs "
                    "per node.</p>\n",

@@ -21,6 +21,7 @@
 #include "hpcsim/engine.h"
 #include "hpcsim/file.h"
 #include "hpcsim/hostlist.h"
+#include "hpcsim/metrics.h"
 #include "hpcsim/policy.h"
 #include "hpcsim/record.h"
 #include "hpcsim/trace.h"
@@ -62,22 +63,26 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fills the free-running figures from a finished replay's jobs. */
-static int free_figures(const hs_trace *trace, const hs_record *rec, double jitter, hs_verify_result *res)
+/* Fills the free-running figures from a finished replay's jobs. The
+ * waits and utilization are summed by the metrics every run reports
+ * (hpcsim/metrics.h), once as the model ran each job and once as the
+ * record says real Slurm did, so both sides follow summary.json's rules. */
+static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, double jitter,
+                        hs_verify_result *res)
 {
-    double *waits = malloc(2 * (trace->njobs ? trace->njobs : 1) * sizeof *waits);
-    if (!waits)
+    size_t cap = trace->njobs ? trace->njobs : 1;
+    hs_metrics_sums real, model;
+    if (!(res->free_real_start = malloc(cap * sizeof *res->free_real_start)) ||
+        !(res->free_model_start = malloc(cap * sizeof *res->free_model_start)))
         return -1;
-    double *real = waits, *model = waits + trace->njobs, diff = 0;
-    uint32_t n = 0;
-    free(res->free_real_start);
-    free(res->free_model_start);
-    res->free_real_start = malloc((trace->njobs ? trace->njobs : 1) * sizeof *res->free_real_start);
-    res->free_model_start = malloc((trace->njobs ? trace->njobs : 1) * sizeof *res->free_model_start);
-    if (!res->free_real_start || !res->free_model_start) {
-        free(waits);
+    if (hs_metrics_begin(&real, trace->njobs) < 0)
+        return -1;
+    if (hs_metrics_begin(&model, trace->njobs) < 0) {
+        hs_metrics_sums_free(&real);
         return -1;
     }
+    double diff = 0;
+    uint32_t n = 0;
     for (uint32_t j = 0; j < trace->njobs; j++) {
         const hs_job *job = &trace->jobs[j];
         const hs_record_job *row = hs_record_find(rec, (long)job->swf.f[HS_SWF_JOB_ID]);
@@ -86,31 +91,28 @@ static int free_figures(const hs_trace *trace, const hs_record *rec, double jitt
         double d = fabs(job->start - row->start);
         diff += d;
         res->free_real_start[n] = row->start;
-        res->free_model_start[n] = job->start;
+        res->free_model_start[n++] = job->start;
         res->free_within += d <= jitter;
-        real[n] = row->start - row->submit;
-        model[n++] = job->start - job->submit;
+        hs_metrics_add(&model, job, c);
+        hs_job as_real = *job; /* the same job, when and as long as real Slurm ran it */
+        as_real.start = row->start;
+        as_real.end = row->end;
+        as_real.state = HS_JOB_COMPLETED;
+        hs_metrics_add(&real, &as_real, c);
     }
     res->free_jobs = n;
     res->free_mean_diff = n ? diff / n : 0;
-    for (int k = 0; k < 2 && n; k++) {
-        double *w = k ? model : real, sum = 0;
-        qsort(w, n, sizeof *w, cmp_double);
-        for (uint32_t i = 0; i < n; i++)
-            sum += w[i];
-        res->wait_mean[k] = sum / n;
-        res->wait_median[k] = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
-        res->wait_p95[k] = w[(uint32_t)(0.95 * (n - 1) + 0.5)];
-    }
-    free(waits);
+    hs_metrics_end(&real, trace, c, &res->real);
+    hs_metrics_end(&model, trace, c, &res->model);
     return 0;
 }
 
 /* One replay held to the record until `at`, its decision log in log_path;
  * at < 0: the model free-running to the end, its figures into res. */
 static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, double last, const char *log_path,
-                        FILE *warn, hs_verify_result *res, hs_error *err)
+                        bool first, hs_verify_result *res, hs_error *err)
 {
+    FILE *warn = first ? cfg->warn : NULL; /* notes about the inputs, once */
     /* Only the schedulers real Slurm started jobs with at `at`, when the
      * record says which (its `by` column); both when it does not. */
     bool main_pass = false, backfill = false;
@@ -154,10 +156,12 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
                              policy->memory_as_units};
     if (hs_trace_load(&trace, cfg->trace_path, &cluster, &topt, err) < 0)
         goto out_cluster;
-    /* Every recorded job must be one the trace gives the model. */
-    uint32_t found = 0;
-    for (uint32_t j = 0; j < trace.njobs; j++)
-        found += hs_record_find(rec, (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID]) != NULL;
+    /* Every recorded job must be one the trace gives the model (checked
+     * on the first replay: every replay reads the same trace). */
+    uint32_t found = rec->njobs;
+    if (first)
+        for (uint32_t j = found = 0; j < trace.njobs; j++)
+            found += hs_record_find(rec, (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID]) != NULL;
     if (found < rec->njobs) {
         for (uint32_t r = 0; r < rec->njobs; r++) {
             bool in = false;
@@ -187,7 +191,7 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     hs_engine *eng = hs_engine_new(&cluster, &trace, policy, &eopt, err);
     if (eng && hs_engine_run(eng, err) == 0 && policy->finish(config, err) == 0)
         rc = 0;
-    if (rc == 0 && at < 0 && free_figures(&trace, rec, res->jitter, res) < 0)
+    if (rc == 0 && at < 0 && free_figures(&trace, &cluster, rec, res->jitter, res) < 0)
         rc = hs_error_set(err, NULL, 0, 0, "out of memory");
     hs_engine_free(eng);
 out_trace:
@@ -358,7 +362,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
             k++;
         hs_verify_event *ev = &out->events[out->nevents++];
         ev->at = times[i];
-        if (replay_until(cfg, &rec, times[i], times[k], log_path, out->nevents == 1 ? cfg->warn : NULL, out, err) < 0 ||
+        if (replay_until(cfg, &rec, times[i], times[k], log_path, out->nevents == 1, out, err) < 0 ||
             read_decisions(log_path, &rec, times[i], times[k], &out->jitter, ev, out, squeezed, err) < 0)
             goto out;
         out->nagree += ev->agree;
@@ -369,7 +373,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     }
     if (out->jitter < 0)
         out->jitter = 0;
-    if (replay_until(cfg, &rec, -1, -1, NULL, NULL, out, err) < 0)
+    if (replay_until(cfg, &rec, -1, -1, NULL, false, out, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -61,8 +61,10 @@ START_TEST(lockstep_oracle_runs)
     ck_assert_uint_ge(a.same_nodes, 134);
     ck_assert_uint_eq(a.squeezed, 0); /* one CPU per node: nothing to guess */
     ck_assert_uint_ge(a.free_within, 48);
-    ck_assert_double_gt(a.wait_mean[0], 400); /* real Slurm's mean wait: 409.0 s */
-    ck_assert_double_lt(a.wait_mean[0], 410);
+    ck_assert_double_gt(a.real.wait_mean, 400); /* real Slurm's mean wait: 409.0 s */
+    ck_assert_double_lt(a.real.wait_mean, 410);
+    ck_assert_double_gt(a.real.utilization, 0.85); /* 0.858, summed as summary.json sums it */
+    ck_assert_double_lt(a.real.utilization, 0.87);
     verify_run("oracle-a-64x1", NULL, &again);
     ck_assert_uint_eq(again.nagree, a.nagree);
     ck_assert_uint_eq(again.same_nodes, a.same_nodes);
@@ -281,6 +283,19 @@ START_TEST(cli_errors)
     ck_assert_int_eq(tl_cli(&err, half), 1);
     ck_assert_msg(strstr(err, "lockstep=REAL.csv and lockstep-at=SECONDS go together"), "%s", err);
     free(err);
+    static const struct {
+        const char *opt, *expect;
+    } wrong[] = {{"lockstep-at=soon", "lockstep-at=soon: expected seconds from the trace's time 0"},
+               {"lockstep-passes=sometimes", "lockstep-passes=sometimes: expected main, backfill or both"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *at = strncmp(wrong[i].opt, "lockstep-at", 11) == 0 ? wrong[i].opt : opt2;
+        const char *argv[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", conf, "--policy-opt", opt1,
+                              "--policy-opt", at, "--policy-opt", wrong[i].opt, "--out", out, NULL};
+        ck_assert_int_eq(tl_cli(&err, argv), 1);
+        ck_assert_msg(strstr(err, wrong[i].expect), "%s", err);
+        ck_assert(!tl_exists(out));
+        free(err);
+    }
 }
 END_TEST
 

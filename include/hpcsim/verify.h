@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "hpcsim/error.h"
+#include "hpcsim/metrics.h"
 
 typedef struct hs_verify_config {
     const char *trace_path;    /* with the real run's UnixStartTime header */
@@ -51,11 +52,12 @@ typedef struct hs_verify_result {
     /* The model free-running on the same trace (the record's run times),
      * beside the record: jobs in both, those starting within the jitter
      * of their real start, the mean absolute start difference, and the
-     * waits' mean, median and 95th percentile (real, model). */
+     * metrics of a run (waits, utilization) of real Slurm's schedule and
+     * of the model's. */
     uint32_t free_jobs, free_within;
-    double *free_real_start, *free_model_start; /* per job in both, by job number */
+    double *free_real_start, *free_model_start; /* per job in both, in trace order */
     double free_mean_diff;
-    double wait_mean[2], wait_median[2], wait_p95[2];
+    hs_metrics real, model;
 } hs_verify_result;
 
 /* Runs the check: one lock-stepped replay per instant. -1 with err on bad
