@@ -235,6 +235,29 @@ out:
     return same;
 }
 
+/* The model's comma-separated node names as a Slurm host list
+ * ("n[1-35]"), comparable with slurmctld.log's backfill map; NULL when
+ * out of memory. */
+static char *compressed(const char *names)
+{
+    char *copy = strdup(names);
+    uint32_t n = 1;
+    for (const char *p = names; *p; p++)
+        n += *p == ',';
+    const char **list = copy ? malloc(n * sizeof *list) : NULL;
+    char *out = NULL;
+    if (list) {
+        uint32_t k = 0;
+        char *save = NULL;
+        for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
+            list[k++] = name;
+        out = hs_hostlist_compress(list, k);
+    }
+    free(list);
+    free(copy);
+    return out;
+}
+
 /* Reads the log's lines at `at` into the event: what the model started
  * (and where), its reservations and the state it saw. */
 static int read_decisions(const char *log_path, const hs_record *rec, double at, double last, double *jitter,
@@ -277,10 +300,10 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
         } else if (sscanf(rest, "backfill: job %ld to start at %lf, end at %lf on %n", &job, &begin, &end, &off) == 3 &&
                    off) {
             if (nresv++ < SHOWN_RESERVATIONS) {
-                uint32_t nodes = 1;
-                for (const char *p = rest + off; *p; p++)
-                    nodes += *p == ',';
-                text_add(&state, "    reserved: job %ld from %.0f to %.0f on %u nodes\n", job, begin, end, nodes);
+                char *nodes = compressed(rest + off);
+                text_add(&state, "    reserved: job %ld from %.0f to %.0f on %.*s%s\n", job, begin, end, 200,
+                         nodes ? nodes : rest + off, nodes && strlen(nodes) > 200 ? " ..." : "");
+                free(nodes);
             }
         } else if ((sscanf(rest, "main: started job %ld on %n", &job, &off) == 1 && off) ||
                    (sscanf(rest, "backfill: started job %ld on %n", &job, &off) == 1 && off)) {

@@ -5,6 +5,8 @@
 #include "hpcsim/hostlist.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,4 +165,101 @@ void hs_hostlist_free(hs_hostlist *l)
         free(l->names[i]);
     free(l->names);
     memset(l, 0, sizeof *l);
+}
+
+/* A name split into its stem and trailing number ("n07" -> "n", 7,
+ * width 2); digits: 0 when it does not end in one. */
+typedef struct stem {
+    size_t len, digits;
+    unsigned long long number;
+} stem;
+
+static stem split(const char *name)
+{
+    stem s = {strlen(name), 0, 0};
+    while (s.digits < s.len && s.digits < 18 && isdigit((unsigned char)name[s.len - s.digits - 1]))
+        s.digits++;
+    s.len -= s.digits;
+    for (size_t i = 0; i < s.digits; i++)
+        s.number = s.number * 10 + (unsigned long long)(name[s.len + i] - '0');
+    return s;
+}
+
+/* Whether b can join a's bracket: the same stem, and a number of the
+ * same width (zero padding must survive the round trip). */
+static bool same_stem(const char *a, stem sa, const char *b, stem sb)
+{
+    return sa.digits && sb.digits && sa.len == sb.len && memcmp(a, b, sa.len) == 0 &&
+           (sa.digits == sb.digits || (a[sa.len] != '0' && b[sb.len] != '0'));
+}
+
+typedef struct text_buf {
+    char *s;
+    size_t n, cap;
+    bool failed;
+} text_buf;
+
+static void put(text_buf *t, const char *fmt, ...)
+{
+    if (t->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            t->failed = true;
+            return;
+        }
+        if (t->s && (size_t)k < t->cap - t->n) {
+            t->n += (size_t)k;
+            return;
+        }
+        size_t cap = (t->cap ? 2 * t->cap : 64) + (size_t)k;
+        char *more = realloc(t->s, cap);
+        if (!more) {
+            t->failed = true;
+            return;
+        }
+        t->s = more;
+        t->cap = cap;
+    }
+}
+
+char *hs_hostlist_compress(const char *const *names, uint32_t n)
+{
+    text_buf t = {0};
+    put(&t, "%s", "");
+    for (uint32_t i = 0; i < n;) {
+        stem a = split(names[i]);
+        uint32_t k = i + 1; /* names[i, k) share a's bracket */
+        while (k < n && same_stem(names[i], a, names[k], split(names[k])))
+            k++;
+        put(&t, "%s", i ? "," : "");
+        if (k == i + 1) {
+            put(&t, "%s", names[i]);
+            i = k;
+            continue;
+        }
+        put(&t, "%.*s[", (int)a.len, names[i]);
+        for (uint32_t r = i; r < k;) { /* a run of consecutive numbers */
+            stem first = split(names[r]);
+            uint32_t e = r + 1;
+            while (e < k && split(names[e]).number == first.number + (e - r))
+                e++;
+            const char *num = names[r] + first.len;
+            put(&t, "%s%s", r > i ? "," : "", num);
+            if (e > r + 1)
+                put(&t, "-%s", names[e - 1] + first.len);
+            r = e;
+        }
+        put(&t, "]");
+        i = k;
+    }
+    if (t.failed) {
+        free(t.s);
+        return NULL;
+    }
+    return t.s;
 }

@@ -21,6 +21,39 @@ static void expands_to(const char *expr, const char *want)
     hs_hostlist_free(&l);
 }
 
+/* The compressed form of expr's names, and back. */
+static void compresses_to(const char *expr, const char *want)
+{
+    hs_hostlist l = {0}, back = {0};
+    char why[200];
+    ck_assert_msg(hs_hostlist_expand(&l, expr, why, sizeof why) == 0, "%s: %s", expr, why);
+    char *got = hs_hostlist_compress((const char *const *)l.names, l.n);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(strcmp(got, want) == 0, "%s compressed to '%s', not '%s'", expr, got, want);
+    ck_assert_msg(hs_hostlist_expand(&back, got, why, sizeof why) == 0, "%s: %s", got, why);
+    ck_assert_uint_eq(back.n, l.n);
+    for (uint32_t i = 0; i < l.n; i++)
+        ck_assert_str_eq(back.names[i], l.names[i]);
+    free(got);
+    hs_hostlist_free(&back);
+    hs_hostlist_free(&l);
+}
+
+START_TEST(hostlists_compressed)
+{
+    compresses_to("n1,n2,n3,n7,login", "n[1-3,7],login");
+    compresses_to("n[001-003]", "n[001-003]");
+    compresses_to("n9,n10,n11", "n[9-11]");
+    compresses_to("n08,n9", "n08,n9"); /* the padding must survive */
+    compresses_to("n3,n1,n2", "n[3,1-2]"); /* the order is kept */
+    compresses_to("a,b5", "a,b5");
+    compresses_to("rack1-n01,rack1-n02", "rack1-n[01-02]");
+    char *empty = hs_hostlist_compress(NULL, 0);
+    ck_assert_str_eq(empty, "");
+    free(empty);
+}
+END_TEST
+
 START_TEST(hostlists)
 {
     expands_to("n[001-003]", "n001 n002 n003");
@@ -189,6 +222,7 @@ int main(void)
     Suite *s = suite_create("slurm_conf");
     TCase *tc = tcase_create("conf");
     tcase_add_test(tc, hostlists);
+    tcase_add_test(tc, hostlists_compressed);
     tcase_add_test(tc, hostlist_counted_before_expanded);
     tcase_add_test(tc, slurm_times);
     tcase_add_test(tc, realistic_file);

@@ -26,5 +26,10 @@ int hs_hostlist_expand(hs_hostlist *list, const char *expr, char *why, size_t ca
 int hs_hostlist_each(const char *expr, uint32_t max, int (*visit)(void *ctx, const char *name), void *ctx,
                      char *why, size_t cap);
 void hs_hostlist_free(hs_hostlist *list);
+/* The inverse, as Slurm prints a node set: names that differ only in a
+ * trailing number of the same width are merged into ranges, in the
+ * given order ("n1,n2,n3,n7,login" -> "n[1-3,7],login"). A string the
+ * caller frees; NULL when out of memory. */
+char *hs_hostlist_compress(const char *const *names, uint32_t n);
 
 #endif
