@@ -289,11 +289,12 @@ END_TEST
 START_TEST(will_run_barrier_jumps)
 {
     /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
-     * needs 2 CPUs. In the cycle at 30 s the will-run's first group ends
-     * at the barrier 660; the barrier then moves by 60 s to 3000, the
-     * first step at or past the next end, so the second group holds only
-     * the job ending at 3000: job 4 is planned at 3000, not 3060 (one step
-     * more would take in the next job too). */
+     * needs 2 CPUs. In the cycle at 30 s the will-run's base is 630 (600
+     * rounded up to 30 s) and its first group ends at 660; the window
+     * then doubles until the next end (3000) is inside: 3,840 s, so the
+     * second group ends at 4,470 and holds both later jobs: job 4 is
+     * planned at 3060 (the window grows from 30 s in one jump, not step
+     * by step). */
     const char *dir = tl_tmpdir("slurm_barrier_conf");
     char swf[1024] = "";
     job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
@@ -301,7 +302,33 @@ START_TEST(will_run_barrier_jumps)
     job(swf, sizeof swf, 3, 0, 3060, 1, 3060, 1, -1);
     job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
     char *log = run_logged("slurm_barrier_run", conf(dir, 3, 1, "", ""), swf);
-    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3000,") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3060,") != NULL, "%s", log);
+    free(log);
+}
+END_TEST
+
+START_TEST(will_run_window_counts_from_the_base)
+{
+    /* Time 0 at second 20 of a minute. Three one-CPU nodes held by jobs
+     * planned to end at 600, 660 and 690 s (started at 0, 0 and 30 s);
+     * job 4 needs 2 CPUs. In the cycle at 60 s the will-run's base is 610
+     * (600 rounded up to 30 s on the wall clock), its first group ends at
+     * 640 and holds the job ending at 600; the window doubles to 60 s, so
+     * the second group ends at 610 + 60 = 670 and holds the job ending at
+     * 660 alone: job 4 is planned at 660. A window added to the last
+     * group's end instead (640 + 60) would take the job ending at 690 too.
+     * Real Slurm counts from the base: on trace A it planned a 33-node job
+     * at 693 s, not at the next end, 716 s (docs/slurm.md, "The will-run
+     * test"). */
+    const char *dir = tl_tmpdir("slurm_window_conf");
+    char swf[1024] = "; UnixStartTime: 20\n";
+    job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
+    job(swf, sizeof swf, 2, 0, 660, 1, 660, 1, -1);
+    job(swf, sizeof swf, 3, 29, 660, 1, 660, 1, -1);
+    job(swf, sizeof swf, 4, 40, 600, 2, 600, 1, -1);
+    char *log = run_logged("slurm_window_run", conf(dir, 3, 1, "", ""), swf);
+    ck_assert_msg(strstr(log, "30 main: started job 3 ") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "60 backfill: job 4 to start at 660,") != NULL, "%s", log);
     free(log);
 }
 END_TEST
@@ -503,6 +530,7 @@ static Suite *make(void)
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, backfill_3_max_job_test);
     tcase_add_test(t, will_run_barrier_jumps);
+    tcase_add_test(t, will_run_window_counts_from_the_base);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);

@@ -124,10 +124,13 @@ START_TEST(oracle_fixtures)
      * taken from that submission until 2026-12-06, which put the model's
      * bf_resolution roundings 12 s off real Slurm's; measured from trace
      * time 0 (as the harness now records), 130 rather than 109 of its 150
-     * jobs start within 2 s. */
+     * jobs start within 2 s; 118 since the will-run window and TRY_LATER
+     * were read from real Slurm's backfill map on 2026-12-07, which made
+     * the lockstep check agree more often (docs/slurm-verify.md) while
+     * this free run takes another path after a changed decision. */
     oracle_fixture("oracle-16x1", 1, 6, 2.5, 0.96);
     oracle_fixture("oracle-a-64x1", 5, 48, 110, 0.87);
-    oracle_fixture("oracle-b-32x4", 2, 125, 4, 0.99);
+    oracle_fixture("oracle-b-32x4", 2, 115, 7, 0.99);
 }
 END_TEST
 

@@ -49,15 +49,20 @@ START_TEST(lockstep_16_nodes_agrees_everywhere)
 }
 END_TEST
 
-/* Traces A and B: the figures of 2026-12-06 as floors (a fix may raise
- * them; a regression fails), and the same answer twice. */
+/* Traces A and B: the figures of 2026-12-07 as floors (a fix may raise
+ * them; a regression fails), and the same answer twice. The will-run
+ * window and TRY_LATER read from real Slurm's backfill map that day
+ * (docs/slurm.md) took A from 87 to 89 agreeing instants but from 145 to
+ * 143 jobs, B from 131 to 133 jobs, and B's free run from 130 to 118
+ * jobs within 2 s (mean difference 3.0 to 5.9 s): on these whole-second
+ * records a free run follows another path after a changed decision. */
 START_TEST(lockstep_oracle_runs)
 {
     hs_verify_result a, again;
     verify_run("oracle-a-64x1", NULL, &a);
     ck_assert_uint_eq(a.nevents, 94);
-    ck_assert_uint_ge(a.nagree, 87);
-    ck_assert_uint_ge(a.matched, 145);
+    ck_assert_uint_ge(a.nagree, 89);
+    ck_assert_uint_ge(a.matched, 143);
     ck_assert_uint_ge(a.same_nodes, 134);
     ck_assert_uint_eq(a.squeezed, 0); /* one CPU per node: nothing to guess */
     ck_assert_uint_ge(a.free_within, 48);
@@ -76,33 +81,36 @@ START_TEST(lockstep_oracle_runs)
     verify_run("oracle-b-32x4", NULL, &b);
     ck_assert_uint_eq(b.nevents, 121);
     ck_assert_uint_ge(b.nagree, 49);
-    ck_assert_uint_ge(b.matched, 131);
-    ck_assert_uint_ge(b.same_nodes, 93);
+    ck_assert_uint_ge(b.matched, 133);
+    ck_assert_uint_ge(b.same_nodes, 94);
     ck_assert_uint_le(b.squeezed, 13);
     /* free-running, as test_slurm_oracle measures it */
     ck_assert_uint_eq(b.free_jobs, 150);
-    ck_assert_uint_ge(b.free_within, 125);
-    ck_assert_double_le(b.free_mean_diff, 4);
+    ck_assert_uint_ge(b.free_within, 115);
+    ck_assert_double_le(b.free_mean_diff, 7);
     hs_verify_result_free(&b);
 }
 END_TEST
 
 /* Trace A run on 2026-12-06 twice with time 0 at second 54 of a minute
- * and once at second 19, its record to the millisecond from
+ * and once at second 19, and on 2026-12-07 at second 54 with Slurm's
+ * backfill map in its log (r4), its record to the millisecond from
  * slurmctld.log with each job's scheduler (bench/slurm-oracle/real-csv
  * --oracle): every job real Slurm's main scheduler started, the model's
  * main pass starts at its instant, and the jobs the model starts at
- * their instant are on their real nodes (all of them but 3 at second
- * 19). The figures of that day as floors. */
+ * their instant are on their real nodes (all of them but 1 at second
+ * 19). The figures of 2026-12-07, after the will-run window and
+ * TRY_LATER were read from r4's backfill map (docs/slurm.md), as floors:
+ * before, 87, 87, 100 and 89 instants agreed. */
 START_TEST(lockstep_millisecond_records)
 {
     static const struct {
         const char *run;
         uint32_t instants, agree, matched;
         uint32_t other_nodes;
-    } runs[] = {{"oracle-a-64x1-r1", 93, 87, 142, 0}, {"oracle-a-64x1-r2", 98, 87, 140, 0},
-                {"oracle-a-64x1-r3", 108, 100, 144, 3}};
-    for (size_t i = 0; i < 3; i++) {
+    } runs[] = {{"oracle-a-64x1-r1", 93, 92, 145, 0}, {"oracle-a-64x1-r2", 98, 92, 142, 0},
+                {"oracle-a-64x1-r3", 108, 103, 145, 1}, {"oracle-a-64x1-r4", 96, 94, 146, 0}};
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         hs_verify_result r;
         verify_run(runs[i].run, NULL, &r);
         ck_assert_uint_eq(r.nevents, runs[i].instants);

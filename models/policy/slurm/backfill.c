@@ -6,11 +6,12 @@
  * starts inside
  * bf_window, so later jobs cannot delay it. Running jobs are not in the
  * map: the will-run test walks them by end time (start + limit) in groups
- * cut at a barrier: first the first end rounded up to a multiple of 30 s
- * on the wall clock plus 30 s (docs/slurm.md), then moved by a window
- * that doubles from 30 s (60, 120, ...; or grows by bf_window_linear) until
- * the next job ends inside; the job's start is the end of the last job of
- * the group after which it fits. The reservation runs from the start
+ * that end at base + window: base is the first end rounded up to a
+ * multiple of 30 s on the wall clock, the window 30 s, doubled (or grown
+ * by bf_window_linear) after a group that did not make room until the next
+ * job ends inside (docs/slurm.md, "The will-run test"); the job's start
+ * is the end of the last job of the group after which it fits. The
+ * reservation runs from the start
  * rounded down for the time limit, rounded up (seen in real Slurm 22.05's
  * backfill log: a 5 min job planned at 456 s was reserved until 722 s on
  * a clock whose minutes begin at 2 s, 62 s, ...).
@@ -59,20 +60,26 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
-/* The barrier moved by step until it is at or past the next job's end
- * (at least once). Whole seconds (as in every trace) jump there at once,
- * which is exact; other times take the steps one by one, so the sums
- * round as they always did. */
-static double move_barrier(double barrier, double step, double next_end)
+/* The will-run window grown (doubled, or by `linear` seconds) at least
+ * once and until it reaches `need`, the next job's end from the first
+ * end. Whole seconds jump there at once, which is exact; other sizes
+ * take the steps one by one, so the sums round as they always did. */
+static double grow_window(double window, double linear, double need)
 {
+    if (linear <= 0) {
+        do
+            window *= 2;
+        while (need > window && window < 1e18);
+        return window;
+    }
     const double exact = 9007199254740992.0; /* 2^53 */
-    if (barrier == floor(barrier) && step == floor(step) && next_end == floor(next_end) && fabs(barrier) < exact / 4 &&
-        step < exact / 4 && fabs(next_end) < exact / 4 && next_end > barrier + step)
-        barrier += floor((next_end - barrier - 1) / step) * step; /* the last step before next_end */
+    if (window == floor(window) && linear == floor(linear) && need == floor(need) && window < exact / 4 &&
+        linear < exact / 4 && fabs(need) < exact / 4 && need > window + linear)
+        window += floor((need - window - 1) / linear) * linear; /* the last step before need */
     do
-        barrier += step;
-    while (next_end > barrier);
-    return barrier;
+        window += linear;
+    while (need > window);
+    return window;
 }
 
 /* Earliest time >= now at which job j fits on avail; the nodes it would
@@ -103,7 +110,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         whole_part &= in[w] == p->member[w];
     }
     const agg now_free = a;
-    double window = 30, last_end = 0, barrier = -1;
+    double window = 30, last_end = 0, base = -1;
     uint32_t through = 0; /* steps up to the last job counted */
     bool ok = false;
     for (uint32_t i = 0; i < s->norder && !ok;) {
@@ -115,9 +122,9 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 relevant = in[r->alloc_words[2 * k]] & r->alloc_words[2 * k + 1];
             if (!relevant)
                 continue;
-            if (barrier < 0) /* the first end rounded up to 30 s on the wall clock, plus 30 s */
-                barrier = r->expected_end + window - fmod(r->expected_end + s->epoch, window) + window;
-            if (removed && r->expected_end > barrier)
+            if (base < 0) /* the first end rounded up to 30 s on the wall clock */
+                base = r->expected_end + window - fmod(r->expected_end + s->epoch, window);
+            if (removed && r->expected_end > base + window)
                 break;
             if (!whole_part)
                 sl_timeline_step_gain(s, i, in, whole, &a.cpus, &a.nodes);
@@ -139,10 +146,10 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         }
         if (ok || i >= s->norder)
             break;
-        /* The window doubles (or grows by bf_window_linear); the barrier
-         * moves by it until the next job ends inside. */
-        window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
-        barrier = move_barrier(barrier, s->p.bf_window_linear > 0 ? s->p.bf_window_linear : window, s->sj[s->order[i]].expected_end);
+        /* The window doubles (or grows by bf_window_linear) until the
+         * next job ends inside it; it always counts from the same first
+         * end (docs/slurm.md, "The will-run test"). */
+        window = grow_window(window, s->p.bf_window_linear, s->sj[s->order[i]].expected_end - base);
     }
     if (!ok)
         return false;
@@ -421,19 +428,28 @@ int sl_backfill(sl_state *s, hs_error *err)
         for (;;) { /* TRY_LATER */
             double start_res = later, end_time = (start_res > now ? start_res : now) + tl;
             uint32_t first = sl_space_find(&s->space, start_res);
-            /* the next point in time worth trying: where the first record
-             * ends (0: none, as records end after now >= 0) */
-            later = first + 1 < s->space.n ? s->space.r[first].end : 0;
             memcpy(s->avail, p->member, s->nwords * sizeof *s->avail);
             const uint64_t *to_end = first < s->space.n && s->space.r[s->space.n - 1].begin <= end_time
                                          ? sl_space_free_to_end(&s->space, first)
                                          : NULL;
+            /* the next point in time worth trying: the end of the first
+             * record whose successor frees a node of the partition
+             * (docs/slurm.md, "TRY_LATER"); 0: none. Slurm looks at every
+             * record its walk visits, the first one that begins after the
+             * window included. */
+            later = 0;
+            for (uint32_t r = first; r < s->space.n; r++) {
+                if (later == 0 && r + 1 < s->space.n && sl_space_frees(&s->space, r, p->member))
+                    later = s->space.r[r].end;
+                if (s->space.r[r].begin > end_time || (to_end && later > 0))
+                    break;
+                if (!to_end)
+                    for (uint32_t w = 0; w < s->nwords; w++)
+                        s->avail[w] &= s->space.r[r].avail[w];
+            }
             if (to_end) /* the window covers every record from first on */
                 for (uint32_t w = 0; w < s->nwords; w++)
                     s->avail[w] &= to_end[w];
-            for (uint32_t r = first; !to_end && r < s->space.n && s->space.r[r].begin <= end_time; r++)
-                for (uint32_t w = 0; w < s->nwords; w++)
-                    s->avail[w] &= s->space.r[r].avail[w];
             agg most = capacity(s, job->part, s->avail);
             if (!agg_fits(job, &most)) {
                 if (later > 0 && !no_reserve)

@@ -10,6 +10,7 @@
  * order. Partition aggregates (free CPUs, idle nodes) are kept as CPUs
  * are taken and released, so the common "does it fit?" test is O(1). */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,7 +416,10 @@ int sl_start(sl_state *s, uint32_t j, hs_error *err)
     }
     for (uint32_t k = 0; k < s->npick; k++)
         sl_node_add(s, job->alloc_node[k], -(int64_t)job->alloc_cpus[k]);
-    job->expected_end = hs_engine_now(s->eng) + job->limit;
+    /* Slurm's times are whole seconds (time_t): a job started at 576.4 s
+     * is planned to end at 576 s + its limit, and the will-run test
+     * groups ends by that (docs/slurm.md, "The will-run test"). */
+    job->expected_end = floor(hs_engine_now(s->eng) + s->epoch) - s->epoch + job->limit;
     job->charged_to = hs_engine_now(s->eng);
     if (s->setup->log) {
         fprintf(s->setup->log, "%.0f %s: started job %.0f on", hs_engine_now(s->eng),

@@ -151,6 +151,15 @@ bool sl_space_nodes_free(const sl_space_map *m, double begin, double end, const 
     return true;
 }
 
+bool sl_space_frees(const sl_space_map *m, uint32_t i, const uint64_t *of)
+{
+    const uint64_t *a = m->r[i].avail, *b = m->r[i + 1].avail;
+    for (uint32_t w = 0; w < m->nwords; w++)
+        if (of[w] & b[w] & ~a[w])
+            return true;
+    return false;
+}
+
 /* Makes a record begin at t, when t falls strictly inside one. */
 static int split_at(sl_space_map *m, double t)
 {

@@ -39,6 +39,9 @@ int sl_space_reset(sl_space_map *m, double begin, double end, const uint64_t *al
 uint32_t sl_space_find(const sl_space_map *m, double t);
 /* Are the nodes free of reservations throughout [begin, end)? */
 bool sl_space_nodes_free(const sl_space_map *m, double begin, double end, const uint32_t *nodes, uint32_t n);
+/* Whether record i + 1 (< m->n) has a node of `of` that record i lacks:
+ * a reservation ends there, and a job may fit from then on. */
+bool sl_space_frees(const sl_space_map *m, uint32_t i, const uint64_t *of);
 /* The nodes free of reservations in every record from i (< m->n) to the
  * last. Jobs whose window reaches the end of the map (most: bf_window is
  * shorter than many time limits) ask this of one record after another in
