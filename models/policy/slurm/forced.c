@@ -92,8 +92,6 @@ int sl_forced_start_due(sl_state *s, double now, hs_error *err)
         if (got < s->sj[f->job].cpus && s->setup->log)
             fprintf(s->setup->log, "%.0f real: squeezed job %.0f onto %u of its %u CPUs\n", now,
                     s->jobs[f->job].swf.f[HS_SWF_JOB_ID], got, s->sj[f->job].cpus);
-        if (got == 0)
-            continue; /* its nodes are full in the model: it stays queued */
         s->forcing = true;
         int rc = sl_start(s, f->job, err);
         s->forcing = false;
