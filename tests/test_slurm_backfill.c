@@ -291,10 +291,9 @@ START_TEST(will_run_barrier_jumps)
     /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
      * needs 2 CPUs. In the cycle at 30 s the will-run's base is 630 (600
      * rounded up to 30 s) and its first group ends at 660; the window
-     * then doubles until the next end (3000) is inside: 3,840 s, so the
-     * second group ends at 4,470 and holds both later jobs: job 4 is
-     * planned at 3060 (the window grows from 30 s in one jump, not step
-     * by step). */
+     * then doubles (60, 120, ...) until the next end (3000) is inside:
+     * 3,840 s, so the second group ends at 4,470 and holds both later
+     * jobs: job 4 is planned at 3060. */
     const char *dir = tl_tmpdir("slurm_barrier_conf");
     char swf[1024] = "";
     job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
