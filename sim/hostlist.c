@@ -5,7 +5,6 @@
 #include "hpcsim/hostlist.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,73 +192,42 @@ static bool same_stem(const char *a, stem sa, const char *b, stem sb)
            (sa.digits == sb.digits || (a[sa.len] != '0' && b[sb.len] != '0'));
 }
 
-typedef struct text_buf {
-    char *s;
-    size_t n, cap;
-    bool failed;
-} text_buf;
-
-static void put(text_buf *t, const char *fmt, ...)
-{
-    if (t->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            t->failed = true;
-            return;
-        }
-        if (t->s && (size_t)k < t->cap - t->n) {
-            t->n += (size_t)k;
-            return;
-        }
-        size_t cap = (t->cap ? 2 * t->cap : 64) + (size_t)k;
-        char *more = realloc(t->s, cap);
-        if (!more) {
-            t->failed = true;
-            return;
-        }
-        t->s = more;
-        t->cap = cap;
-    }
-}
-
 char *hs_hostlist_compress(const char *const *names, uint32_t n)
 {
-    text_buf t = {0};
-    put(&t, "%s", "");
+    /* Each name adds at most itself, a separator and a bracket pair: one
+     * allocation holds the result. */
+    size_t cap = 1;
+    for (uint32_t i = 0; i < n; i++)
+        cap += strlen(names[i]) + 3;
+    char *out = malloc(cap), *w = out;
+    if (!out)
+        return NULL;
     for (uint32_t i = 0; i < n;) {
         stem a = split(names[i]);
         uint32_t k = i + 1; /* names[i, k) share a's bracket */
         while (k < n && same_stem(names[i], a, names[k], split(names[k])))
             k++;
-        put(&t, "%s", i ? "," : "");
+        if (i)
+            *w++ = ',';
         if (k == i + 1) {
-            put(&t, "%s", names[i]);
+            w += sprintf(w, "%s", names[i]);
             i = k;
             continue;
         }
-        put(&t, "%.*s[", (int)a.len, names[i]);
+        w += sprintf(w, "%.*s[", (int)a.len, names[i]);
         for (uint32_t r = i; r < k;) { /* a run of consecutive numbers */
             stem first = split(names[r]);
             uint32_t e = r + 1;
             while (e < k && split(names[e]).number == first.number + (e - r))
                 e++;
-            const char *num = names[r] + first.len;
-            put(&t, "%s%s", r > i ? "," : "", num);
+            w += sprintf(w, "%s%s", r > i ? "," : "", names[r] + first.len);
             if (e > r + 1)
-                put(&t, "-%s", names[e - 1] + first.len);
+                w += sprintf(w, "-%s", names[e - 1] + first.len);
             r = e;
         }
-        put(&t, "]");
+        *w++ = ']';
         i = k;
     }
-    if (t.failed) {
-        free(t.s);
-        return NULL;
-    }
-    return t.s;
+    *w = '\0';
+    return out;
 }

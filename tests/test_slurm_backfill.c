@@ -286,7 +286,7 @@ START_TEST(backfill_3_max_job_test)
 }
 END_TEST
 
-START_TEST(will_run_barrier_jumps)
+START_TEST(will_run_window_doubles_past_the_next_end)
 {
     /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
      * needs 2 CPUs. In the cycle at 30 s the will-run's base is 630 (600
@@ -528,7 +528,7 @@ static Suite *make(void)
     tcase_add_test(t, tail_no_reserve_sees_every_reservation);
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, backfill_3_max_job_test);
-    tcase_add_test(t, will_run_barrier_jumps);
+    tcase_add_test(t, will_run_window_doubles_past_the_next_end);
     tcase_add_test(t, will_run_window_counts_from_the_base);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);

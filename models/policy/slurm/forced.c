@@ -52,7 +52,8 @@ double sl_forced_next(const sl_state *s) { return s->next_forced < s->nforced ? 
  * not how many CPUs on each: when the model's guess left too few free on
  * a later job's nodes, that job is squeezed onto what is free there (the
  * log says so, and slurm-verify counts it). The CPUs it gets, 0 when its
- * nodes are all full. */
+ * nodes are all full: it then starts on none, for it did leave the queue
+ * (kept queued, the model would start it again at every later instant). */
 static uint32_t pick_real_nodes(sl_state *s, uint32_t j, const uint32_t *nodes, uint32_t n)
 {
     const sl_job *job = &s->sj[j];

@@ -9,8 +9,8 @@
  * fewest free CPUs that covers it; otherwise nodes are taken in index
  * order. Partition aggregates (free CPUs, idle nodes) are kept as CPUs
  * are taken and released, so the common "does it fit?" test is O(1). */
-#include <stdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
