@@ -332,6 +332,30 @@ START_TEST(will_run_window_counts_from_the_base)
 }
 END_TEST
 
+START_TEST(backfill_keeps_its_phase_while_jobs_pend)
+{
+    /* Four one-CPU nodes, bf_interval 5. Job 1 (3 CPUs) starts at 0; job 2
+     * (4 CPUs), submitted at 10 with nothing pending, is seen by the
+     * first 1 s poll (10 s) and reserved. Job 3 (1 CPU), submitted at 22,
+     * is passed over by the main pass at 23 (job 2 blocks the partition)
+     * and started by the backfill at 25: while jobs pend, real Slurm runs
+     * a cycle every bf_interval (10, 15, 20, 25) whether or not anything
+     * changed, so the cycle after a change keeps that phase. A cycle on
+     * the first second after the change would start it at 22. On trace
+     * A's record every backfill start from 40 s to 496 s lies on the
+     * 5 s grid (docs/slurm-verify.md, 2026-12-07b). */
+    const char *dir = tl_tmpdir("slurm_phase_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 1000, 3, 1000, 1, -1);
+    job(swf, sizeof swf, 2, 10, 600, 4, 600, 1, -1);
+    job(swf, sizeof swf, 3, 22, 60, 1, 60, 1, -1);
+    char *log = run_logged("slurm_phase_run", conf(dir, 4, 1, "bf_interval=5", ""), swf);
+    ck_assert_msg(strstr(log, "10 backfill: job 2 to start at ") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "25 backfill: started job 3 ") != NULL, "%s", log);
+    free(log);
+}
+END_TEST
+
 /* ---- one case per backfill parameter, with and without it ---- */
 
 START_TEST(bf_max_job_test_one)
@@ -530,6 +554,7 @@ static Suite *make(void)
     tcase_add_test(t, backfill_3_max_job_test);
     tcase_add_test(t, will_run_window_doubles_past_the_next_end);
     tcase_add_test(t, will_run_window_counts_from_the_base);
+    tcase_add_test(t, backfill_keeps_its_phase_while_jobs_pend);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);

@@ -70,7 +70,7 @@ START_TEST(lockstep_oracle_runs)
     ck_assert_uint_ge(a.matched, 143);
     ck_assert_uint_ge(a.same_nodes, 134);
     ck_assert_uint_eq(a.squeezed, 0); /* one CPU per node: nothing to guess */
-    ck_assert_uint_ge(a.free_within, 48);
+    ck_assert_uint_ge(a.free_within, 65); /* 30 before the backfill kept its phase (2026-12-07b) */
     ck_assert_double_gt(a.real.wait_mean, 400); /* real Slurm's mean wait: 409.0 s */
     ck_assert_double_lt(a.real.wait_mean, 410);
     ck_assert_double_gt(a.real.utilization, 0.85); /* 0.858, summed as summary.json sums it */
@@ -106,7 +106,10 @@ END_TEST
  * their instant are on their real nodes (all of them but 1 at second
  * 19). The figures of 2026-12-07, after the will-run window and
  * TRY_LATER were read from r4's backfill map (docs/slurm.md), as floors:
- * before, 87, 87, 100 and 89 instants agreed. */
+ * before, 87, 87, 100 and 89 instants agreed. Free-running, the waits
+ * are within what the issue asks of a replay (mean within 5 %, p95
+ * within 10 % of real Slurm's) since the backfill keeps its phase while
+ * jobs pend (2026-12-07b): the mean was +16.5 % at second 54 before. */
 START_TEST(lockstep_millisecond_records)
 {
     static const struct {
@@ -125,6 +128,10 @@ START_TEST(lockstep_millisecond_records)
         ck_assert_uint_gt(r.real_main, 0);
         ck_assert_uint_eq(r.matched_real_main, r.real_main);
         ck_assert_uint_eq(r.real_main + r.real_backfill, 150);
+        ck_assert_msg(fabs(r.model.wait_mean - r.real.wait_mean) <= 0.05 * r.real.wait_mean, "%s: mean wait %g, real %g",
+                      runs[i].run, r.model.wait_mean, r.real.wait_mean);
+        ck_assert_msg(fabs(r.model.wait_p95 - r.real.wait_p95) <= 0.10 * r.real.wait_p95, "%s: p95 wait %g, real %g",
+                      runs[i].run, r.model.wait_p95, r.real.wait_p95);
         hs_verify_result_free(&r);
     }
 }

@@ -7,8 +7,8 @@
  *    since the previous pass, at once when a job ends (unless defer),
  *    and over the whole queue every sched_interval;
  *  - the backfill: a cycle every bf_interval, only when something changed
- *    since the last one (otherwise on the first 1-second poll after a
- *    change);
+ *    since the last one; the skipped cycles keep their phase while jobs
+ *    pend (otherwise the first 1-second poll after a change);
  *  - the priority decay thread: every PriorityCalcPeriod, usage is decayed
  *    and charged and pending jobs' priorities recomputed (only when age or
  *    fair-share weigh anything; otherwise priorities never change).
@@ -380,11 +380,19 @@ static int slurm_schedule(void *state, hs_error *err)
         if (sl_backfill(s, err) < 0)
             return -1;
         s->bf_due = -1;
+        s->bf_left_pending = s->npending > 0;
     }
-    /* Re-arm the timers that have something to do. */
+    /* Re-arm the timers that have something to do. While jobs pend, real
+     * Slurm's backfill runs a cycle every bf_interval whether or not
+     * anything changed; the model skips the cycles that would change
+     * nothing, but keeps their phase: the next cycle after a change is
+     * on the bf_interval grid. With nothing left pending, real Slurm's
+     * agent polls every second, and the next cycle is on the first such
+     * poll after the change (docs/slurm.md, "When each scheduler runs"). */
     if (s->p.backfill && s->changed && s->bf_due < 0) {
         double base = s->last_bf + s->p.bf_interval;
-        s->bf_due = isinf(base) ? now : now <= base ? base : base + ceil(now - base);
+        double step = s->bf_left_pending ? s->p.bf_interval : 1;
+        s->bf_due = isinf(base) ? now : now <= base ? base : base + step * ceil((now - base) / step);
     }
     if (s->npending && s->next_full == NEVER)
         s->next_full = next_multiple(now, s->p.sched_interval > 0 ? s->p.sched_interval : 60);

@@ -152,6 +152,7 @@ typedef struct sl_state {
     double next_full;
     double last_bf, bf_due;       /* bf_due < 0: waiting for a change */
     bool changed;                 /* since the last backfill cycle */
+    bool bf_left_pending;         /* the last backfill cycle left jobs pending */
     double next_tick, last_tick;
     double decay_base, decay_delta, decay_value; /* priority.c: the last decay^Δ computed */
     bool fs_stale;                /* priority.c: fair-share factors not yet computed from the usage */
