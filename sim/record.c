@@ -15,8 +15,8 @@
 
 #define RECORD_MAX_BYTES (64u << 20)
 
-enum column { COL_JOB, COL_SUBMIT, COL_START, COL_END, COL_NODES, COL_BY, NCOLUMNS };
-static const char *const column_names[NCOLUMNS] = {"job", "submit", "start", "end", "nodes", "by"};
+enum column { COL_JOB, COL_SUBMIT, COL_START, COL_END, COL_NODES, COL_BY, COL_CPUS, NCOLUMNS };
+static const char *const column_names[NCOLUMNS] = {"job", "submit", "start", "end", "nodes", "by", "cpus"};
 
 /* One field of a line: [*p, end of field), unquoted into buf (cap bytes).
  * Leaves *p after the separator; *last says whether it ended the line.
@@ -68,6 +68,46 @@ static int parse_time(const char *s, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* One count of a cpus field: digits, as a number in [1, 1e6]. */
+static long cpus_number(const char **p)
+{
+    long v = 0;
+    const char *q = *p;
+    while (*q >= '0' && *q <= '9' && v <= 1000000)
+        v = 10 * v + (*q++ - '0');
+    if (q == *p || v < 1 || v > 1000000)
+        return -1;
+    *p = q;
+    return v;
+}
+
+long hs_record_cpus_expand(const char *text, uint32_t *out, uint32_t cap)
+{
+    long n = 0;
+    const char *p = text;
+    for (;;) {
+        long cpus = cpus_number(&p), times = 1;
+        if (cpus < 0)
+            return -1;
+        if (*p == '(') {
+            if (p[1] != 'x')
+                return -1;
+            p += 2;
+            if ((times = cpus_number(&p)) < 0 || *p++ != ')')
+                return -1;
+        }
+        if (n + times > HS_HOSTLIST_MAX)
+            return -1;
+        for (long k = 0; k < times; k++, n++)
+            if (out && (uint64_t)n < cap)
+                out[n] = (uint32_t)cpus;
+        if (!*p)
+            return n;
+        if (*p++ != ',')
+            return -1;
+    }
 }
 
 static int count_name(void *ctx, const char *name)
@@ -124,6 +164,14 @@ static int set_field(hs_record_job *job, enum column c, const char *v, char *why
         else
             return snprintf(why, cap, "expected main, backfill or nothing, got '%s'", v), -1;
         return 0;
+    case COL_CPUS:
+        if (!*v)
+            return 0;
+        if (hs_record_cpus_expand(v, NULL, 0) < 0)
+            return snprintf(why, cap, "expected CPUs per node such as 4(x2),1, got '%s'", v), -1;
+        if (!(job->cpus = strdup(v)))
+            return snprintf(why, cap, "out of memory"), -1;
+        return 0;
     default:
         return 0;
     }
@@ -173,7 +221,7 @@ int hs_record_parse(hs_record *r, const char *text, size_t len, const char *sour
                         c = k;
                 if (c < 0) {
                     hs_error_set(err, source, line, 0,
-                                 "unknown column '%s' (expected job, submit, start, end, nodes and optionally by)",
+                                 "unknown column '%s' (expected job, submit, start, end, nodes and optionally by, cpus)",
                                  field);
                     goto fail;
                 }
@@ -228,6 +276,16 @@ int hs_record_parse(hs_record *r, const char *text, size_t len, const char *sour
             hs_error_set(err, source, line, 0, "%u fields, the header has %u", k, ncols);
             goto fail;
         }
+        if (job->cpus) {
+            uint32_t hosts = 0;
+            long counted = hs_record_cpus_expand(job->cpus, NULL, 0);
+            hs_hostlist_each(job->nodes, HS_HOSTLIST_MAX, count_name, &hosts, why, sizeof why); /* checked above */
+            if (counted != (long)hosts) {
+                hs_error_set(err, source, line, 0, "field 'cpus': '%s' gives %ld nodes, the host list '%s' names %u",
+                             job->cpus, counted, job->nodes, hosts);
+                goto fail;
+            }
+        }
         /* sacct's whole seconds against a time 0 with a fraction: a job
          * can seem to start up to a second before its submission. Its
          * start and end are truncated alike, so both move up and the run
@@ -280,8 +338,10 @@ int hs_record_read(hs_record *r, const char *path, hs_error *err)
 
 void hs_record_free(hs_record *r)
 {
-    for (uint32_t i = 0; r->jobs && i < r->njobs; i++)
+    for (uint32_t i = 0; r->jobs && i < r->njobs; i++) {
         free(r->jobs[i].nodes);
+        free(r->jobs[i].cpus);
+    }
     free(r->jobs);
     memset(r, 0, sizeof *r);
 }

@@ -2,6 +2,7 @@
  * real record's reader, the Slurm model held to a history, and the
  * figures on the recorded oracle runs. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,16 +165,15 @@ START_TEST(lockstep_four_cpu_nodes)
 }
 END_TEST
 
-/* The model's own free-running schedule as the record: every job starts
- * at its instant on its nodes. An instant may still differ when the
- * check's backfill, which runs at every instant, starts a job that the
- * free run's backfill, on its own clock, started later (docs). */
-START_TEST(lockstep_on_the_models_own_schedule)
+/* The model's own free-running schedule of run's measured.swf as a
+ * record (REAL.csv in dir): jobs.csv's CPU units become node names
+ * (unit / cpus_per_node, named as fmt does), and with with_cpus the
+ * CPUs each job held on each node. Returns the path. */
+static const char *own_schedule(const char *run, const char *dir, unsigned cpus_per_node, const char *fmt, bool with_cpus)
 {
     char trace[512], conf[512];
-    fixture(trace, sizeof trace, "oracle-a-64x1", "measured.swf");
-    fixture(conf, sizeof conf, "oracle-a-64x1", "slurm.conf");
-    const char *dir = tl_tmpdir("verify_self");
+    fixture(trace, sizeof trace, run, "measured.swf");
+    fixture(conf, sizeof conf, run, "slurm.conf");
     char out[512], jobs_path[600];
     snprintf(out, sizeof out, "%s/free", dir);
     hs_run_config cfg;
@@ -187,30 +187,61 @@ START_TEST(lockstep_on_the_models_own_schedule)
     snprintf(jobs_path, sizeof jobs_path, "%s/jobs.csv", out);
     char *jobs = tl_read(jobs_path, NULL);
     ck_assert_ptr_nonnull(jobs);
-    /* jobs.csv → REAL.csv: units are the 64 one-CPU nodes n1..n64 */
     size_t cap = 1 << 20, n = 0;
     char *real = malloc(cap);
-    n += (size_t)snprintf(real, cap, "job,submit,start,end,nodes\n");
+    ck_assert_ptr_nonnull(real);
+    n += (size_t)snprintf(real, cap, "job,submit,start,end,nodes%s\n", with_cpus ? ",cpus" : "");
     for (char *line = strchr(jobs, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
         int id;
-        double submit, req, start, run, end;
+        double submit, req, start, run_time, end;
         long procs;
-        char alloc[256];
-        ck_assert_int_eq(sscanf(line + 1, "%d,%lf,%ld,%lf,%lf,%lf,%lf,%*[^,],%*[^,],%*[^,],%255[^,]", &id, &submit,
-                                &procs, &req, &start, &run, &end, alloc),
+        char alloc[1024];
+        ck_assert_int_eq(sscanf(line + 1, "%d,%lf,%ld,%lf,%lf,%lf,%lf,%*[^,],%*[^,],%*[^,],%1023[^,]", &id, &submit,
+                                &procs, &req, &start, &run_time, &end, alloc),
                          8);
-        n += (size_t)snprintf(real + n, cap - n, "%d,%g,%g,%g,\"", id, submit, start, end);
-        const char *sep = "";
+        /* CPUs per node, in node order (units are numbered node by node) */
+        unsigned held[1024] = {0}, last = 0;
         for (char *save = NULL, *tok = strtok_r(alloc, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
             unsigned a, b;
             if (sscanf(tok, "%u-%u", &a, &b) != 2)
                 b = a = (unsigned)atoi(tok);
-            for (unsigned u = a; u <= b; u++, sep = ",")
-                n += (size_t)snprintf(real + n, cap - n, "%sn%u", sep, u + 1);
+            for (unsigned u = a; u <= b; u++) {
+                ck_assert_uint_lt(u / cpus_per_node, 1024);
+                held[u / cpus_per_node]++;
+                last = u / cpus_per_node > last ? u / cpus_per_node : last;
+            }
         }
-        n += (size_t)snprintf(real + n, cap - n, "\"\n");
+        n += (size_t)snprintf(real + n, cap - n, "%d,%g,%g,%g,\"", id, submit, start, end);
+        const char *sep = "";
+        for (unsigned node = 0; node <= last; node++)
+            if (held[node]) {
+                n += (size_t)snprintf(real + n, cap - n, "%s", sep);
+                n += (size_t)snprintf(real + n, cap - n, fmt, node + 1);
+                sep = ",";
+            }
+        n += (size_t)snprintf(real + n, cap - n, "\"%s", with_cpus ? ",\"" : "");
+        sep = "";
+        for (unsigned node = 0; with_cpus && node <= last; node++)
+            if (held[node]) {
+                n += (size_t)snprintf(real + n, cap - n, "%s%u", sep, held[node]);
+                sep = ",";
+            }
+        n += (size_t)snprintf(real + n, cap - n, "%s\n", with_cpus ? "\"" : "");
+        ck_assert_uint_lt(n, cap);
     }
-    const char *real_path = tl_write(dir, "real.csv", real);
+    const char *path = tl_write(dir, with_cpus ? "real-cpus.csv" : "real.csv", real);
+    free(real);
+    free(jobs);
+    return path;
+}
+
+/* The model's own free-running schedule as the record: every job starts
+ * at its instant on its nodes. An instant may still differ when the
+ * check's backfill, which runs at every instant, starts a job that the
+ * free run's backfill, on its own clock, started later (docs). */
+START_TEST(lockstep_on_the_models_own_schedule)
+{
+    const char *real_path = own_schedule("oracle-a-64x1", tl_tmpdir("verify_self"), 1, "n%u", false);
     hs_verify_result res;
     verify_run("oracle-a-64x1", real_path, &res);
     ck_assert_uint_eq(res.real_jobs, 150);
@@ -218,8 +249,30 @@ START_TEST(lockstep_on_the_models_own_schedule)
     ck_assert_uint_eq(res.same_nodes, 150);
     ck_assert_uint_ge(res.nagree * 100, 95 * res.nevents);
     hs_verify_result_free(&res);
-    free(real);
-    free(jobs);
+}
+END_TEST
+
+/* The same on trace B's 4-CPU nodes: with the CPUs each job held on each
+ * node (the cpus column, as run-oracle records it since 2026-12-07),
+ * nothing is guessed: no start is squeezed and every job the model
+ * starts at its instant is on its nodes (122 of 122 instants, 150 jobs
+ * and nodes). Without them the model guesses which CPUs earlier jobs
+ * hold, and its guesses squeeze later starts (13; 109 instants, 106
+ * nodes). */
+START_TEST(lockstep_with_cpus_per_node)
+{
+    const char *dir = tl_tmpdir("verify_self_cpus");
+    hs_verify_result with, without;
+    verify_run("oracle-b-32x4", own_schedule("oracle-b-32x4", dir, 4, "c%02u", true), &with);
+    ck_assert_uint_eq(with.real_jobs, 150);
+    ck_assert_uint_eq(with.squeezed, 0);
+    ck_assert_uint_eq(with.same_nodes, with.matched);
+    ck_assert_uint_ge(with.matched, 145);
+    verify_run("oracle-b-32x4", own_schedule("oracle-b-32x4", dir, 4, "c%02u", false), &without);
+    ck_assert_uint_gt(without.squeezed, 0);
+    ck_assert_uint_lt(without.same_nodes, with.same_nodes);
+    hs_verify_result_free(&with);
+    hs_verify_result_free(&without);
 }
 END_TEST
 
@@ -244,6 +297,10 @@ START_TEST(bad_records)
         {"job,submit,start,end,nodes\n2,0,0,1,n1\n1,0,0,1,n1\n2,0,0,1,n2\n", "r.csv:4: job 2 is recorded twice (lines 2 and 4)"},
         {"job,submit,start,end,nodes,by\n1,0,0,1,n1,sched\n", "r.csv:2:12: field 'by': expected main, backfill or nothing, got 'sched'"},
         {"job,submit,start,end,nodes\n", "r.csv: no job in the record"},
+        {"job,submit,start,end,nodes,cpus\n1,0,0,1,n1,4x2\n", "r.csv:2:12: field 'cpus': expected CPUs per node such as 4(x2),1, got '4x2'"},
+        {"job,submit,start,end,nodes,cpus\n1,0,0,1,n1,0\n", "r.csv:2:12: field 'cpus': expected CPUs per node"},
+        {"job,submit,start,end,nodes,cpus\n1,0,0,1,n1,\"4(x2\"\n", "r.csv:2:12: field 'cpus': expected CPUs per node"},
+        {"job,submit,start,end,nodes,cpus\n1,0,0,1,\"n[1-3]\",\"4(x2)\"\n", "r.csv:2: field 'cpus': '4(x2)' gives 2 nodes, the host list 'n[1-3]' names 3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         hs_record r;
@@ -267,14 +324,15 @@ START_TEST(bad_records)
 END_TEST
 
 /* What a record may say: columns in any order, quoted host lists, CRLF,
- * blank lines, `swf_id` for `job`, a start a second before the submit. */
+ * blank lines, `swf_id` for `job`, a start a second before the submit,
+ * CPUs per node as Slurm writes them, or nothing. */
 START_TEST(good_records)
 {
-    const char *text = "swf_id,nodes,by,end,start,submit\r\n"
-                       "3,\"c[01-02],login1\",main,9,5,4\r\n"
+    const char *text = "swf_id,nodes,by,end,start,submit,cpus\r\n"
+                       "3,\"c[01-02],login1\",main,9,5,4,\"4(x2),1\"\r\n"
                        "\r\n"
-                       "1,n1,,1,-1,0\r\n"
-                       "2,\"x\"\"y\",backfill,3,2,2\r\n";
+                       "1,n1,,1,-1,0,\r\n"
+                       "2,\"x\"\"y\",backfill,3,2,2,3\r\n";
     hs_record r;
     hs_error err = {0};
     ck_assert_msg(hs_record_parse(&r, text, strlen(text), "r.csv", &err) == 0, "%s", err.text);
@@ -288,6 +346,11 @@ START_TEST(good_records)
     const hs_record_job *three = hs_record_find(&r, 3);
     ck_assert_ptr_nonnull(three);
     ck_assert_str_eq(three->nodes, "c[01-02],login1");
+    ck_assert_str_eq(three->cpus, "4(x2),1");
+    ck_assert_ptr_null(r.jobs[0].cpus);
+    uint32_t per_node[4] = {0};
+    ck_assert_int_eq(hs_record_cpus_expand(three->cpus, per_node, 4), 3);
+    ck_assert(per_node[0] == 4 && per_node[1] == 4 && per_node[2] == 1 && per_node[3] == 0);
     ck_assert_int_eq(three->line, 2);
     ck_assert_ptr_null(hs_record_find(&r, 4));
     hs_record_free(&r);
@@ -355,6 +418,7 @@ static Suite *make(void)
     tcase_add_test(tc, lockstep_millisecond_records);
     tcase_add_test(tc, lockstep_four_cpu_nodes);
     tcase_add_test(tc, lockstep_on_the_models_own_schedule);
+    tcase_add_test(tc, lockstep_with_cpus_per_node);
     tcase_add_test(tc, bad_records);
     tcase_add_test(tc, good_records);
     tcase_add_test(tc, cli_errors);

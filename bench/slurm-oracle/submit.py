@@ -10,7 +10,13 @@ bf_resolution on the wall clock, so two runs whose time 0 falls on the
 same second of the minute meet the same roundings.
 Writes SCRATCH/t0 (the wall-clock time of trace time 0) and
 SCRATCH/submitted.csv (swf_id,slurm_id,planned_submit,actual_submit, in
-seconds from trace time 0)."""
+seconds from trace time 0, and cpus). Each job writes the CPUs it got on
+each of its nodes ($SLURM_JOB_CPUS_PER_NODE, such as "4(x2),1", in the
+order of its node list) to SCRATCH/cpus.ID before it sleeps; a record
+that names only nodes leaves that to be guessed on nodes of several
+CPUs (docs/slurm-verify.md). The cpus column is empty when a job wrote
+nothing."""
+import os
 import math
 import subprocess
 import sys
@@ -55,7 +61,8 @@ def main():
         if d > 0:
             time.sleep(d)
         cmd = ["sbatch", "--parsable", "-J", str(jid), "-n", str(procs), "-t", str(max(1, math.ceil(req / 60))),
-               "-o", "/dev/null", "--chdir", scratch, "--wrap", f"sleep {run:g}"]
+               "-o", "/dev/null", "--chdir", scratch,
+               "--wrap", f'echo "$SLURM_JOB_CPUS_PER_NODE" > cpus.$SLURM_JOB_ID; exec sleep {run:g}']
         if 1 <= part <= len(parts):
             cmd[1:1] = ["-p", parts[part - 1]]
         actual = time.time() - t0
@@ -73,6 +80,23 @@ def main():
         if not set(q) & set(ids):
             break
         time.sleep(2)
+    add_cpus(scratch)
+
+
+def add_cpus(scratch):
+    """Adds the cpus column to submitted.csv from the jobs' cpus.ID files."""
+    path = f"{scratch}/submitted.csv"
+    lines = open(path).read().splitlines()
+    rows = [lines[0] + ",cpus"]
+    for line in lines[1:]:
+        sid = line.split(",")[1]
+        try:
+            cpus = open(f"{scratch}/cpus.{sid}").read().strip()
+        except OSError:
+            cpus = ""
+        rows.append(f'{line},"{cpus}"')
+    open(path + ".new", "w").write("\n".join(rows) + "\n")
+    os.replace(path + ".new", path)
 
 
 if __name__ == "__main__":

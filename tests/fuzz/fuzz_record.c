@@ -1,8 +1,8 @@
 /* Fuzz target for the real-record reader (REAL.csv of hpcsim
  * slurm-verify, sim/record.c): any bytes either fail with a message
  * naming the source and a line, or give jobs sorted by number, each once,
- * with submit <= start <= end, a host list, and a row findable by its
- * number. */
+ * with submit <= start <= end, a host list, CPUs per node that expand,
+ * and a row findable by its number. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((i && j->job <= r.jobs[i - 1].job) || j->job < 1 || !(j->submit <= j->start && j->start <= j->end) ||
             !j->nodes || !j->nodes[0] || j->line < 2 || hs_record_find(&r, j->job) != j)
             abort();
+        /* CPUs per node, when given: as many as the host list names, each at least one */
+        uint32_t per_node[8];
+        long n = j->cpus ? hs_record_cpus_expand(j->cpus, per_node, 8) : 0;
+        if (n < 0 || (j->cpus && n == 0))
+            abort();
+        for (long k = 0; k < n && k < 8; k++)
+            if (per_node[k] < 1)
+                abort();
     }
     hs_record_free(&r);
     return 0;

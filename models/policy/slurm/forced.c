@@ -45,21 +45,33 @@ void sl_forced_free(sl_state *s)
 
 double sl_forced_next(const sl_state *s) { return s->next_forced < s->nforced ? s->forced[s->next_forced].at : INFINITY; }
 
-/* The CPUs job j takes on its real nodes: every CPU of each node in an
- * exclusive partition; else one on each (Slurm gives every node of a job
+/* The CPUs job j takes on its real nodes: those the record gives per
+ * node (its cpus column); without them, every CPU of each node in an
+ * exclusive partition, else one on each (Slurm gives every node of a job
  * at least one), then, as the model's selection does, the free ones of
- * the first nodes until the job has its CPUs. A record says which nodes,
- * not how many CPUs on each: when the model's guess left too few free on
- * a later job's nodes, that job is squeezed onto what is free there (the
- * log says so, and slurm-verify counts it). The CPUs it gets, 0 when its
- * nodes are all full: it then starts on none, for it did leave the queue
- * (kept queued, the model would start it again at every later instant). */
-static uint32_t pick_real_nodes(sl_state *s, uint32_t j, const uint32_t *nodes, uint32_t n)
+ * the first nodes until the job has its CPUs. When the model's guess left
+ * too few free on a later job's nodes, that job is squeezed onto what is
+ * free there (the log says so, and slurm-verify counts it). The CPUs it
+ * gets, 0 when its nodes are all full: it then starts on none, for it did
+ * leave the queue (kept queued, the model would start it again at every
+ * later instant). */
+static uint32_t pick_real_nodes(sl_state *s, uint32_t j, const uint32_t *nodes, const uint32_t *cpus, uint32_t n)
 {
     const sl_job *job = &s->sj[j];
     bool whole = s->parts[job->part].exclusive;
     uint32_t left = job->cpus, got = 0;
     s->npick = 0;
+    if (n && cpus[0]) { /* known: what the record says, or what is free of it */
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t take = cpus[k] < s->node_free[nodes[k]] ? cpus[k] : s->node_free[nodes[k]];
+            if (!take)
+                continue;
+            s->pick_node[s->npick] = nodes[k];
+            s->pick_cpus[s->npick++] = take;
+            got += take;
+        }
+        return got < job->cpus ? got : job->cpus;
+    }
     for (uint32_t k = 0; k < n; k++) {
         uint32_t node = nodes[k], want = whole ? s->node_cpus[node] : 1;
         if (s->node_free[node] < want || (!whole && left == 0))
@@ -88,8 +100,8 @@ int sl_forced_start_due(sl_state *s, double now, hs_error *err)
         if (s->jobs[f->job].state != HS_JOB_QUEUED)
             return hs_error_set(err, s->setup->source, 0, 0, "job %.0f is not queued at its real start %g",
                                 s->jobs[f->job].swf.f[HS_SWF_JOB_ID], f->at);
-        const uint32_t *nodes = l->nodes + l->node_first[f->row];
-        uint32_t got = pick_real_nodes(s, f->job, nodes, l->node_first[f->row + 1] - l->node_first[f->row]);
+        uint32_t first = l->node_first[f->row];
+        uint32_t got = pick_real_nodes(s, f->job, l->nodes + first, l->cpus + first, l->node_first[f->row + 1] - first);
         if (got < s->sj[f->job].cpus && s->setup->log)
             fprintf(s->setup->log, "%.0f real: squeezed job %.0f onto %u of its %u CPUs\n", now,
                     s->jobs[f->job].swf.f[HS_SWF_JOB_ID], got, s->sj[f->job].cpus);

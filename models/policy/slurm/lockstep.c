@@ -39,6 +39,7 @@ int sl_lockstep_record_load(sl_lockstep_record *l, const char *path, double at, 
             hs_error_set(err, path, job->line, 0, "field 'nodes': %s", why);
             goto fail;
         }
+        uint32_t first = n;
         for (uint32_t k = 0; k < hl.n; k++) {
             named key = {hl.names[k], 0}, *at_name = bsearch(&key, ix, conf->nnodes, sizeof *ix, cmp_named);
             if (!at_name) {
@@ -50,16 +51,25 @@ int sl_lockstep_record_load(sl_lockstep_record *l, const char *path, double at, 
             if (n == cap) {
                 uint32_t more = cap ? 2 * cap : 256;
                 uint32_t *grown = realloc(l->nodes, more * sizeof *grown);
-                if (!grown) {
+                if (grown)
+                    l->nodes = grown;
+                uint32_t *cpus = grown ? realloc(l->cpus, more * sizeof *cpus) : NULL;
+                if (!cpus) {
                     hs_hostlist_free(&hl);
                     goto nomem;
                 }
-                l->nodes = grown;
+                l->cpus = cpus;
                 cap = more;
             }
+            l->cpus[n] = 0;
             l->nodes[n++] = at_name->node;
         }
         hs_hostlist_free(&hl);
+        /* The reader checked that the list covers as many nodes. */
+        if (job->cpus && hs_record_cpus_expand(job->cpus, l->cpus + first, n - first) != (long)(n - first)) {
+            hs_error_set(err, path, job->line, 0, "field 'cpus': '%s' does not match the host list", job->cpus);
+            goto fail;
+        }
     }
     l->node_first[l->rec.njobs] = n;
     free(ix);
@@ -77,5 +87,6 @@ void sl_lockstep_record_free(sl_lockstep_record *l)
     hs_record_free(&l->rec);
     free(l->node_first);
     free(l->nodes);
+    free(l->cpus);
     memset(l, 0, sizeof *l);
 }

@@ -25,6 +25,7 @@ typedef struct sl_lockstep_record {
     bool main_pass, backfill; /* which schedulers run then (lockstep-passes=) */
     uint32_t *node_first; /* per row: its first entry in nodes[]; node_first[njobs] ends them */
     uint32_t *nodes;
+    uint32_t *cpus;       /* beside nodes[]: the CPUs the job held there, 0 when the record does not say */
 } sl_lockstep_record;
 
 /* Reads path and resolves its nodes against conf; at is the instant. -1
