@@ -14,9 +14,9 @@ static void verify_usage(FILE *out)
 {
     fputs("usage: hpcsim slurm-verify --trace FILE --slurm-conf FILE --real REAL.csv\n"
           "                           [--slurm-assoc FILE] [--slurm-qos FILE] [--topology-conf FILE]\n"
-          "                           [--jitter SECONDS] [--show N] [--report FILE.html]\n"
+          "                           [--jitter SECONDS] [--show N] [--phases] [--report FILE.html]\n"
           "\n"
-          "At every instant at which real Slurm started jobs (REAL.csv: job,submit,start,end,nodes[,by]),\n"
+          "At every instant at which real Slurm started jobs (REAL.csv: job,submit,start,end,nodes[,by][,cpus]),\n"
           "holds the Slurm model to the real history before it and asks which jobs its main scheduler\n"
           "and its backfill would start there, and where. Prints the share of instants whose started\n"
           "jobs the model reproduces, of jobs, and of their nodes, then the first disagreements with\n"
@@ -31,6 +31,8 @@ static void verify_usage(FILE *out)
           "  --jitter SECONDS      a model start this soon before real Slurm's still agrees\n"
           "                        (default: the shorter of sched_interval and bf_interval)\n"
           "  --show N              disagreements to explain (default 5)\n"
+          "  --phases              free-run with the controller's phases read from the record (when its\n"
+          "                        main scheduler ticks in the second, when a backfill cycle ran; needs by)\n"
           "  --report FILE.html    the same as one HTML page, with plots (docs/slurm-verify.md)\n",
           out);
 }
@@ -57,7 +59,7 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         {"real", required_argument, NULL, 'r'},         {"slurm-assoc", required_argument, NULL, 'a'},
         {"slurm-qos", required_argument, NULL, 'q'},    {"topology-conf", required_argument, NULL, 'o'},
         {"jitter", required_argument, NULL, 'j'},       {"show", required_argument, NULL, 's'},
-        {"report", required_argument, NULL, 'R'},
+        {"report", required_argument, NULL, 'R'},       {"phases", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0},
     };
     hs_verify_config cfg = {.jitter = -1, .warn = stderr};
@@ -83,6 +85,7 @@ int hs_cmd_slurm_verify(int argc, char **argv)
                 return 2;
             break;
         case 'R': report = optarg; break;
+        case 'p': cfg.phases = true; break;
         case 'h': verify_usage(stdout); return 0;
         default: verify_usage(stderr); return 2;
         }
@@ -113,6 +116,9 @@ int hs_cmd_slurm_verify(int argc, char **argv)
                (unsigned long long)res.matched_real_main, (unsigned long long)res.real_main,
                share(res.matched_real_main, res.real_main), (unsigned long long)res.matched_real_backfill,
                (unsigned long long)res.real_backfill, share(res.matched_real_backfill, res.real_backfill));
+    if (cfg.phases)
+        printf("phases from the record: the main scheduler's tick %.3f s after each second, a backfill cycle at %.3f s\n",
+               res.main_phase, res.bf_phase);
     printf("free-running: %u of %u jobs (%.1f %%) start within %g s of real Slurm, mean difference %.1f s\n",
            res.free_within, res.free_jobs, share(res.free_within, res.free_jobs), res.jitter, res.free_mean_diff);
     printf("waits (real / model): mean %.1f / %.1f s, median %.0f / %.0f s, p95 %.0f / %.0f s; utilization %.3f / %.3f\n",

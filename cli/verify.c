@@ -136,6 +136,13 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         opts[n++] = (hs_policy_opt){"qos", cfg->qos_path};
     if (cfg->topology_path)
         opts[n++] = (hs_policy_opt){"topology", cfg->topology_path};
+    char main_text[64], bf_text[64];
+    if (at < 0 && cfg->phases) {
+        snprintf(main_text, sizeof main_text, "%.17g", res->main_phase);
+        snprintf(bf_text, sizeof bf_text, "%.17g", res->bf_phase);
+        opts[n++] = (hs_policy_opt){"main-phase", main_text};
+        opts[n++] = (hs_policy_opt){"bf-phase", bf_text};
+    }
     if (at >= 0) {
         opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
         opts[n++] = (hs_policy_opt){"lockstep-at", at_text};
@@ -353,6 +360,30 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
     return 0;
 }
 
+/* The controller's phases as the record shows them: real Slurm's main
+ * scheduler takes a new job on the next tick of its 1-second loop, so
+ * the first job it started within a second of its submission gives the
+ * tick's place in the second; a backfill start is a cycle's time. Needs
+ * the record's `by` column. */
+static int record_phases(const hs_record *rec, const char *path, hs_verify_result *out, hs_error *err)
+{
+    const hs_record_job *first_main = NULL, *first_bf = NULL;
+    for (uint32_t r = 0; r < rec->njobs; r++) {
+        const hs_record_job *j = &rec->jobs[r];
+        if (j->by == HS_BY_MAIN && j->start - j->submit < 1 && (!first_main || j->start < first_main->start))
+            first_main = j;
+        if (j->by == HS_BY_BACKFILL && (!first_bf || j->start < first_bf->start))
+            first_bf = j;
+    }
+    if (!first_main || !first_bf)
+        return hs_error_set(err, path, 0, 0,
+                            "--phases needs a job started by the main scheduler within a second of its submission and "
+                            "one started by the backfill (the record's `by` column)");
+    out->main_phase = first_main->start - floor(first_main->start);
+    out->bf_phase = first_bf->start;
+    return 0;
+}
+
 int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -396,6 +427,8 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     }
     if (out->jitter < 0)
         out->jitter = 0;
+    if (cfg->phases && record_phases(&rec, cfg->real_path, out, err) < 0)
+        goto out;
     if (replay_until(cfg, &rec, -1, -1, NULL, false, out, err) < 0)
         goto out;
     rc = 0;

@@ -165,6 +165,40 @@ START_TEST(lockstep_four_cpu_nodes)
 }
 END_TEST
 
+/* Trace C (48 one-CPU nodes, two partitions of different PriorityTier,
+ * a shallow queue, Slurm's default intervals) run on 2026-12-07 with
+ * time 0 at second 54 and the backfill map: every instant, job and node
+ * agrees. Free-running, the model's main pass comes on the whole second
+ * and its first backfill cycle at time 0; with the phases read from the
+ * record (--phases: real Slurm's main scheduler ticked 0.715 s after
+ * each second and its backfill ran at 77.686 s + 30 k s) 90 jobs of 100
+ * start within 2 s of their real start, against 65 (docs/slurm-verify.md). */
+START_TEST(lockstep_tiers_shallow_queue)
+{
+    hs_verify_result r;
+    verify_run("oracle-c-48x1-r1", NULL, &r);
+    ck_assert_uint_eq(r.nevents, 77);
+    ck_assert_uint_eq(r.nagree, 77);
+    ck_assert_uint_eq(r.matched, 100);
+    ck_assert_uint_eq(r.same_nodes, 100);
+    ck_assert_uint_eq(r.real_main + r.real_backfill, 100);
+    ck_assert_uint_ge(r.free_within, 65);
+    hs_verify_result_free(&r);
+    char trace[512], conf[512], rec[512];
+    fixture(trace, sizeof trace, "oracle-c-48x1-r1", "trace.swf");
+    fixture(conf, sizeof conf, "oracle-c-48x1", "slurm.conf");
+    fixture(rec, sizeof rec, "oracle-c-48x1-r1", "real.csv");
+    hs_verify_config cfg = {.trace_path = trace, .conf_path = conf, .real_path = rec, .jitter = 2, .phases = true};
+    hs_error err = {0};
+    ck_assert_msg(hs_verify(&cfg, &r, &err) == 0, "%s", err.text);
+    ck_assert_double_eq_tol(r.main_phase, 0.715, 1e-9);
+    ck_assert_double_eq_tol(r.bf_phase, 77.686, 1e-9);
+    ck_assert_uint_ge(r.free_within, 90);
+    ck_assert(fabs(r.model.wait_mean - r.real.wait_mean) <= 0.05 * r.real.wait_mean);
+    hs_verify_result_free(&r);
+}
+END_TEST
+
 /* The model's own free-running schedule of run's measured.swf as a
  * record (REAL.csv in dir): jobs.csv's CPU units become node names
  * (unit / cpus_per_node, named as fmt does), and with with_cpus the
@@ -406,6 +440,25 @@ START_TEST(cli_errors)
         ck_assert(!tl_exists(out));
         free(err);
     }
+    /* The controller's phases, as `hpcsim run` takes them */
+    static const struct {
+        const char *opt, *expect;
+    } phase[] = {{"main-phase=1", "main-phase=1: expected seconds in [0, 1)"},
+                 {"main-phase=-0.5", "main-phase=-0.5: expected seconds in [0, 1)"},
+                 {"bf-phase=later", "bf-phase=later: expected seconds from the trace's time 0"}};
+    for (size_t i = 0; i < sizeof phase / sizeof *phase; i++) {
+        const char *argv[] = {"run", "--trace", trace, "--policy", "slurm", "--slurm-conf", conf, "--policy-opt",
+                              phase[i].opt, "--out", out, NULL};
+        ck_assert_int_eq(tl_cli(&err, argv), 1);
+        ck_assert_msg(strstr(err, phase[i].expect), "%s", err);
+        ck_assert(!tl_exists(out));
+        free(err);
+    }
+    /* --phases reads them from the record's `by` column: this one has none */
+    const char *no_by[] = {"slurm-verify", "--trace", trace, "--slurm-conf", conf, "--real", rec, "--phases", NULL};
+    ck_assert_int_eq(tl_cli(&err, no_by), 1);
+    ck_assert_msg(strstr(err, "--phases needs a job started by the main scheduler"), "%s", err);
+    free(err);
 }
 END_TEST
 
@@ -417,6 +470,7 @@ static Suite *make(void)
     tcase_add_test(tc, lockstep_oracle_runs);
     tcase_add_test(tc, lockstep_millisecond_records);
     tcase_add_test(tc, lockstep_four_cpu_nodes);
+    tcase_add_test(tc, lockstep_tiers_shallow_queue);
     tcase_add_test(tc, lockstep_on_the_models_own_schedule);
     tcase_add_test(tc, lockstep_with_cpus_per_node);
     tcase_add_test(tc, bad_records);

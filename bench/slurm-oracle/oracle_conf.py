@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns a user's slurm.conf into one that real Slurm 22.05 runs on this
 machine (as bench/slurm-oracle/install sets it up): the scheduling keys are kept as
-written, every node becomes a slurmd on its own 127.0.X.Y address and port,
+written (with TopologyPlugin: run-oracle copies the topology.conf beside it),
+every node becomes a slurmd on its own 127.0.X.Y address and port,
 and the daemon keys point into a scratch directory. Usage:
     oracle_conf.py USER_SLURM_CONF SCRATCH_DIR > slurm.conf
 Prints the node names, one per line, to SCRATCH_DIR/nodes."""
@@ -9,7 +10,7 @@ import re
 import sys
 
 KEEP_GLOBAL = re.compile(r"^(SchedulerType|SchedulerParameters|SelectType|SelectTypeParameters|Priority\w*|"
-                         r"FairShareDampeningFactor|KillWait)$", re.I)
+                         r"FairShareDampeningFactor|KillWait|TopologyPlugin)$", re.I)
 NODE_KEEP = re.compile(r"^(CPUs|Procs|Sockets|SocketsPerBoard|CoresPerSocket|ThreadsPerCore|RealMemory|Weight)$", re.I)
 PART_KEEP = re.compile(r"^(PartitionName|Nodes|Default|MaxTime|DefaultTime|PriorityTier|PriorityJobFactor|Priority|"
                        r"OverSubscribe|Shared|State)$", re.I)

@@ -22,6 +22,7 @@ typedef struct hs_verify_config {
     const char *real_path;     /* REAL.csv (hpcsim/record.h) */
     double jitter;             /* s; < 0: the shorter of sched_interval and bf_interval */
     FILE *warn;                /* notes about slurm.conf, once; NULL = silent */
+    bool phases;               /* free-running on the controller's phases read from the record */
 } hs_verify_config;
 
 /* One instant at which real Slurm started jobs. */
@@ -57,6 +58,11 @@ typedef struct hs_verify_result {
     uint32_t free_jobs, free_within;
     double *free_real_start, *free_model_start; /* per job in both, in trace order */
     double free_mean_diff;
+    /* With cfg->phases: the main scheduler's tick after each whole second
+     * (from the first job real Slurm's main scheduler started within a
+     * second of its submission) and a backfill cycle (the first backfill
+     * start), given to the free-running model (docs/slurm-verify.md). */
+    double main_phase, bf_phase;
     hs_metrics real, model;
 } hs_verify_result;
 

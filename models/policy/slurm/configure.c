@@ -14,7 +14,21 @@
 #include "hpcsim/file.h"
 #include "setup.h"
 
-static const char *const keys[] = {"topology", "assoc", "qos", "log", "lockstep", "lockstep-at", "lockstep-passes", NULL};
+static const char *const keys[] = {"topology",        "assoc",      "qos",      "log", "lockstep", "lockstep-at",
+                                   "lockstep-passes", "main-phase", "bf-phase", NULL};
+
+/* A number option in [lo, hi): its value into out; -1 with err otherwise. */
+static int number_option(const char *key, const char *text, double lo, double hi, const char *what, double *out,
+                         hs_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno || !(v >= lo && v < hi))
+        return hs_error_set(err, "--policy-opt", 0, 0, "%s=%s: expected %s", key, text, what);
+    *out = v;
+    return 0;
+}
 
 /* The value of --policy-opt key (the last one given), or NULL. */
 static const char *option(const hs_policy_args *a, const char *key)
@@ -54,6 +68,11 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
     const char *assoc = option(a, "assoc"), *qos = option(a, "qos"), *log = option(a, "log");
     if ((assoc && hs_slurm_setup_load_assoc(s, assoc, err) < 0) || (qos && hs_slurm_setup_load_qos(s, qos, err) < 0))
         goto fail;
+    const char *main_phase = option(a, "main-phase"), *bf_phase = option(a, "bf-phase");
+    if ((main_phase && number_option("main-phase", main_phase, 0, 1, "seconds in [0, 1)", &s->main_phase, err) < 0) ||
+        (bf_phase && number_option("bf-phase", bf_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->bf_phase, err) < 0))
+        goto fail;
+    s->has_bf_phase = bf_phase != NULL;
     const char *lockstep = option(a, "lockstep"), *at_text = option(a, "lockstep-at");
     if (!lockstep != !at_text) {
         hs_error_set(err, "--policy-opt", 0, 0, "lockstep=REAL.csv and lockstep-at=SECONDS go together");

@@ -280,15 +280,21 @@ nomem:
     return hs_error_set(err, NULL, 0, 0, "out of memory");
 }
 
-/* The first time >= t on the controller's 1-second background loop. */
-static double next_second(double t) { return ceil(t); }
+/* The first time >= t on the controller's 1-second background loop,
+ * which wakes main_phase after each whole second (0 unless measured:
+ * docs/slurm.md, "Two schedulers and a decay thread"). */
+static double next_second(const sl_state *s, double t)
+{
+    double f = s->setup->main_phase;
+    return f + ceil(t - f);
+}
 
 static void request_main(sl_state *s)
 {
-    double now = hs_engine_now(s->eng);
-    double t = floor(now) + 1, after = s->last_main + s->p.batch_sched_delay;
+    double now = hs_engine_now(s->eng), f = s->setup->main_phase;
+    double t = f + floor(now - f) + 1, after = s->last_main + s->p.batch_sched_delay;
     if (after > t)
-        t = next_second(after);
+        t = next_second(s, after);
     if (s->main_due < 0 || t < s->main_due)
         s->main_due = t;
 }
@@ -388,10 +394,12 @@ static int slurm_schedule(void *state, hs_error *err)
      * nothing, but keeps their phase: the next cycle after a change is
      * on the bf_interval grid. With nothing left pending, real Slurm's
      * agent polls every second, and the next cycle is on the first such
-     * poll after the change (docs/slurm.md, "When each scheduler runs"). */
+     * poll after the change (docs/slurm.md, "Two schedulers and a decay thread"). */
     if (s->p.backfill && s->changed && s->bf_due < 0) {
         double base = s->last_bf + s->p.bf_interval;
         double step = s->bf_left_pending ? s->p.bf_interval : 1;
+        if (isinf(base) && s->setup->has_bf_phase) /* the next cycle of the measured grid */
+            base = s->setup->bf_phase + s->p.bf_interval * ceil((now - s->setup->bf_phase) / s->p.bf_interval);
         s->bf_due = isinf(base) ? now : now <= base ? base : base + step * ceil((now - base) / step);
     }
     if (s->npending && s->next_full == NEVER)
@@ -427,7 +435,11 @@ const struct hs_policy_ops hs_policy_slurm = {
              "                           format=name,priority,usagefactor; SWF queue n gets the n-th\n"
              "                           (alias --slurm-qos)\n"
              "--policy-opt log=FILE      every start and backfill reservation, one per line (alias\n"
-             "                           --slurm-log)\n",
+             "                           --slurm-log)\n"
+             "--policy-opt main-phase=S  the controller's 1 s loop wakes S (0 to 1) after each whole\n"
+             "                           second (default 0: the next whole second)\n"
+             "--policy-opt bf-phase=T    a backfill cycle ran at T s: cycles keep that grid (default:\n"
+             "                           the first cycle when the first job arrives)\n",
     .configure = sl_configure,
     .cluster = sl_configured_cluster,
     .accept = hs_slurm_setup_accept,
