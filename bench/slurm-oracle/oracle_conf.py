@@ -4,8 +4,10 @@ machine (as bench/slurm-oracle/install sets it up): the scheduling keys are kept
 written (with TopologyPlugin: run-oracle copies the topology.conf beside it),
 every node becomes a slurmd on its own 127.0.X.Y address and port,
 and the daemon keys point into a scratch directory. Usage:
-    oracle_conf.py USER_SLURM_CONF SCRATCH_DIR > slurm.conf
-Prints the node names, one per line, to SCRATCH_DIR/nodes."""
+    oracle_conf.py USER_SLURM_CONF SCRATCH_DIR [--dbd PORT] > slurm.conf
+Prints the node names, one per line, to SCRATCH_DIR/nodes. With --dbd,
+accounting goes to the slurmdbd run-oracle starts on PORT (fair-share and
+age then count, as at a site with a database)."""
 import re
 import sys
 
@@ -60,6 +62,9 @@ def logical_lines(text):
 
 def main():
     src, scratch = sys.argv[1], sys.argv[2]
+    dbd = sys.argv[4] if len(sys.argv) == 5 and sys.argv[3] == "--dbd" else None
+    accounting = (f"accounting_storage/slurmdbd\nAccountingStorageHost=localhost\nAccountingStoragePort={dbd}"
+                  if dbd else "accounting_storage/none")
     keep, nodes, parts = [], [], []
     node_default = {}
     for line in logical_lines(open(src).read()):
@@ -99,7 +104,7 @@ ProctrackType=proctrack/pgid
 TaskPlugin=task/none
 MpiDefault=none
 ReturnToService=2
-AccountingStorageType=accounting_storage/none
+AccountingStorageType={accounting}
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/filetxt
 JobCompLoc={S}/jobcomp.log

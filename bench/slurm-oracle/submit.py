@@ -2,7 +2,9 @@
 """Submits an SWF trace to a running Slurm in real time, one sbatch per job
 (`-n PROCS -t MINUTES --wrap "sleep RUNTIME"`, partition from SWF field 16
 as the n-th PartitionName of the user's slurm.conf), then waits until every
-job has finished. Usage: submit.py TRACE.swf PARTITIONS_FILE SCRATCH [SECOND]
+job has finished. Usage: submit.py TRACE.swf PARTITIONS_FILE SCRATCH [SECOND] [--users]
+With --users, job i is submitted by the Unix user uN, N its SWF user
+(run-oracle --assoc makes those users and their associations).
 The first job is submitted 3 s from now; with SECOND (0-59), trace time
 0 (the first job's submit time before it) falls on a whole second at that
 second of the minute: Slurm's backfill rounds reservations to
@@ -30,33 +32,35 @@ def read_swf(path):
         if not line or line.startswith(";"):
             continue
         f = line.split()
-        jid, submit, run, alloc, req_procs, req_time, part = (int(f[0]), float(f[1]), float(f[3]), int(f[4]),
-                                                            int(f[7]), float(f[8]), int(f[15]))
+        jid, submit, run, alloc, req_procs, req_time, user, part = (int(f[0]), float(f[1]), float(f[3]), int(f[4]),
+                                                                  int(f[7]), float(f[8]), int(f[11]), int(f[15]))
         procs = req_procs if req_procs > 0 else alloc
         if procs <= 0 or run < 0:
             continue
         if req_time < 0:
             req_time = run
-        jobs.append((submit, jid, procs, run, req_time, part))
+        jobs.append((submit, jid, procs, run, req_time, part, user))
     jobs.sort()
     return jobs
 
 
 def main():
-    trace, parts_file, scratch = sys.argv[1:4]
+    users = "--users" in sys.argv
+    args = [a for a in sys.argv if a != "--users"]
+    trace, parts_file, scratch = args[1:4]
     parts = [p.strip() for p in open(parts_file) if p.strip()]
     jobs = read_swf(trace)
     first = jobs[0][0]
     t0 = time.time() + 3 - first  # trace time 0 on the wall clock
-    if len(sys.argv) > 4:
-        second = int(sys.argv[4])
+    if len(args) > 4:
+        second = int(args[4])
         t0 = math.ceil(t0)
         t0 += (second - t0 % 60) % 60
     open(f"{scratch}/t0", "w").write(f"{t0:.3f}\n")
     out = open(f"{scratch}/submitted.csv", "w")
     out.write("swf_id,slurm_id,planned_submit,actual_submit\n")
     ids = []
-    for submit, jid, procs, run, req, part in jobs:
+    for submit, jid, procs, run, req, part, user in jobs:
         d = t0 + submit - time.time()
         if d > 0:
             time.sleep(d)
@@ -65,6 +69,8 @@ def main():
                "--wrap", f'echo "$SLURM_JOB_CPUS_PER_NODE" > cpus.$SLURM_JOB_ID; exec sleep {run:g}']
         if 1 <= part <= len(parts):
             cmd[1:1] = ["-p", parts[part - 1]]
+        if users:
+            cmd[0:0] = ["runuser", "-u", f"u{user}", "--"]
         actual = time.time() - t0
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:  # refused at submission (too large for its partition): the model rejects it too
