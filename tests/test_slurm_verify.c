@@ -199,6 +199,24 @@ START_TEST(lockstep_tiers_shallow_queue)
 }
 END_TEST
 
+/* Trace D (64 one-CPU nodes under four leaf switches of 24, 16, 16 and 8
+ * nodes, topology/tree) run on 2026-12-07 at second 54: every instant and
+ * job agrees, and every job is on its real nodes since the leaf switches
+ * are taken from the one with the fewest free nodes up (59 of 110 with
+ * the lowest single switch that could hold the job; docs/slurm.md). */
+START_TEST(lockstep_topology_tree)
+{
+    hs_verify_result r;
+    verify_run("oracle-d-64x1-r1", NULL, &r);
+    ck_assert_uint_eq(r.nevents, 84);
+    ck_assert_uint_eq(r.nagree, 84);
+    ck_assert_uint_eq(r.matched, 110);
+    ck_assert_uint_eq(r.same_nodes, 110);
+    ck_assert_uint_eq(r.squeezed, 0);
+    hs_verify_result_free(&r);
+}
+END_TEST
+
 /* The model's own free-running schedule of run's measured.swf as a
  * record (REAL.csv in dir): jobs.csv's CPU units become node names
  * (unit / cpus_per_node, named as fmt does), and with with_cpus the
@@ -471,6 +489,7 @@ static Suite *make(void)
     tcase_add_test(tc, lockstep_millisecond_records);
     tcase_add_test(tc, lockstep_four_cpu_nodes);
     tcase_add_test(tc, lockstep_tiers_shallow_queue);
+    tcase_add_test(tc, lockstep_topology_tree);
     tcase_add_test(tc, lockstep_on_the_models_own_schedule);
     tcase_add_test(tc, lockstep_with_cpus_per_node);
     tcase_add_test(tc, bad_records);
