@@ -3,9 +3,9 @@
  * three clocks, modelled here as timers that ask the engine for
  * wake-ups (docs/slurm.md):
  *  - the main scheduler: a pass (default_queue_depth jobs) on the first
- *    whole second after a submission once batch_sched_delay has passed
- *    since the previous pass, at once when a job ends (unless defer),
- *    and over the whole queue every sched_interval;
+ *    whole second after a submission or a job's end once batch_sched_delay
+ *    has passed since the previous pass, and over the whole queue every
+ *    sched_interval;
  *  - the backfill: a cycle every bf_interval, only when something changed
  *    since the last one; the skipped cycles keep their phase while jobs
  *    pend (otherwise the first 1-second poll after a change);
@@ -315,10 +315,7 @@ static void slurm_ended(void *state, hs_job *hj)
     uint32_t j = hs_engine_job_index(s->eng, hj);
     sl_charge_end(s, j);
     sl_release(s, j);
-    if (s->p.defer)
-        request_main(s);
-    else
-        s->main_due = hs_engine_now(s->eng); /* epilog complete: a pass at once */
+    request_main(s); /* as after a submission: real Slurm's record shows no pass at once */
 }
 
 static void slurm_wakeup(void *state) { (void)state; }
