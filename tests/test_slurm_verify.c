@@ -198,6 +198,14 @@ START_TEST(lockstep_tiers_shallow_queue)
     ck_assert_uint_ge(r.free_within, 86);
     ck_assert(fabs(r.model.wait_mean - r.real.wait_mean) <= 0.05 * r.real.wait_mean);
     hs_verify_result_free(&r);
+    /* The same trace again at second 54 (its record has cpus): 78 of 78 */
+    verify_run("oracle-c-48x1-r2", NULL, &r);
+    ck_assert_uint_eq(r.nevents, 78);
+    ck_assert_uint_eq(r.nagree, 78);
+    ck_assert_uint_eq(r.matched, 100);
+    ck_assert_uint_eq(r.same_nodes, 100);
+    ck_assert_uint_ge(r.free_within, 66);
+    hs_verify_result_free(&r);
 }
 END_TEST
 
