@@ -246,6 +246,14 @@ START_TEST(lockstep_topology_tree)
     ck_assert_uint_ge(r.same_nodes, 109);
     ck_assert_uint_ge(r.free_within, 99);
     hs_verify_result_free(&r);
+    /* At second 19: every instant, job and node. */
+    verify_run("oracle-d-64x1-r3", NULL, &r);
+    ck_assert_uint_eq(r.nevents, 84);
+    ck_assert_uint_eq(r.nagree, 84);
+    ck_assert_uint_eq(r.matched, 110);
+    ck_assert_uint_eq(r.same_nodes, 110);
+    ck_assert_uint_ge(r.free_within, 100);
+    hs_verify_result_free(&r);
 }
 END_TEST
 
