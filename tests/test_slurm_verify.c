@@ -257,6 +257,31 @@ START_TEST(lockstep_topology_tree)
 }
 END_TEST
 
+/* Trace E (32 one-CPU nodes, Fair Tree through slurmdbd with three
+ * accounts of 60, 30 and 10 shares and two users each, age and job size
+ * beside it) run on 2026-12-07 at second 54 with run-oracle --assoc: the
+ * first record in which fair-share moves the queue. Its figures as
+ * floors: 80 of 94 instants, 120 of 140 jobs, 115 of them on their nodes
+ * (docs/slurm-verify.md: the first disagreements are in queue order). */
+START_TEST(lockstep_fair_tree)
+{
+    char trace[512], conf[512], assoc[512], rec[512];
+    fixture(trace, sizeof trace, "oracle-e-32x1-r1", "trace.swf");
+    fixture(conf, sizeof conf, "oracle-e-32x1", "slurm.conf");
+    fixture(assoc, sizeof assoc, "oracle-e-32x1", "assoc.txt");
+    fixture(rec, sizeof rec, "oracle-e-32x1-r1", "real.csv");
+    hs_verify_config cfg = {.trace_path = trace, .conf_path = conf, .assoc_path = assoc, .real_path = rec, .jitter = 2};
+    hs_verify_result r;
+    hs_error err = {0};
+    ck_assert_msg(hs_verify(&cfg, &r, &err) == 0, "%s", err.text);
+    ck_assert_uint_eq(r.nevents, 94);
+    ck_assert_uint_ge(r.nagree, 80);
+    ck_assert_uint_ge(r.matched, 120);
+    ck_assert_uint_ge(r.same_nodes, 115);
+    hs_verify_result_free(&r);
+}
+END_TEST
+
 /* The model's own free-running schedule of run's measured.swf as a
  * record (REAL.csv in dir): jobs.csv's CPU units become node names
  * (unit / cpus_per_node, named as fmt does), and with with_cpus the
@@ -530,6 +555,7 @@ static Suite *make(void)
     tcase_add_test(tc, lockstep_four_cpu_nodes);
     tcase_add_test(tc, lockstep_tiers_shallow_queue);
     tcase_add_test(tc, lockstep_topology_tree);
+    tcase_add_test(tc, lockstep_fair_tree);
     tcase_add_test(tc, lockstep_on_the_models_own_schedule);
     tcase_add_test(tc, lockstep_with_cpus_per_node);
     tcase_add_test(tc, bad_records);
