@@ -100,9 +100,9 @@ long hs_record_cpus_expand(const char *text, uint32_t *out, uint32_t cap)
         }
         if (n + times > HS_HOSTLIST_MAX)
             return -1;
-        for (long k = 0; k < times; k++, n++)
-            if (out && (uint64_t)n < cap)
-                out[n] = (uint32_t)cpus;
+        for (long k = n; out && k < n + times && (uint64_t)k < cap; k++)
+            out[k] = (uint32_t)cpus;
+        n += times;
         if (!*p)
             return n;
         if (*p++ != ',')
@@ -145,10 +145,9 @@ static int set_field(hs_record_job *job, enum column c, const char *v, char *why
         return 0;
     }
     case COL_NODES: {
-        uint32_t n = 0;
         if (!*v)
             return snprintf(why, cap, "empty host list"), -1;
-        if (hs_hostlist_each(v, HS_HOSTLIST_MAX, count_name, &n, why, cap) < 0)
+        if (hs_hostlist_each(v, HS_HOSTLIST_MAX, count_name, &job->nnodes, why, cap) < 0)
             return -1;
         if (!(job->nodes = strdup(v)))
             return snprintf(why, cap, "out of memory"), -1;
@@ -276,15 +275,11 @@ int hs_record_parse(hs_record *r, const char *text, size_t len, const char *sour
             hs_error_set(err, source, line, 0, "%u fields, the header has %u", k, ncols);
             goto fail;
         }
-        if (job->cpus) {
-            uint32_t hosts = 0;
-            long counted = hs_record_cpus_expand(job->cpus, NULL, 0);
-            hs_hostlist_each(job->nodes, HS_HOSTLIST_MAX, count_name, &hosts, why, sizeof why); /* checked above */
-            if (counted != (long)hosts) {
-                hs_error_set(err, source, line, 0, "field 'cpus': '%s' gives %ld nodes, the host list '%s' names %u",
-                             job->cpus, counted, job->nodes, hosts);
-                goto fail;
-            }
+        long counted = job->cpus ? hs_record_cpus_expand(job->cpus, NULL, 0) : (long)job->nnodes;
+        if (counted != (long)job->nnodes) {
+            hs_error_set(err, source, line, 0, "field 'cpus': '%s' gives %ld nodes, the host list '%s' names %u",
+                         job->cpus, counted, job->nodes, job->nnodes);
+            goto fail;
         }
         /* sacct's whole seconds against a time 0 with a fraction: a job
          * can seem to start up to a second before its submission. Its

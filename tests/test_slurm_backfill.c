@@ -513,6 +513,35 @@ START_TEST(main_scheduler_blocks_partitions)
 }
 END_TEST
 
+START_TEST(main_pass_after_an_end)
+{
+    /* sched/builtin, one node, batch_sched_delay 3 s (the default). Job 1
+     * starts at the pass on the second after its submission (1 s); job 2,
+     * submitted at 2.5 s, is passed over at 4 s (3 s after the first
+     * pass). When job 1 ends, the next pass waits for the tick and for
+     * batch_sched_delay since the pass at 4 s, as after a submission: an
+     * end at 11 s gives a pass at 12 s, an end at 5 s one at 7 s (real
+     * Slurm on trace C: docs/slurm.md, "Two schedulers and a decay
+     * thread"). A pass at once would start job 2 at 11 and 5 s. */
+    const char *dir = tl_tmpdir("slurm_end_pass_conf");
+    const char *path = tl_write(dir, "slurm.conf",
+                                "SchedulerType=sched/builtin\nSelectType=select/cons_tres\nNodeName=n1 CPUs=1\n"
+                                "PartitionName=p Nodes=n1 Default=YES State=UP\n");
+    static const struct {
+        double run1, start2;
+    } cases[] = {{10, 12}, {4, 7}};
+    for (size_t i = 0; i < 2; i++) {
+        char swf[1024] = "";
+        job(swf, sizeof swf, 1, 0.5, cases[i].run1, 1, 60, 1, -1);
+        job(swf, sizeof swf, 2, 2.5, 10, 1, 60, 1, -1);
+        tl_result r;
+        replay("slurm_end_pass", path, swf, &r);
+        ck_assert_double_eq(r.start[0], 1);
+        ck_assert_double_eq(r.start[1], cases[i].start2);
+    }
+}
+END_TEST
+
 START_TEST(main_pass_limits)
 {
     /* Four one-node jobs on four idle nodes, no backfill. A pass after a
@@ -555,6 +584,7 @@ static Suite *make(void)
     tcase_add_test(t, will_run_window_doubles_past_the_next_end);
     tcase_add_test(t, will_run_window_counts_from_the_base);
     tcase_add_test(t, backfill_keeps_its_phase_while_jobs_pend);
+    tcase_add_test(t, main_pass_after_an_end);
     tcase_add_test(t, bf_max_job_test_one);
     tcase_add_test(t, bf_window_short);
     tcase_add_test(t, bf_min_age_reserve);

@@ -30,6 +30,7 @@ typedef struct hs_record_job {
     long job;
     double submit, start, end;
     char *nodes;
+    uint32_t nnodes; /* hosts the list names */
     enum hs_record_by by;
     char *cpus; /* "4(x2),1", or NULL when unknown */
     long line; /* in the file, for messages */

@@ -8,6 +8,7 @@
  * --slurm-log flags of earlier versions are aliases of these (cli/). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +80,10 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
         goto fail;
     }
     if (lockstep) {
-        char *end;
-        errno = 0;
-        double at = strtod(at_text, &end);
-        if (!*at_text || *end || errno || !(at >= 0 && at <= 1e12)) {
-            hs_error_set(err, "--policy-opt", 0, 0, "lockstep-at=%s: expected seconds from the trace's time 0", at_text);
+        double at = 0;
+        if (number_option("lockstep-at", at_text, 0, nextafter(1e12, INFINITY), "seconds from the trace's time 0", &at,
+                          err) < 0)
             goto fail;
-        }
         if (!(s->lockstep = malloc(sizeof *s->lockstep))) {
             hs_error_set(err, NULL, 0, 0, "out of memory");
             goto fail;

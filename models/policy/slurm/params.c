@@ -38,14 +38,16 @@ static int sched_int(reader *r, const char *key, long lo, long hi, long dflt, lo
     return 0;
 }
 
-static bool sched_flag(const hs_slurm_conf *c, const char *key) { return hs_slurm_sched_param(c, key) != NULL; }
-
 /* The SchedulerParameters this model reads; others are noted once. */
 static const char *const modelled_sched[] = {
     "sched_interval", "batch_sched_delay", "default_queue_depth", "partition_job_depth",
-    "sched_max_job_start", "defer", "bf_interval", "bf_resolution", "bf_window", "bf_max_job_test",
+    "sched_max_job_start", "bf_interval", "bf_resolution", "bf_window", "bf_max_job_test",
     "bf_max_job_start", "bf_max_job_user", "bf_max_job_part", "bf_node_space_size",
     "bf_min_age_reserve", "bf_min_prio_reserve", "bf_window_linear",
+    /* no effect: the passes after a submission and after an end already
+     * wait for the tick, as real Slurm's records show with and without it
+     * (docs/slurm.md, "Two schedulers and a decay thread") */
+    "defer",
     /* no effect in a model whose passes take no time */
     "max_sched_time", "sched_min_interval", "bf_max_time", "bf_yield_interval", "bf_yield_sleep", "max_rpc_cnt", "bf_continue",
     NULL,
@@ -126,7 +128,6 @@ static int read_sched(reader *r, hs_slurm_params *p)
     if (sched_int(r, "sched_max_job_start", 0, 100000000, 0, &x) < 0)
         return -1;
     p->sched_max_job_start = (uint32_t)x;
-    p->defer = sched_flag(c, "defer");
     if (sched_int(r, "bf_interval", -1, 10800, 30, &x) < 0)
         return -1;
     if (x == 0)

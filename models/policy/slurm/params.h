@@ -20,7 +20,6 @@ typedef struct hs_slurm_params {
     uint32_t default_queue_depth; /* 100 */
     uint32_t partition_job_depth; /* 0 = no limit */
     uint32_t sched_max_job_start; /* 0 = no limit */
-    bool defer;                 /* read; changes nothing: passes follow ends as submissions (docs/slurm.md) */
     /* backfill */
     double bf_interval;         /* s (30) */
     double bf_resolution;       /* s (60) */

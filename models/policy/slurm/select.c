@@ -61,6 +61,14 @@ static uint32_t runs_cap;
  * the 4. The nodes so chosen are then selected as without topology.
  * Returns the narrowed candidate set, or NULL when no switch can hold the
  * job now. */
+/* Word w of leaf switch i's nodes that job j's partition has, avail
+ * allows (NULL: all) and usable says can take it. */
+static uint64_t leaf_word(const sl_state *s, uint32_t i, const sl_part *p, const uint64_t *avail, const uint64_t *usable,
+                          uint32_t w)
+{
+    return s->setup->topo.sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w];
+}
+
 static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *avail, bool whole)
 {
     const sl_topology *t = &s->setup->topo;
@@ -73,7 +81,7 @@ static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *
         if (t->sw[i].level != 0)
             continue;
         for (uint32_t w = 0; w < s->nwords; w++)
-            for (uint64_t bits = t->sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits; bits &= bits - 1) {
+            for (uint64_t bits = leaf_word(s, i, p, avail, usable, w); bits; bits &= bits - 1) {
                 uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
                 s->sw_nodes[i]++;
                 s->sw_cpus[i] += sl_offer(s, n, whole);
@@ -93,26 +101,29 @@ static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *
     }
     if (top == UINT32_MAX)
         return NULL;
+    /* Leaves outside top's subtree count as empty from here on. */
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->sw[i].level != 0)
+            continue;
+        uint32_t a = i;
+        while (a != top && a != UINT32_MAX)
+            a = t->sw[a].parent;
+        if (a != top)
+            s->sw_nodes[i] = 0;
+    }
     memset(s->topo_avail, 0, s->nwords * sizeof *s->topo_avail);
     uint64_t need_cpus = job->cpus;
     uint32_t need_nodes = job->min_nodes;
     for (;;) {
         uint32_t pick = UINT32_MAX;
-        for (uint32_t i = 0; i < t->n; i++) {
-            if (t->sw[i].level != 0 || s->sw_nodes[i] == 0)
-                continue;
-            uint32_t a = i;
-            while (a != top && a != UINT32_MAX)
-                a = t->sw[a].parent;
-            if (a == top && (pick == UINT32_MAX || s->sw_nodes[i] < s->sw_nodes[pick]))
+        for (uint32_t i = 0; i < t->n; i++)
+            if (t->sw[i].level == 0 && s->sw_nodes[i] && (pick == UINT32_MAX || s->sw_nodes[i] < s->sw_nodes[pick]))
                 pick = i;
-        }
         if (pick == UINT32_MAX)
             return NULL;
         bool last = s->sw_cpus[pick] >= need_cpus && s->sw_nodes[pick] >= need_nodes;
         for (uint32_t w = 0; w < s->nwords; w++)
-            for (uint64_t bits = t->sw[pick].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w]; bits;
-                 bits &= bits - 1) {
+            for (uint64_t bits = leaf_word(s, pick, p, avail, usable, w); bits; bits &= bits - 1) {
                 uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
                 if (last && need_cpus == 0 && need_nodes == 0)
                     return s->topo_avail;
