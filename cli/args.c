@@ -19,6 +19,19 @@ int hs_arg_u64(const char *flag, const char *text, uint64_t min, uint64_t max, u
     return 0;
 }
 
+int hs_arg_double(const char *flag, const char *text, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !(v >= min && v <= max)) {
+        fprintf(stderr, "hpcsim: %s: '%s' is not a number in [%g, %g]\n", flag, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 int hs_arg_bytes(const char *flag, const char *text, uint64_t min, uint64_t *out)
 {
     char *end;

@@ -14,7 +14,8 @@ static void verify_usage(FILE *out)
 {
     fputs("usage: hpcsim slurm-verify --trace FILE --slurm-conf FILE --real REAL.csv\n"
           "                           [--slurm-assoc FILE] [--slurm-qos FILE] [--topology-conf FILE]\n"
-          "                           [--jitter SECONDS] [--show N] [--phases] [--report FILE.html]\n"
+          "                           [--jitter SECONDS] [--show N] [--phases] [--calc-phase SECONDS]\n"
+          "                           [--report FILE.html]\n"
           "\n"
           "At every instant at which real Slurm started jobs (REAL.csv: job,submit,start,end,nodes[,by][,cpus]),\n"
           "holds the Slurm model to the real history before it and asks which jobs its main scheduler\n"
@@ -33,6 +34,9 @@ static void verify_usage(FILE *out)
           "  --show N              disagreements to explain (default 5)\n"
           "  --phases              free-run with the controller's phases read from the record (when its\n"
           "                        main scheduler ticks in the second, when a backfill cycle ran; needs by)\n"
+          "  --calc-phase SECONDS  real Slurm's priority decay thread ran this long after the trace's\n"
+          "                        time 0 (it runs every PriorityCalcPeriod from the controller's start;\n"
+          "                        default 0; bench/slurm-oracle/real-csv prints it)\n"
           "  --report FILE.html    the same as one HTML page, with plots (docs/slurm-verify.md)\n",
           out);
 }
@@ -60,7 +64,8 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         {"slurm-qos", required_argument, NULL, 'q'},    {"topology-conf", required_argument, NULL, 'o'},
         {"jitter", required_argument, NULL, 'j'},       {"show", required_argument, NULL, 's'},
         {"report", required_argument, NULL, 'R'},       {"phases", no_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0},
+        {"calc-phase", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     hs_verify_config cfg = {.jitter = -1, .warn = stderr};
     uint64_t show = 5, jitter;
@@ -86,6 +91,10 @@ int hs_cmd_slurm_verify(int argc, char **argv)
             break;
         case 'R': report = optarg; break;
         case 'p': cfg.phases = true; break;
+        case 'C':
+            if (hs_arg_double("--calc-phase", optarg, -1e9, 1e9, &cfg.calc_phase) < 0)
+                return 2;
+            break;
         case 'h': verify_usage(stdout); return 0;
         default: verify_usage(stderr); return 2;
         }

@@ -126,7 +126,7 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     if (!policy)
         return hs_error_set(err, NULL, 0, 0, "this hpcsim has no Slurm model");
     const char *confs[1] = {cfg->conf_path};
-    hs_policy_opt opts[10];
+    hs_policy_opt opts[12];
     unsigned n = 0;
     char at_text[64];
     snprintf(at_text, sizeof at_text, "%.17g", at);
@@ -136,7 +136,9 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         opts[n++] = (hs_policy_opt){"qos", cfg->qos_path};
     if (cfg->topology_path)
         opts[n++] = (hs_policy_opt){"topology", cfg->topology_path};
-    char main_text[64], bf_text[64];
+    char main_text[64], bf_text[64], calc_text[64];
+    snprintf(calc_text, sizeof calc_text, "%.17g", cfg->calc_phase);
+    opts[n++] = (hs_policy_opt){"calc-phase", calc_text};
     if (at < 0 && cfg->phases) {
         snprintf(main_text, sizeof main_text, "%.17g", res->main_phase);
         snprintf(bf_text, sizeof bf_text, "%.17g", res->bf_phase);

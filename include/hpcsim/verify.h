@@ -23,6 +23,7 @@ typedef struct hs_verify_config {
     double jitter;             /* s; < 0: the shorter of sched_interval and bf_interval */
     FILE *warn;                /* notes about slurm.conf, once; NULL = silent */
     bool phases;               /* free-running on the controller's phases read from the record */
+    double calc_phase;         /* s from time 0 at which real Slurm's decay thread ran (0: on time 0) */
 } hs_verify_config;
 
 /* One instant at which real Slurm started jobs. */

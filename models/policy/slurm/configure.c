@@ -16,7 +16,7 @@
 #include "setup.h"
 
 static const char *const keys[] = {"topology",        "assoc",      "qos",      "log", "lockstep", "lockstep-at",
-                                   "lockstep-passes", "main-phase", "bf-phase", NULL};
+                                   "lockstep-passes", "main-phase", "bf-phase", "calc-phase", NULL};
 
 /* A number option in [lo, hi): its value into out; -1 with err otherwise. */
 static int number_option(const char *key, const char *text, double lo, double hi, const char *what, double *out,
@@ -70,8 +70,11 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
     if ((assoc && hs_slurm_setup_load_assoc(s, assoc, err) < 0) || (qos && hs_slurm_setup_load_qos(s, qos, err) < 0))
         goto fail;
     const char *main_phase = option(a, "main-phase"), *bf_phase = option(a, "bf-phase");
+    const char *calc_phase = option(a, "calc-phase");
     if ((main_phase && number_option("main-phase", main_phase, 0, 1, "seconds in [0, 1)", &s->main_phase, err) < 0) ||
-        (bf_phase && number_option("bf-phase", bf_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->bf_phase, err) < 0))
+        (bf_phase && number_option("bf-phase", bf_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->bf_phase, err) < 0) ||
+        (calc_phase &&
+         number_option("calc-phase", calc_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->calc_phase, err) < 0))
         goto fail;
     s->has_bf_phase = bf_phase != NULL;
     const char *lockstep = option(a, "lockstep"), *at_text = option(a, "lockstep-at");

@@ -322,6 +322,15 @@ static void slurm_wakeup(void *state) { (void)state; }
 
 static double next_multiple(double now, double period) { return (floor(now / period) + 1) * period; }
 
+/* The decay thread's next run after now: it runs every PriorityCalcPeriod
+ * from the controller's start, calc_phase s from the trace's time 0 (0
+ * unless measured; docs/slurm.md, "Two schedulers and a decay thread"). */
+static double next_tick(const sl_state *s, double now)
+{
+    double phase = s->setup->calc_phase, period = s->p.calc_period;
+    return phase + (floor((now - phase) / period) + 1) * period;
+}
+
 /* Held to a real history: the real starts until the instant asked
  * about, priorities on their own clock; at the instant, the state into
  * the log, a full main pass, a backfill cycle, and the run stops. */
@@ -345,7 +354,7 @@ static int lockstep_schedule(sl_state *s, hs_error *err)
         return 0;
     }
     if (s->dynamic_priority && (s->npending || s->nrunning) && s->next_tick == NEVER)
-        s->next_tick = next_multiple(now, s->p.calc_period);
+        s->next_tick = next_tick(s, now);
     double due = sl_forced_next(s);
     if (at < due)
         due = at;
@@ -402,7 +411,7 @@ static int slurm_schedule(void *state, hs_error *err)
     if (s->npending && s->next_full == NEVER)
         s->next_full = next_multiple(now, s->p.sched_interval > 0 ? s->p.sched_interval : 60);
     if (s->dynamic_priority && (s->npending || s->nrunning) && s->next_tick == NEVER)
-        s->next_tick = next_multiple(now, s->p.calc_period);
+        s->next_tick = next_tick(s, now);
     double due = s->next_full;
     if (s->main_due >= 0 && s->main_due < due)
         due = s->main_due;
@@ -436,7 +445,9 @@ const struct hs_policy_ops hs_policy_slurm = {
              "--policy-opt main-phase=S  the controller's 1 s loop wakes S (0 to 1) after each whole\n"
              "                           second (default 0: the next whole second)\n"
              "--policy-opt bf-phase=T    a backfill cycle ran at T s: cycles keep that grid (default:\n"
-             "                           the first cycle when the first job arrives)\n",
+             "                           the first cycle when the first job arrives)\n"
+             "--policy-opt calc-phase=T  the priority decay thread ran at T s: it runs every\n"
+             "                           PriorityCalcPeriod from there (default 0)\n",
     .configure = sl_configure,
     .cluster = sl_configured_cluster,
     .accept = hs_slurm_setup_accept,

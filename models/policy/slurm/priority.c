@@ -80,12 +80,16 @@ uint32_t sl_priority_value(double sum)
 }
 
 /* Usage of running job j from where it was last charged to now, with
- * Slurm's per-second decay (d^Δ for the Δ seconds run). */
+ * Slurm's per-second decay (d^Δ for the Δ seconds run). Slurm counts in
+ * whole seconds (time_t: a job's start, the decay thread's clock) and
+ * charges nothing for less than one, so Δ is taken between whole
+ * seconds: E's record ranks two users of one account by usage that
+ * differs by 0.1 % (docs/slurm.md, "Fair-share"). */
 static void charge(sl_state *s, uint32_t j, double now, double decay)
 {
     sl_job *job = &s->sj[j];
-    double delta = now - job->charged_to;
-    if (delta <= 0)
+    double delta = floor(now) - floor(job->charged_to);
+    if (delta < 1)
         return;
     uint32_t cpus = 0;
     for (uint32_t k = 0; k < job->nalloc; k++)
@@ -119,8 +123,9 @@ void sl_priority_tick(sl_state *s)
     double now = hs_engine_now(s->eng);
     if (s->p.w_fairshare) {
         double d = decay_per_second(s);
-        if (d > 0 && now > s->last_tick)
-            sl_assoc_decay(&s->assoc, pow(d, now - s->last_tick));
+        double elapsed = floor(now) - floor(s->last_tick); /* whole seconds, as charge() */
+        if (d > 0 && elapsed > 0)
+            sl_assoc_decay(&s->assoc, pow(d, elapsed));
         for (uint32_t r = 0; r < s->nrunning; r++)
             charge(s, s->running[r], now, d);
         s->fs_stale = true;
