@@ -186,12 +186,17 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         }
         goto out_trace;
     }
-    /* Recorded jobs run as long as they really held their nodes (launch
-     * and epilog included), so that they end when they really ended. */
+    /* Recorded jobs arrive when real Slurm received them (the record's
+     * submit: a few milliseconds after the trace's second when read from
+     * slurmctld.log) and run as long as they really held their nodes
+     * (launch and epilog included), so that they end when they really
+     * ended. */
     for (uint32_t j = 0; j < trace.njobs; j++) {
         const hs_record_job *row = hs_record_find(rec, (long)trace.jobs[j].swf.f[HS_SWF_JOB_ID]);
-        if (row)
+        if (row) {
+            trace.jobs[j].submit = row->submit;
             trace.jobs[j].runtime = row->end - row->start;
+        }
     }
     hs_engine_options eopt;
     hs_engine_options_default(&eopt);

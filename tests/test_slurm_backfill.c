@@ -286,14 +286,16 @@ START_TEST(backfill_3_max_job_test)
 }
 END_TEST
 
-START_TEST(will_run_window_doubles_past_the_next_end)
+START_TEST(will_run_window_doubles_once_per_group)
 {
-    /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
-     * needs 2 CPUs. In the cycle at 30 s the will-run's base is 630 (600
-     * rounded up to 30 s) and its first group ends at 660; the window
-     * then doubles (60, 120, ...) until the next end (3000) is inside:
-     * 3,840 s, so the second group ends at 4,470 and holds both later
-     * jobs: job 4 is planned at 3060. */
+    /* Three one-CPU nodes, each held by a job planned to end at 600, 3000
+     * and 3060 s; job 4 needs 2 CPUs. In the cycle at 30 s the will-run's
+     * base is 630 (600 rounded up to 30 s): the first group (the job
+     * ending at 600) makes no room, the window doubles to 60 s, and the
+     * next group takes the job ending at 3000 whatever the window, then
+     * stops since the next end (3060) is past 630 + 60: job 4 is planned at
+     * 3000. A window grown until the next end is inside (3,840 s) would
+     * take both and plan it at 3060 (docs/slurm.md, "The will-run test"). */
     const char *dir = tl_tmpdir("slurm_barrier_conf");
     char swf[1024] = "";
     job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
@@ -301,7 +303,47 @@ START_TEST(will_run_window_doubles_past_the_next_end)
     job(swf, sizeof swf, 3, 0, 3060, 1, 3060, 1, -1);
     job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
     char *log = run_logged("slurm_barrier_run", conf(dir, 3, 1, "", ""), swf);
-    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3060,") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3000,") != NULL, "%s", log);
+    free(log);
+}
+END_TEST
+
+/* Partition a (n1-n3) and b (n4), one CPU each; time 0 on a whole minute. */
+static char *two_partition_run(const char *name, bool job_in_b)
+{
+    char dir_name[64];
+    snprintf(dir_name, sizeof dir_name, "%s_conf", name);
+    const char *dir = tl_tmpdir(dir_name);
+    const char *conf_path =
+        tl_write(dir, "slurm.conf",
+                 "SchedulerParameters=bf_interval=5\nSelectType=select/cons_tres\nSelectTypeParameters=CR_Core\n"
+                 "NodeName=n[1-4] CPUs=1\nPartitionName=a Nodes=n[1-3] Default=YES MaxTime=INFINITE State=UP\n"
+                 "PartitionName=b Nodes=n4 MaxTime=INFINITE State=UP\n");
+    char swf[1024] = "; UnixStartTime: 0\n";
+    job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, 1);  /* n1, planned to end at 600 */
+    job(swf, sizeof swf, 2, 0, 720, 1, 720, 1, 1);  /* n2, at 720 */
+    if (job_in_b)
+        job(swf, sizeof swf, 3, 5, 600, 1, 600, 1, 2); /* n4, at 605: on none of a's nodes */
+    job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, 1); /* 2 CPUs of a: n3 and one more */
+    return run_logged(name, conf_path, swf);
+}
+
+START_TEST(will_run_group_ends_at_the_next_running_job)
+{
+    /* Job 4's will-run on a's nodes: the job ending at 600 makes room
+     * (n1 and the free n3), and the group stops when the next running job
+     * ends past the base (630) + 30 s. Real Slurm looks at the next
+     * running job on any node: with job 3 (on b, ending at 605) next, the
+     * group goes on and takes the job ending at 720 too, and job 4 is
+     * planned at 720, the end of the last job taken. Trace E's record
+     * shows it (docs/slurm-verify.md, 2026-12-07d): job 96 planned at
+     * 490 s, the second end on its nodes, though the first (450 s) made
+     * room. Without job 3, it is planned at 600. */
+    char *log = two_partition_run("slurm_group_other", true);
+    ck_assert_msg(strstr(log, "backfill: job 4 to start at 720,") != NULL, "%s", log);
+    free(log);
+    log = two_partition_run("slurm_group_alone", false);
+    ck_assert_msg(strstr(log, "backfill: job 4 to start at 600,") != NULL, "%s", log);
     free(log);
 }
 END_TEST
@@ -581,7 +623,8 @@ static Suite *make(void)
     tcase_add_test(t, tail_no_reserve_sees_every_reservation);
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, backfill_3_max_job_test);
-    tcase_add_test(t, will_run_window_doubles_past_the_next_end);
+    tcase_add_test(t, will_run_window_doubles_once_per_group);
+    tcase_add_test(t, will_run_group_ends_at_the_next_running_job);
     tcase_add_test(t, will_run_window_counts_from_the_base);
     tcase_add_test(t, backfill_keeps_its_phase_while_jobs_pend);
     tcase_add_test(t, main_pass_after_an_end);

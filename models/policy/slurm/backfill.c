@@ -60,28 +60,6 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
-/* The will-run window grown (doubled, or by `linear` seconds) at least
- * once and until it reaches `need`, the next job's end from the first
- * end. Whole seconds jump there at once, which is exact; other sizes
- * take the steps one by one, so the sums round as they always did. */
-static double grow_window(double window, double linear, double need)
-{
-    if (linear <= 0) {
-        do
-            window *= 2;
-        while (need > window && window < 1e18);
-        return window;
-    }
-    const double exact = 9007199254740992.0; /* 2^53 */
-    if (window == floor(window) && linear == floor(linear) && need == floor(need) && window < exact / 4 &&
-        linear < exact / 4 && fabs(need) < exact / 4 && need > window + linear)
-        window += floor((need - window - 1) / linear) * linear; /* the last step before need */
-    do
-        window += linear;
-    while (need > window);
-    return window;
-}
-
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -124,14 +102,19 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
                 continue;
             if (base < 0) /* the first end rounded up to 30 s on the wall clock */
                 base = r->expected_end + window - fmod(r->expected_end + s->epoch, window);
-            if (removed && r->expected_end > base + window)
-                break;
             if (!whole_part)
                 sl_timeline_step_gain(s, i, in, whole, &a.cpus, &a.nodes);
             last_end = r->expected_end;
             through = i + 1;
             removed = true;
             s->walk_steps++;
+            /* The group ends when the next running job, on these nodes
+             * or not, ends past the window (docs/slurm.md, "The will-run
+             * test"). */
+            if (i + 1 < s->norder && s->sj[s->order[i + 1]].expected_end > base + window) {
+                i++;
+                break;
+            }
         }
         if (!removed)
             break;
@@ -146,10 +129,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         }
         if (ok || i >= s->norder)
             break;
-        /* The window doubles (or grows by bf_window_linear) until the
-         * next job ends inside it; it always counts from the same first
-         * end (docs/slurm.md, "The will-run test"). */
-        window = grow_window(window, s->p.bf_window_linear, s->sj[s->order[i]].expected_end - base);
+        window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
     }
     if (!ok)
         return false;

@@ -16,7 +16,9 @@ static double age_factor(const sl_state *s, const sl_job *j, double now)
 {
     if (s->p.max_age <= 0 || j->eligible > now)
         return 0;
-    double f = (now - j->eligible) / s->p.max_age;
+    /* Slurm's times are whole seconds (time_t): a job received at 87.015 s
+     * has aged 0 s at 87.9 s and 1 s at 88 s. */
+    double f = (floor(now) - floor(j->eligible)) / s->p.max_age;
     return f > 1 ? 1 : f;
 }
 
