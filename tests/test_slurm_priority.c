@@ -217,6 +217,32 @@ START_TEST(priority_arithmetic)
 }
 END_TEST
 
+START_TEST(job_size_counts_one_node_until_a_job_runs)
+{
+    /* A job that asks for CPUs (sbatch -n, as an SWF line does) counts as
+     * one node in its size factor until it runs: on trace D's record a
+     * 14-CPU job on one-CPU nodes had InitPrio 882 under FavorSmall,
+     * ((63 + 50) / 64) / 2, not ((50 + 50) / 64) / 2 (docs/slurm.md).
+     * Eight one-CPU nodes held until 200 s; at the tick of 180 s job 2
+     * (1 CPU, waiting since 10 s: age 1) weighs 1000 × 1/8 + 1000 and job
+     * 3 (8 CPUs, since 150 s: age 0.25) 1000 × (1/8 + 1) / 2 + 250: job 2
+     * goes first. Counted on its 8 nodes, job 3 would weigh 1,250. */
+    const char *dir = tl_tmpdir("slurm_size_one_node_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 200, 8, 240, 1, -1);
+    job(swf, sizeof swf, 2, 10, 50, 1, 60, 1, -1);
+    job(swf, sizeof swf, 3, 150, 50, 8, 60, 1, -1);
+    tl_result r;
+    replay("slurm_size_one_node",
+           conf(dir, 8, 1, "bf_interval=-1,sched_interval=1",
+                "AccountingStorageType=accounting_storage/slurmdbd\nPriorityType=priority/multifactor\n"
+                "PriorityWeightJobSize=1000\nPriorityWeightAge=1000\nPriorityMaxAge=00:02:00\nPriorityCalcPeriod=1"),
+           swf, &r);
+    ck_assert_double_lt(r.start[1], r.start[2]);
+    ck_assert_double_ge(r.start[2], r.start[1] + 50);
+}
+END_TEST
+
 START_TEST(job_size_priority_orders_the_queue)
 {
     /* PriorityWeightJobSize favoring large jobs: the 3-node job jumps the
@@ -250,6 +276,7 @@ static Suite *make(void)
     tcase_add_test(t, fairshare_after_an_idle_recalculation);
     tcase_add_test(t, priority_arithmetic);
     tcase_add_test(t, job_size_priority_orders_the_queue);
+    tcase_add_test(t, job_size_counts_one_node_until_a_job_runs);
     suite_add_tcase(s, t);
     return s;
 }

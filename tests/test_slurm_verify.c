@@ -267,10 +267,10 @@ END_TEST
  * first record in which fair-share moves the queue. Real Slurm's decay
  * thread started 9 s before time 0 and recomputes priorities every
  * minute from there (at 51 s, 111 s, ...): held to that phase the model
- * reproduces 92 of 94 instants, 138 of 140 jobs, 136 of them on their
- * nodes; on its default phase (ticks at 60 s, 120 s, ...) it ranks users
- * on stale priorities between the two ticks, and 83 instants agree
- * (docs/slurm-verify.md, 2026-12-07d). */
+ * reproduces every instant, job and node (94, 140, 140); on its default
+ * phase (ticks at 60 s, 120 s, ...) it ranks users on stale priorities
+ * between the two ticks, and 85 instants agree (docs/slurm-verify.md,
+ * 2026-12-07d). */
 START_TEST(lockstep_fair_tree)
 {
     char trace[512], conf[512], assoc[512], rec[512];
@@ -284,13 +284,13 @@ START_TEST(lockstep_fair_tree)
     hs_error err = {0};
     ck_assert_msg(hs_verify(&cfg, &r, &err) == 0, "%s", err.text);
     ck_assert_uint_eq(r.nevents, 94);
-    ck_assert_uint_ge(r.nagree, 92);
-    ck_assert_uint_ge(r.matched, 138);
-    ck_assert_uint_ge(r.same_nodes, 136);
+    ck_assert_uint_eq(r.nagree, 94);
+    ck_assert_uint_eq(r.matched, 140);
+    ck_assert_uint_eq(r.same_nodes, 140);
     hs_verify_result_free(&r);
     cfg.calc_phase = 0;
     ck_assert_msg(hs_verify(&cfg, &r, &err) == 0, "%s", err.text);
-    ck_assert_uint_le(r.nagree, 85);
+    ck_assert_uint_le(r.nagree, 88);
     hs_verify_result_free(&r);
 }
 END_TEST

@@ -65,7 +65,10 @@ void sl_priority_job(sl_state *s, uint32_t j)
     fair_share_now(s);
     prio += s->p.w_age * age_factor(s, job, now);
     prio += s->p.w_fairshare * s->assoc.a[job->assoc].fs;
-    prio += s->p.w_jobsize * sl_size_factor(&s->p, s->nnodes, (double)s->total_cpus, job->min_nodes, job->cpus, job->limit);
+    /* A job asks for CPUs (sbatch -n, what an SWF line says): until it
+     * runs Slurm counts it on 1 node, whatever it will need. InitPrio on
+     * trace D: a 14-CPU job 882 with FavorSmall, not 781 (docs/slurm.md). */
+    prio += s->p.w_jobsize * sl_size_factor(&s->p, s->nnodes, (double)s->total_cpus, 1, job->cpus, job->limit);
     if (s->max_job_factor)
         prio += s->p.w_partition * ((double)s->parts[job->part].job_factor / s->max_job_factor);
     const sl_qos_file *q = &s->setup->qos;
