@@ -26,19 +26,24 @@ JobId=41 UserId=root(0) Name=7 JobState=COMPLETED Partition=batch StartTime=2026
 JobId=42 UserId=root(0) Name=9 JobState=COMPLETED Partition=batch StartTime=2026-12-06T10:00:12 EndTime=2026-12-06T10:00:20 NodeList=n3 NodeCnt=1
 LOG
 cat >"$o/slurmctld.log" <<'LOG'
+[2026-12-06T09:59:51.045] priority/multifactor: _read_last_decay_ran: No last decay (/tmp/state/priority_last_decay_ran) to recover
+[2026-12-06T10:00:00.010] _slurm_rpc_submit_batch_job: JobId=41 InitPrio=4294901759 usec=441
 [2026-12-06T10:00:00.063] sched: Allocate JobId=41 NodeList=n[1-2] #CPUs=2 Partition=batch
+[2026-12-06T10:00:05.013] _slurm_rpc_submit_batch_job: JobId=42 InitPrio=4294901758 usec=380
 [2026-12-06T10:00:12.228] _job_complete: JobId=41 WEXITSTATUS 0
 [2026-12-06T10:00:12.228] _job_complete: JobId=41 done
 [2026-12-06T10:00:12.501] sched/backfill: _start_job: Started JobId=42 in batch on n3
 [2026-12-06T10:00:20.700] _job_complete: JobId=42 done
 LOG
-"$tool" --oracle "$o" >"$tmp/real.csv"
+"$tool" --oracle "$o" >"$tmp/real.csv" 2>"$tmp/real.err"
 cat >"$tmp/want.csv" <<'CSV'
 job,submit,start,end,nodes,by
-7,0,0.063,12.228,"n[1-2]",main
-9,5,12.501,20.7,"n3",backfill
+7,0.01,0.063,12.228,"n[1-2]",main
+9,5.013,12.501,20.7,"n3",backfill
 CSV
 cmp "$tmp/real.csv" "$tmp/want.csv" || fail "real-csv --oracle: $(cat "$tmp/real.csv")"
+grep -q 'decay thread started at -9 s (hpcsim slurm-verify --calc-phase)' "$tmp/real.err" ||
+    fail "real-csv --oracle names no decay phase: $(cat "$tmp/real.err")"
 rm "$o/slurmctld.log" # whole seconds from jobcomp.log, and no scheduler
 "$tool" --oracle "$o" | grep -qx '9,5,12,20,"n3",' || fail "real-csv --oracle without slurmctld.log"
 
