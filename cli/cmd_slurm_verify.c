@@ -126,8 +126,9 @@ int hs_cmd_slurm_verify(int argc, char **argv)
                share(res.matched_real_main, res.real_main), (unsigned long long)res.matched_real_backfill,
                (unsigned long long)res.real_backfill, share(res.matched_real_backfill, res.real_backfill));
     if (cfg.phases)
-        printf("phases from the record: the main scheduler's tick %.3f s after each second, a backfill cycle at %.3f s\n",
-               res.main_phase, res.bf_phase);
+        printf("phases from the record: the main scheduler's ticks at %.3f s + k × %.6f s, the backfill's cycles at "
+               "%.3f s + k × %.5f s\n",
+               res.main_phase, 1 + res.main_drift, res.bf_phase, res.bf_interval + res.bf_drift);
     printf("free-running: %u of %u jobs (%.1f %%) start within %g s of real Slurm, mean difference %.1f s\n",
            res.free_within, res.free_jobs, share(res.free_within, res.free_jobs), res.jitter, res.free_mean_diff);
     printf("waits (real / model): mean %.1f / %.1f s, median %.0f / %.0f s, p95 %.0f / %.0f s; utilization %.3f / %.3f\n",

@@ -136,14 +136,18 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
         opts[n++] = (hs_policy_opt){"qos", cfg->qos_path};
     if (cfg->topology_path)
         opts[n++] = (hs_policy_opt){"topology", cfg->topology_path};
-    char main_text[64], bf_text[64], calc_text[64];
+    char main_text[64], main_drift_text[64], bf_text[64], bf_drift_text[64], calc_text[64];
     snprintf(calc_text, sizeof calc_text, "%.17g", cfg->calc_phase);
     opts[n++] = (hs_policy_opt){"calc-phase", calc_text};
     if (at < 0 && cfg->phases) {
         snprintf(main_text, sizeof main_text, "%.17g", res->main_phase);
+        snprintf(main_drift_text, sizeof main_drift_text, "%.17g", res->main_drift);
         snprintf(bf_text, sizeof bf_text, "%.17g", res->bf_phase);
+        snprintf(bf_drift_text, sizeof bf_drift_text, "%.17g", res->bf_drift);
         opts[n++] = (hs_policy_opt){"main-phase", main_text};
+        opts[n++] = (hs_policy_opt){"main-drift", main_drift_text};
         opts[n++] = (hs_policy_opt){"bf-phase", bf_text};
+        opts[n++] = (hs_policy_opt){"bf-drift", bf_drift_text};
     }
     if (at >= 0) {
         opts[n++] = (hs_policy_opt){"lockstep", cfg->real_path};
@@ -307,6 +311,7 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
             continue;
         const char *rest = line + slen;
         if (sscanf(rest, "intervals: sched_interval %lf bf_interval %lf", &sched, &bf) == 2) {
+            res->bf_interval = bf;
             if (*jitter < 0)
                 *jitter = sched > 0 && (bf <= 0 || sched < bf) ? sched : bf > 0 ? bf : 0;
         } else if (strncmp(rest, "queue:", 6) == 0 || strncmp(rest, "free:", 5) == 0) {
@@ -367,28 +372,71 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
     return 0;
 }
 
-/* The controller's phases as the record shows them: real Slurm's main
- * scheduler takes a new job on the next tick of its 1-second loop, so
- * the first job it started within a second of its submission gives the
- * tick's place in the second; a backfill start is a cycle's time. Needs
- * the record's `by` column. */
-static int record_phases(const hs_record *rec, const char *path, hs_verify_result *out, hs_error *err)
+/* The grid phase + k period that the instants t fit best, for period in
+ * [lo, hi] by steps of step: the circular mean of their places in the
+ * period, and the period whose mean resultant length is greatest (1:
+ * every instant on the grid; the first of equals, so lo when one instant
+ * cannot tell). */
+static const double TAU = 6.283185307179586; /* 2 pi */
+
+static void fit_grid(const double *t, uint32_t n, double lo, double hi, double step, double *period, double *phase)
 {
-    const hs_record_job *first_main = NULL, *first_bf = NULL;
+    double best = -1;
+    for (uint32_t k = 0; lo + k * step <= hi; k++) {
+        double p = lo + k * step, c = 0, sn = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            double a = TAU * fmod(t[i], p) / p;
+            c += cos(a);
+            sn += sin(a);
+        }
+        double r = hypot(c, sn);
+        if (r > best + 1e-9) {
+            double ang = atan2(sn, c);
+            best = r;
+            *period = p;
+            *phase = (ang < 0 ? ang + TAU : ang) / TAU * p;
+        }
+    }
+}
+
+/* The controller's phases as the record shows them: real Slurm's main
+ * scheduler starts jobs on the ticks of its 1-second loop, which drift
+ * later by the loop's own work (1.7-2.9 ms a second on our records), and
+ * a backfill start is a cycle's time, the next cycle coming bf_interval
+ * after the previous one ended: the grids that the main and the backfill
+ * starts fit best. Needs the record's `by` column. */
+static int record_phases(const hs_record *rec, const char *path, double bf_interval, hs_verify_result *out,
+                         hs_error *err)
+{
+    double *main_t = malloc((rec->njobs + 1) * sizeof *main_t), *bf_t = malloc((rec->njobs + 1) * sizeof *bf_t);
+    uint32_t nmain = 0, nbf = 0;
+    if (!main_t || !bf_t) {
+        free(main_t);
+        free(bf_t);
+        return hs_error_set(err, NULL, 0, 0, "out of memory");
+    }
     for (uint32_t r = 0; r < rec->njobs; r++) {
         const hs_record_job *j = &rec->jobs[r];
-        if (j->by == HS_BY_MAIN && j->start - j->submit < 1 && (!first_main || j->start < first_main->start))
-            first_main = j;
-        if (j->by == HS_BY_BACKFILL && (!first_bf || j->start < first_bf->start))
-            first_bf = j;
+        if (j->by == HS_BY_MAIN)
+            main_t[nmain++] = j->start;
+        else if (j->by == HS_BY_BACKFILL)
+            bf_t[nbf++] = j->start;
     }
-    if (!first_main || !first_bf)
-        return hs_error_set(err, path, 0, 0,
-                            "--phases needs a job started by the main scheduler within a second of its submission and "
-                            "one started by the backfill (the record's `by` column)");
-    out->main_phase = first_main->start - floor(first_main->start);
-    out->bf_phase = first_bf->start;
-    return 0;
+    int rc = 0;
+    if (!nmain || !nbf) {
+        rc = hs_error_set(err, path, 0, 0,
+                          "--phases needs jobs started by the main scheduler and by the backfill (the record's `by` "
+                          "column)");
+    } else {
+        double period, bf_period;
+        fit_grid(main_t, nmain, 1, 1.005, 1e-6, &period, &out->main_phase);
+        out->main_drift = period - 1;
+        fit_grid(bf_t, nbf, bf_interval, bf_interval + 0.05, 1e-5, &bf_period, &out->bf_phase);
+        out->bf_drift = bf_period - bf_interval;
+    }
+    free(main_t);
+    free(bf_t);
+    return rc;
 }
 
 int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
@@ -434,7 +482,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
     }
     if (out->jitter < 0)
         out->jitter = 0;
-    if (cfg->phases && record_phases(&rec, cfg->real_path, out, err) < 0)
+    if (cfg->phases && record_phases(&rec, cfg->real_path, out->bf_interval, out, err) < 0)
         goto out;
     if (replay_until(cfg, &rec, -1, -1, NULL, false, out, err) < 0)
         goto out;

@@ -59,11 +59,12 @@ typedef struct hs_verify_result {
     uint32_t free_jobs, free_within;
     double *free_real_start, *free_model_start; /* per job in both, in trace order */
     double free_mean_diff;
-    /* With cfg->phases: the main scheduler's tick after each whole second
-     * (from the first job real Slurm's main scheduler started within a
-     * second of its submission) and a backfill cycle (the first backfill
-     * start), given to the free-running model (docs/slurm-verify.md). */
-    double main_phase, bf_phase;
+    /* With cfg->phases: the grids of real Slurm's main scheduler's ticks
+     * (main_phase + k (1 + main_drift) s) and of its backfill cycles
+     * (bf_phase + k (bf_interval + bf_drift) s) that the record's starts
+     * fit best, given to the free-running model (docs/slurm-verify.md). */
+    double main_phase, main_drift, bf_phase, bf_drift;
+    double bf_interval; /* slurm.conf's, as the model read it */
     hs_metrics real, model;
 } hs_verify_result;
 

@@ -16,7 +16,7 @@
 #include "setup.h"
 
 static const char *const keys[] = {"topology",        "assoc",      "qos",      "log", "lockstep", "lockstep-at",
-                                   "lockstep-passes", "main-phase", "bf-phase", "calc-phase", NULL};
+                                   "lockstep-passes", "main-phase", "main-drift", "bf-phase", "bf-drift", "calc-phase", NULL};
 
 /* A number option in [lo, hi): its value into out; -1 with err otherwise. */
 static int number_option(const char *key, const char *text, double lo, double hi, const char *what, double *out,
@@ -71,7 +71,10 @@ int sl_configure(const hs_policy_args *a, void **config, hs_error *err)
         goto fail;
     const char *main_phase = option(a, "main-phase"), *bf_phase = option(a, "bf-phase");
     const char *calc_phase = option(a, "calc-phase");
+    const char *main_drift = option(a, "main-drift"), *bf_drift = option(a, "bf-drift");
     if ((main_phase && number_option("main-phase", main_phase, 0, 1, "seconds in [0, 1)", &s->main_phase, err) < 0) ||
+        (main_drift && number_option("main-drift", main_drift, 0, 0.1, "seconds in [0, 0.1)", &s->main_drift, err) < 0) ||
+        (bf_drift && number_option("bf-drift", bf_drift, 0, 1, "seconds in [0, 1)", &s->bf_drift, err) < 0) ||
         (bf_phase && number_option("bf-phase", bf_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->bf_phase, err) < 0) ||
         (calc_phase &&
          number_option("calc-phase", calc_phase, -1e12, 1e12, "seconds from the trace's time 0", &s->calc_phase, err) < 0))

@@ -281,18 +281,19 @@ nomem:
 }
 
 /* The first time >= t on the controller's 1-second background loop,
- * which wakes main_phase after each whole second (0 unless measured:
- * docs/slurm.md, "Two schedulers and a decay thread"). */
+ * which wakes at main_phase + k (1 + main_drift) s: each turn of the loop
+ * sleeps a second after its own work (main_phase and main_drift 0 unless
+ * measured: docs/slurm.md, "Two schedulers and a decay thread"). */
 static double next_second(const sl_state *s, double t)
 {
-    double f = s->setup->main_phase;
-    return f + ceil(t - f);
+    double f = s->setup->main_phase, period = 1 + s->setup->main_drift;
+    return f + ceil((t - f) / period) * period;
 }
 
 static void request_main(sl_state *s)
 {
-    double now = hs_engine_now(s->eng), f = s->setup->main_phase;
-    double t = f + floor(now - f) + 1, after = s->last_main + s->p.batch_sched_delay;
+    double now = hs_engine_now(s->eng), f = s->setup->main_phase, period = 1 + s->setup->main_drift;
+    double t = f + floor((now - f) / period) * period + period, after = s->last_main + s->p.batch_sched_delay;
     if (after > t)
         t = next_second(s, after);
     if (s->main_due < 0 || t < s->main_due)
@@ -402,10 +403,11 @@ static int slurm_schedule(void *state, hs_error *err)
      * agent polls every second, and the next cycle is on the first such
      * poll after the change (docs/slurm.md, "Two schedulers and a decay thread"). */
     if (s->p.backfill && s->changed && s->bf_due < 0) {
-        double base = s->last_bf + s->p.bf_interval;
-        double step = s->bf_left_pending ? s->p.bf_interval : 1;
+        double period = s->p.bf_interval + s->setup->bf_drift; /* a cycle sleeps bf_interval after it ends */
+        double base = s->last_bf + period;
+        double step = s->bf_left_pending ? period : 1;
         if (isinf(base) && s->setup->has_bf_phase) /* the next cycle of the measured grid */
-            base = s->setup->bf_phase + s->p.bf_interval * ceil((now - s->setup->bf_phase) / s->p.bf_interval);
+            base = s->setup->bf_phase + period * ceil((now - s->setup->bf_phase) / period);
         s->bf_due = isinf(base) ? now : now <= base ? base : base + step * ceil((now - base) / step);
     }
     if (s->npending && s->next_full == NEVER)
@@ -444,8 +446,11 @@ const struct hs_policy_ops hs_policy_slurm = {
              "                           --slurm-log)\n"
              "--policy-opt main-phase=S  the controller's 1 s loop wakes S (0 to 1) after each whole\n"
              "                           second (default 0: the next whole second)\n"
+             "--policy-opt main-drift=D  each turn of that loop takes 1 + D s (default 0)\n"
              "--policy-opt bf-phase=T    a backfill cycle ran at T s: cycles keep that grid (default:\n"
              "                           the first cycle when the first job arrives)\n"
+             "--policy-opt bf-drift=D    each backfill cycle comes bf_interval + D s after the one\n"
+             "                           before (its own length; default 0)\n"
              "--policy-opt calc-phase=T  the priority decay thread ran at T s: it runs every\n"
              "                           PriorityCalcPeriod from there (default 0)\n",
     .configure = sl_configure,

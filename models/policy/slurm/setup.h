@@ -33,11 +33,13 @@ struct hs_slurm_setup {
     sl_assoc_file assoc; /* a site's associations; assoc.tree.n == 0 without */
     sl_qos_file qos;     /* a site's QOS levels; qos.n == 0 without */
     sl_lockstep_record *lockstep; /* lockstep=, lockstep-at= (lockstep.h); NULL without */
-    /* When the controller's loops run (main-phase=, bf-phase=, calc-phase=;
-     * docs/slurm.md, "Two schedulers and a decay thread"): the main
-     * scheduler's tick this far after each whole second, a backfill cycle
-     * at bf_phase when has_bf_phase, the decay thread at calc_phase. */
-    double main_phase, bf_phase, calc_phase;
+    /* When the controller's loops run (main-phase=, main-drift=, bf-phase=,
+     * bf-drift=, calc-phase=; docs/slurm.md, "Two schedulers and a decay
+     * thread"): the main scheduler ticks at main_phase + k (1 + main_drift)
+     * s, a backfill cycle ran at bf_phase when has_bf_phase and each comes
+     * bf_interval + bf_drift s after the one before, the decay thread at
+     * calc_phase. */
+    double main_phase, main_drift, bf_phase, bf_drift, calc_phase;
     bool has_bf_phase;
 };
 
