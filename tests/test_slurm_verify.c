@@ -270,8 +270,8 @@ END_TEST
  * accounts of 60, 30 and 10 shares and two users each, age and job size
  * beside it) run on 2026-12-07 at second 54 with run-oracle --assoc: the
  * first record in which fair-share moves the queue. Real Slurm's decay
- * thread started 9 s before time 0 and recomputes priorities every
- * minute from there (at 51 s, 111 s, ...): held to that phase the model
+ * thread started 8.955 s before time 0 and recomputes priorities every
+ * minute from there (at 51.045 s, 111.045 s, ...): held to that phase the model
  * reproduces every instant, job and node (94, 140, 140); on its default
  * phase (ticks at 60 s, 120 s, ...) it ranks users on stale priorities
  * between the two ticks, and 85 instants agree (docs/slurm-verify.md,
@@ -284,7 +284,7 @@ START_TEST(lockstep_fair_tree)
     fixture(assoc, sizeof assoc, "oracle-e-32x1", "assoc.txt");
     fixture(rec, sizeof rec, "oracle-e-32x1-r1", "real.csv");
     hs_verify_config cfg = {.trace_path = trace, .conf_path = conf, .assoc_path = assoc, .real_path = rec, .jitter = 2,
-                            .calc_phase = -9};
+                            .calc_phase = -8.955};
     hs_verify_result r;
     hs_error err = {0};
     ck_assert_msg(hs_verify(&cfg, &r, &err) == 0, "%s", err.text);
