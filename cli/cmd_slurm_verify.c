@@ -15,7 +15,7 @@ static void verify_usage(FILE *out)
     fputs("usage: hpcsim slurm-verify --trace FILE --slurm-conf FILE --real REAL.csv\n"
           "                           [--slurm-assoc FILE] [--slurm-qos FILE] [--topology-conf FILE]\n"
           "                           [--jitter SECONDS] [--show N] [--phases] [--calc-phase SECONDS]\n"
-          "                           [--report FILE.html]\n"
+          "                           [--rerun REAL2.csv] [--report FILE.html]\n"
           "\n"
           "At every instant at which real Slurm started jobs (REAL.csv: job,submit,start,end,nodes[,by][,cpus]),\n"
           "holds the Slurm model to the real history before it and asks which jobs its main scheduler\n"
@@ -37,6 +37,8 @@ static void verify_usage(FILE *out)
           "  --calc-phase SECONDS  real Slurm's priority decay thread ran this long after the trace's\n"
           "                        time 0 (it runs every PriorityCalcPeriod from the controller's start;\n"
           "                        default 0; bench/slurm-oracle/real-csv prints it)\n"
+          "  --rerun REAL2.csv     real Slurm's record of the same trace again: how far real Slurm\n"
+          "                        agrees with itself, beside the model's free run\n"
           "  --report FILE.html    the same as one HTML page, with plots (docs/slurm-verify.md)\n",
           out);
 }
@@ -64,7 +66,8 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         {"slurm-qos", required_argument, NULL, 'q'},    {"topology-conf", required_argument, NULL, 'o'},
         {"jitter", required_argument, NULL, 'j'},       {"show", required_argument, NULL, 's'},
         {"report", required_argument, NULL, 'R'},       {"phases", no_argument, NULL, 'p'},
-        {"calc-phase", required_argument, NULL, 'C'},   {"help", no_argument, NULL, 'h'},
+        {"calc-phase", required_argument, NULL, 'C'},   {"rerun", required_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     hs_verify_config cfg = {.jitter = -1, .warn = stderr};
@@ -91,6 +94,7 @@ int hs_cmd_slurm_verify(int argc, char **argv)
             break;
         case 'R': report = optarg; break;
         case 'p': cfg.phases = true; break;
+        case 'A': cfg.rerun_path = optarg; break;
         case 'C':
             if (hs_arg_double("--calc-phase", optarg, -1e9, 1e9, &cfg.calc_phase) < 0)
                 return 2;
@@ -134,6 +138,16 @@ int hs_cmd_slurm_verify(int argc, char **argv)
     printf("waits (real / model): mean %.1f / %.1f s, median %.0f / %.0f s, p95 %.0f / %.0f s; utilization %.3f / %.3f\n",
            res.real.wait_mean, res.model.wait_mean, res.real.wait_median, res.model.wait_median, res.real.wait_p95,
            res.model.wait_p95, res.real.utilization, res.model.utilization);
+    if (res.has_rerun) {
+        printf("real Slurm against itself (%s): %u of %u jobs (%.1f %%) start within %g s of the record, mean "
+               "difference %.1f s\n",
+               cfg.rerun_path, res.rerun_within, res.rerun_jobs, share(res.rerun_within, res.rerun_jobs), res.jitter,
+               res.rerun_mean_diff);
+        printf("waits (real / re-run): mean %.1f / %.1f s, median %.0f / %.0f s, p95 %.0f / %.0f s; utilization %.3f / "
+               "%.3f\n",
+               res.real.wait_mean, res.rerun.wait_mean, res.real.wait_median, res.rerun.wait_median, res.real.wait_p95,
+               res.rerun.wait_p95, res.real.utilization, res.rerun.utilization);
+    }
     if (res.squeezed)
         printf("history: %u real starts squeezed onto fewer CPUs than asked: the record names nodes, not CPUs per "
                "node, and the model's guess for earlier jobs left too few free\n",

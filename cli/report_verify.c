@@ -41,14 +41,27 @@ int hs_report_verify(const hs_verify_result *r, const char *real_path, unsigned 
     if (r->real_backfill)
         row(h, "jobs real Slurm's backfill started", r->matched_real_backfill, r->real_backfill, "jobs");
     row(h, "free-running: jobs starting within the jitter of real Slurm", r->free_within, r->free_jobs, "jobs");
+    if (r->has_rerun)
+        row(h, "real Slurm's re-run: jobs starting within the jitter of the record", r->rerun_within, r->rerun_jobs,
+            "jobs");
     fputs("</table>\n", h);
-    fprintf(h,
-            "<table><tr><th></th><th>real Slurm</th><th>the model, free-running</th></tr>\n"
-            "<tr><td>mean wait (s)</td><td>%.1f</td><td>%.1f</td></tr>\n<tr><td>median wait (s)</td><td>%.0f</td><td>%.0f</td></tr>\n"
-            "<tr><td>95th percentile wait (s)</td><td>%.0f</td><td>%.0f</td></tr>\n"
-            "<tr><td>utilization</td><td>%.3f</td><td>%.3f</td></tr></table>\n",
-            r->real.wait_mean, r->model.wait_mean, r->real.wait_median, r->model.wait_median, r->real.wait_p95,
-            r->model.wait_p95, r->real.utilization, r->model.utilization);
+    const hs_metrics *m[3] = {&r->real, &r->model, &r->rerun};
+    unsigned cols = r->has_rerun ? 3 : 2;
+    fputs("<table><tr><th></th><th>real Slurm</th><th>the model, free-running</th>", h);
+    fputs(r->has_rerun ? "<th>real Slurm, re-run</th></tr>\n" : "</tr>\n", h);
+    fputs("<tr><td>mean wait (s)</td>", h);
+    for (unsigned k = 0; k < cols; k++)
+        fprintf(h, "<td>%.1f</td>", m[k]->wait_mean);
+    fputs("</tr>\n<tr><td>median wait (s)</td>", h);
+    for (unsigned k = 0; k < cols; k++)
+        fprintf(h, "<td>%.0f</td>", m[k]->wait_median);
+    fputs("</tr>\n<tr><td>95th percentile wait (s)</td>", h);
+    for (unsigned k = 0; k < cols; k++)
+        fprintf(h, "<td>%.0f</td>", m[k]->wait_p95);
+    fputs("</tr>\n<tr><td>utilization</td>", h);
+    for (unsigned k = 0; k < cols; k++)
+        fprintf(h, "<td>%.3f</td>", m[k]->utilization);
+    fputs("</tr></table>\n", h);
     if (r->squeezed)
         fprintf(h, "<p>%u real starts were squeezed onto fewer CPUs than they asked: the record names nodes, not CPUs "
                    "per node.</p>\n",

@@ -68,6 +68,42 @@ static int cmp_double(const void *a, const void *b)
  * (hpcsim/metrics.h), once as the model ran each job and once as the
  * record says real Slurm did, so both sides follow summary.json's rules. */
 static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, double jitter,
+                        hs_verify_result *res);
+
+/* Real Slurm against itself: rec beside its re-run, by the rules of
+ * free_figures (the jobs of the trace in both records). */
+static int rerun_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, const hs_record *again,
+                         double jitter, hs_verify_result *res)
+{
+    hs_metrics_sums sums;
+    if (hs_metrics_begin(&sums, trace->njobs) < 0)
+        return -1;
+    double diff = 0;
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < trace->njobs; j++) {
+        long id = (long)trace->jobs[j].swf.f[HS_SWF_JOB_ID];
+        const hs_record_job *a = hs_record_find(rec, id), *b = hs_record_find(again, id);
+        if (!a || !b)
+            continue;
+        double d = fabs(a->start - b->start);
+        diff += d;
+        n++;
+        res->rerun_within += d <= jitter;
+        hs_job as_rerun = trace->jobs[j];
+        as_rerun.submit = b->submit;
+        as_rerun.start = b->start;
+        as_rerun.end = b->end;
+        as_rerun.state = HS_JOB_COMPLETED;
+        hs_metrics_add(&sums, &as_rerun, c);
+    }
+    res->has_rerun = true;
+    res->rerun_jobs = n;
+    res->rerun_mean_diff = n ? diff / n : 0;
+    hs_metrics_end(&sums, trace, c, &res->rerun);
+    return 0;
+}
+
+static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, double jitter,
                         hs_verify_result *res)
 {
     size_t cap = trace->njobs ? trace->njobs : 1;
@@ -109,7 +145,8 @@ static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_rec
 
 /* One replay held to the record until `at`, its decision log in log_path;
  * at < 0: the model free-running to the end, its figures into res. */
-static int replay_until(const hs_verify_config *cfg, const hs_record *rec, double at, double last, const char *log_path,
+static int replay_until(const hs_verify_config *cfg, const hs_record *rec, const hs_record *again, double at,
+                        double last, const char *log_path,
                         bool first, hs_verify_result *res, hs_error *err)
 {
     FILE *warn = first ? cfg->warn : NULL; /* notes about the inputs, once */
@@ -209,7 +246,9 @@ static int replay_until(const hs_verify_config *cfg, const hs_record *rec, doubl
     hs_engine *eng = hs_engine_new(&cluster, &trace, policy, &eopt, err);
     if (eng && hs_engine_run(eng, err) == 0 && policy->finish(config, err) == 0)
         rc = 0;
-    if (rc == 0 && at < 0 && free_figures(&trace, &cluster, rec, res->jitter, res) < 0)
+    if (rc == 0 && at < 0 &&
+        (free_figures(&trace, &cluster, rec, res->jitter, res) < 0 ||
+         (again && rerun_figures(&trace, &cluster, rec, again, res->jitter, res) < 0)))
         rc = hs_error_set(err, NULL, 0, 0, "out of memory");
     hs_engine_free(eng);
 out_trace:
@@ -442,7 +481,8 @@ static int record_phases(const hs_record *rec, const char *path, double bf_inter
 int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
 {
     memset(out, 0, sizeof *out);
-    hs_record rec;
+    hs_record rec, again;
+    bool have_again = false;
     if (hs_record_read(&rec, cfg->real_path, err) < 0)
         return -1;
     double *times = malloc(rec.njobs * sizeof *times);
@@ -471,7 +511,7 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
             k++;
         hs_verify_event *ev = &out->events[out->nevents++];
         ev->at = times[i];
-        if (replay_until(cfg, &rec, times[i], times[k], log_path, out->nevents == 1, out, err) < 0 ||
+        if (replay_until(cfg, &rec, NULL, times[i], times[k], log_path, out->nevents == 1, out, err) < 0 ||
             read_decisions(log_path, &rec, times[i], times[k], &out->jitter, ev, out, squeezed, err) < 0)
             goto out;
         out->nagree += ev->agree;
@@ -484,7 +524,12 @@ int hs_verify(const hs_verify_config *cfg, hs_verify_result *out, hs_error *err)
         out->jitter = 0;
     if (cfg->phases && record_phases(&rec, cfg->real_path, out->bf_interval, out, err) < 0)
         goto out;
-    if (replay_until(cfg, &rec, -1, -1, NULL, false, out, err) < 0)
+    if (cfg->rerun_path) {
+        if (hs_record_read(&again, cfg->rerun_path, err) < 0)
+            goto out;
+        have_again = true;
+    }
+    if (replay_until(cfg, &rec, have_again ? &again : NULL, -1, -1, NULL, false, out, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -493,6 +538,8 @@ out:
     free(times);
     free(squeezed);
     hs_record_free(&rec);
+    if (have_again)
+        hs_record_free(&again);
     if (rc < 0)
         hs_verify_result_free(out);
     return rc;

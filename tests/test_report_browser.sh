@@ -46,11 +46,13 @@ cmp "$tmp/sweep.html" "$tmp/sweep2.html"
 if "$hpcsim" report "$tmp" -o "$tmp/none.html" 2>"$tmp/err"; then echo "FAIL: a bare folder was reported" >&2; exit 1; fi
 grep -q "neither a run's folder (summary.json) nor a sweep's (grid.json)" "$tmp/err"
 [ ! -e "$tmp/none.html" ]
-# hpcsim slurm-verify's page, on a recorded run of real Slurm
-F=tests/fixtures/slurm/oracle-a-64x1
-"$hpcsim" slurm-verify --trace $F/measured.swf --slurm-conf $F/slurm.conf --real $F/real.csv \
+# hpcsim slurm-verify's page, on a recorded run of real Slurm with its re-run beside
+F=tests/fixtures/slurm
+"$hpcsim" slurm-verify --trace $F/oracle-c-48x1-r1/trace.swf --slurm-conf $F/oracle-c-48x1/slurm.conf \
+    --real $F/oracle-c-48x1-r1/real.csv --rerun $F/oracle-c-48x1-r2/real.csv --phases --jitter 2 \
     --report "$tmp/verify.html" >/dev/null 2>&1
 grep -q "instants at which the model starts the jobs real Slurm started" "$tmp/verify.html"
+grep -q "<th>real Slurm, re-run</th>" "$tmp/verify.html"
 pages=("$tmp/run.html" "$tmp/big.html" "$tmp/sweep.html" "$tmp/nowait.html" "$tmp/verify.html")
 if [ "$calibrate" != - ]; then
     "$calibrate" report models/data/this-host-example.json -o "$tmp/boundary.html" >/dev/null

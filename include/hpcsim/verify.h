@@ -24,6 +24,7 @@ typedef struct hs_verify_config {
     FILE *warn;                /* notes about slurm.conf, once; NULL = silent */
     bool phases;               /* free-running on the controller's phases read from the record */
     double calc_phase;         /* s from time 0 at which real Slurm's decay thread ran (0: on time 0) */
+    const char *rerun_path;    /* NULL, or another record of real Slurm on the same trace */
 } hs_verify_config;
 
 /* One instant at which real Slurm started jobs. */
@@ -65,6 +66,14 @@ typedef struct hs_verify_result {
      * fit best, given to the free-running model (docs/slurm-verify.md). */
     double main_phase, main_drift, bf_phase, bf_drift;
     double bf_interval; /* slurm.conf's, as the model read it */
+    /* With cfg->rerun_path: real Slurm against itself, the record beside
+     * the re-run as the model's free run is set beside the record (jobs
+     * in both, within the jitter, mean absolute start difference), and
+     * the re-run's waits and utilization. */
+    bool has_rerun;
+    uint32_t rerun_jobs, rerun_within;
+    double rerun_mean_diff;
+    hs_metrics rerun;
     hs_metrics real, model;
 } hs_verify_result;
 
