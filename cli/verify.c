@@ -68,42 +68,6 @@ static int cmp_double(const void *a, const void *b)
  * (hpcsim/metrics.h), once as the model ran each job and once as the
  * record says real Slurm did, so both sides follow summary.json's rules. */
 static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, double jitter,
-                        hs_verify_result *res);
-
-/* Real Slurm against itself: rec beside its re-run, by the rules of
- * free_figures (the jobs of the trace in both records). */
-static int rerun_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, const hs_record *again,
-                         double jitter, hs_verify_result *res)
-{
-    hs_metrics_sums sums;
-    if (hs_metrics_begin(&sums, trace->njobs) < 0)
-        return -1;
-    double diff = 0;
-    uint32_t n = 0;
-    for (uint32_t j = 0; j < trace->njobs; j++) {
-        long id = (long)trace->jobs[j].swf.f[HS_SWF_JOB_ID];
-        const hs_record_job *a = hs_record_find(rec, id), *b = hs_record_find(again, id);
-        if (!a || !b)
-            continue;
-        double d = fabs(a->start - b->start);
-        diff += d;
-        n++;
-        res->rerun_within += d <= jitter;
-        hs_job as_rerun = trace->jobs[j];
-        as_rerun.submit = b->submit;
-        as_rerun.start = b->start;
-        as_rerun.end = b->end;
-        as_rerun.state = HS_JOB_COMPLETED;
-        hs_metrics_add(&sums, &as_rerun, c);
-    }
-    res->has_rerun = true;
-    res->rerun_jobs = n;
-    res->rerun_mean_diff = n ? diff / n : 0;
-    hs_metrics_end(&sums, trace, c, &res->rerun);
-    return 0;
-}
-
-static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, double jitter,
                         hs_verify_result *res)
 {
     size_t cap = trace->njobs ? trace->njobs : 1;
@@ -140,6 +104,39 @@ static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_rec
     res->free_mean_diff = n ? diff / n : 0;
     hs_metrics_end(&real, trace, c, &res->real);
     hs_metrics_end(&model, trace, c, &res->model);
+    return 0;
+}
+
+/* Real Slurm against itself: rec beside its re-run, by the rules of
+ * free_figures (the jobs of the trace in both records). */
+static int rerun_figures(const hs_trace *trace, const hs_cluster *c, const hs_record *rec, const hs_record *again,
+                         double jitter, hs_verify_result *res)
+{
+    hs_metrics_sums sums;
+    if (hs_metrics_begin(&sums, trace->njobs) < 0)
+        return -1;
+    double diff = 0;
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < trace->njobs; j++) {
+        long id = (long)trace->jobs[j].swf.f[HS_SWF_JOB_ID];
+        const hs_record_job *a = hs_record_find(rec, id), *b = hs_record_find(again, id);
+        if (!a || !b)
+            continue;
+        double d = fabs(a->start - b->start);
+        diff += d;
+        n++;
+        res->rerun_within += d <= jitter;
+        hs_job as_rerun = trace->jobs[j];
+        as_rerun.submit = b->submit;
+        as_rerun.start = b->start;
+        as_rerun.end = b->end;
+        as_rerun.state = HS_JOB_COMPLETED;
+        hs_metrics_add(&sums, &as_rerun, c);
+    }
+    res->has_rerun = true;
+    res->rerun_jobs = n;
+    res->rerun_mean_diff = n ? diff / n : 0;
+    hs_metrics_end(&sums, trace, c, &res->rerun);
     return 0;
 }
 
@@ -411,12 +408,13 @@ static int read_decisions(const char *log_path, const hs_record *rec, double at,
     return 0;
 }
 
+static const double TAU = 6.283185307179586; /* 2 pi */
+
 /* The grid phase + k period that the instants t fit best, for period in
  * [lo, hi] by steps of step: the circular mean of their places in the
  * period, and the period whose mean resultant length is greatest (1:
  * every instant on the grid; the first of equals, so lo when one instant
  * cannot tell). */
-static const double TAU = 6.283185307179586; /* 2 pi */
 
 static void fit_grid(const double *t, uint32_t n, double lo, double hi, double step, double *period, double *phase)
 {
@@ -440,7 +438,7 @@ static void fit_grid(const double *t, uint32_t n, double lo, double hi, double s
 
 /* The controller's phases as the record shows them: real Slurm's main
  * scheduler starts jobs on the ticks of its 1-second loop, which drift
- * later by the loop's own work (1.7-2.9 ms a second on our records), and
+ * later by the loop's own work (1.6-3.3 ms a second on our records), and
  * a backfill start is a cycle's time, the next cycle coming bf_interval
  * after the previous one ended: the grids that the main and the backfill
  * starts fit best. Needs the record's `by` column. */

@@ -324,8 +324,8 @@ static void slurm_wakeup(void *state) { (void)state; }
 static double next_multiple(double now, double period) { return (floor(now / period) + 1) * period; }
 
 /* The decay thread's next run after now: it runs every PriorityCalcPeriod
- * from the controller's start, calc_phase s from the trace's time 0 (0
- * unless measured; docs/slurm.md, "Two schedulers and a decay thread"). */
+ * from its own start, calc_phase s from the trace's time 0 (0 unless
+ * measured; docs/slurm.md, "Two schedulers and a decay thread"). */
 static double next_tick(const sl_state *s, double now)
 {
     double phase = s->setup->calc_phase, period = s->p.calc_period;

@@ -89,7 +89,7 @@ uint32_t sl_priority_value(double sum)
  * whole seconds (time_t: a job's start, the decay thread's clock) and
  * charges nothing for less than one, so Δ is taken between whole
  * seconds: E's record ranks two users of one account by usage that
- * differs by 0.1 % (docs/slurm.md, "Fair-share"). */
+ * differs by 0.1 % (docs/slurm.md, "Priority"). */
 static void charge(sl_state *s, uint32_t j, double now, double decay)
 {
     sl_job *job = &s->sj[j];
