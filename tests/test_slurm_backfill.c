@@ -286,16 +286,14 @@ START_TEST(backfill_3_max_job_test)
 }
 END_TEST
 
-START_TEST(will_run_window_doubles_once_per_group)
+START_TEST(will_run_window_doubles_past_the_next_end)
 {
-    /* Three one-CPU nodes, each held by a job planned to end at 600, 3000
-     * and 3060 s; job 4 needs 2 CPUs. In the cycle at 30 s the will-run's
-     * base is 630 (600 rounded up to 30 s): the first group (the job
-     * ending at 600) makes no room, the window doubles to 60 s, and the
-     * next group takes the job ending at 3000 whatever the window, then
-     * stops since the next end (3060) is past 630 + 60: job 4 is planned at
-     * 3000. A window grown until the next end is inside (3,840 s) would
-     * take both and plan it at 3060 (docs/slurm.md, "The will-run test"). */
+    /* 3 one-CPU nodes held by jobs ending at 600, 3000 and 3060 s; job 4
+     * needs 2 CPUs. In the cycle at 30 s the will-run's base is 630 (600
+     * rounded up to 30 s) and its first group ends at 660; the window
+     * then doubles (60, 120, ...) until the next end (3000) is inside:
+     * 3,840 s, so the second group ends at 4,470 and holds both later
+     * jobs: job 4 is planned at 3060. */
     const char *dir = tl_tmpdir("slurm_barrier_conf");
     char swf[1024] = "";
     job(swf, sizeof swf, 1, 0, 600, 1, 600, 1, -1);
@@ -303,7 +301,7 @@ START_TEST(will_run_window_doubles_once_per_group)
     job(swf, sizeof swf, 3, 0, 3060, 1, 3060, 1, -1);
     job(swf, sizeof swf, 4, 10, 600, 2, 600, 1, -1);
     char *log = run_logged("slurm_barrier_run", conf(dir, 3, 1, "", ""), swf);
-    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3000,") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "30 backfill: job 4 to start at 3060,") != NULL, "%s", log);
     free(log);
 }
 END_TEST
@@ -668,7 +666,7 @@ static Suite *make(void)
     tcase_add_test(t, tail_no_reserve_sees_every_reservation);
     tcase_add_test(t, shortcuts_change_nothing);
     tcase_add_test(t, backfill_3_max_job_test);
-    tcase_add_test(t, will_run_window_doubles_once_per_group);
+    tcase_add_test(t, will_run_window_doubles_past_the_next_end);
     tcase_add_test(t, will_run_group_ends_at_the_next_running_job);
     tcase_add_test(t, controller_loops_drift);
     tcase_add_test(t, will_run_window_counts_from_the_base);

@@ -60,6 +60,37 @@ typedef struct agg {
 
 static bool agg_fits(const sl_job *job, const agg *a) { return a->cpus >= job->cpus && a->nodes >= job->min_nodes; }
 
+/* The will-run window grown (doubled, or by `linear` seconds) at least
+ * once and until it reaches `need`, the next job's end from the first
+ * end. Whole seconds jump there at once, which is exact; other sizes
+ * take the steps one by one, so the sums round as they always did. */
+static double grow_window(double window, double linear, double need)
+{
+    if (linear <= 0) {
+        do
+            window *= 2;
+        while (need > window && window < 1e18);
+        return window;
+    }
+    const double exact = 9007199254740992.0; /* 2^53 */
+    if (window == floor(window) && linear == floor(linear) && need == floor(need) && window < exact / 4 &&
+        linear < exact / 4 && fabs(need) < exact / 4 && need > window + linear)
+        window += floor((need - window - 1) / linear) * linear; /* the last step before need */
+    do
+        window += linear;
+    while (need > window);
+    return window;
+}
+
+/* Whether running job r holds any of the nodes in `in`. */
+static bool on_nodes(const sl_job *r, const uint64_t *in)
+{
+    for (uint32_t k = 0; k < r->nalloc_words; k++)
+        if (in[r->alloc_words[2 * k]] & r->alloc_words[2 * k + 1])
+            return true;
+    return false;
+}
+
 /* Earliest time >= now at which job j fits on avail; the nodes it would
  * get are left in pick_*. */
 static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now, double *when)
@@ -95,10 +126,7 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         bool removed = false;
         for (; i < s->norder; i++) {
             const sl_job *r = &s->sj[s->order[i]];
-            bool relevant = false;
-            for (uint32_t k = 0; k < r->nalloc_words && !relevant; k++)
-                relevant = in[r->alloc_words[2 * k]] & r->alloc_words[2 * k + 1];
-            if (!relevant)
+            if (!on_nodes(r, in))
                 continue;
             if (base < 0) /* the first end rounded up to 30 s on the wall clock */
                 base = r->expected_end + window - fmod(r->expected_end + s->epoch, window);
@@ -129,7 +157,14 @@ static bool will_run(sl_state *s, uint32_t j, const uint64_t *avail, double now,
         }
         if (ok || i >= s->norder)
             break;
-        window = s->p.bf_window_linear > 0 ? window + s->p.bf_window_linear : window * 2;
+        /* The window doubles (or grows by bf_window_linear) until the
+         * next job on these nodes ends inside it, counting from the same
+         * base every time (docs/slurm.md, "The will-run test"). */
+        while (i < s->norder && !on_nodes(&s->sj[s->order[i]], in))
+            i++;
+        if (i >= s->norder)
+            break;
+        window = grow_window(window, s->p.bf_window_linear, s->sj[s->order[i]].expected_end - base);
     }
     if (!ok)
         return false;
