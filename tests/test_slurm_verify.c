@@ -149,13 +149,16 @@ END_TEST
  * while a real start whose nodes its CPU guess left full stayed queued),
  * 147 of 150 jobs each, 120 and 126 on their real nodes (a record names
  * nodes, not CPUs per node: the model guesses which of a node's CPUs
- * earlier jobs hold). */
+ * earlier jobs hold). Run again on 2026-12-07d with the `cpus` column
+ * (r3): every instant, job and node. */
 START_TEST(lockstep_four_cpu_nodes)
 {
     static const struct {
         const char *run;
         uint32_t instants, agree, matched, same_nodes;
-    } runs[] = {{"oracle-b-32x4-r1", 119, 111, 147, 120}, {"oracle-b-32x4-r2", 121, 118, 147, 126}};
+    } runs[] = {{"oracle-b-32x4-r1", 119, 111, 147, 120},
+                {"oracle-b-32x4-r2", 121, 118, 147, 126},
+                {"oracle-b-32x4-r3", 124, 124, 150, 150}};
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         hs_verify_result r;
         verify_run(runs[i].run, NULL, &r);
