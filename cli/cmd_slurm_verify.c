@@ -97,7 +97,7 @@ int hs_cmd_slurm_verify(int argc, char **argv)
         case 'p': cfg.phases = true; break;
         case 'A': cfg.rerun_path = optarg; break;
         case 'C':
-            if (hs_arg_double("--calc-phase", optarg, -1e9, 1e9, &cfg.calc_phase) < 0)
+            if (hs_arg_double("--calc-phase", optarg, -1e12, 1e12, &cfg.calc_phase) < 0)
                 return 2;
             break;
         case 'h': verify_usage(stdout); return 0;

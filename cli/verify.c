@@ -63,6 +63,18 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Adds job to sums as a record says real Slurm ran it: submitted,
+ * started and ended when the record says. */
+static void add_as_recorded(hs_metrics_sums *sums, const hs_job *job, const hs_record_job *row, const hs_cluster *c)
+{
+    hs_job as_recorded = *job;
+    as_recorded.submit = row->submit;
+    as_recorded.start = row->start;
+    as_recorded.end = row->end;
+    as_recorded.state = HS_JOB_COMPLETED;
+    hs_metrics_add(sums, &as_recorded, c);
+}
+
 /* Fills the free-running figures from a finished replay's jobs. The
  * waits and utilization are summed by the metrics every run reports
  * (hpcsim/metrics.h), once as the model ran each job and once as the
@@ -94,11 +106,7 @@ static int free_figures(const hs_trace *trace, const hs_cluster *c, const hs_rec
         res->free_model_start[n++] = job->start;
         res->free_within += d <= jitter;
         hs_metrics_add(&model, job, c);
-        hs_job as_real = *job; /* the same job, when and as long as real Slurm ran it */
-        as_real.start = row->start;
-        as_real.end = row->end;
-        as_real.state = HS_JOB_COMPLETED;
-        hs_metrics_add(&real, &as_real, c);
+        add_as_recorded(&real, job, row, c);
     }
     res->free_jobs = n;
     res->free_mean_diff = n ? diff / n : 0;
@@ -126,12 +134,7 @@ static int rerun_figures(const hs_trace *trace, const hs_cluster *c, const hs_re
         diff += d;
         n++;
         res->rerun_within += d <= jitter;
-        hs_job as_rerun = trace->jobs[j];
-        as_rerun.submit = b->submit;
-        as_rerun.start = b->start;
-        as_rerun.end = b->end;
-        as_rerun.state = HS_JOB_COMPLETED;
-        hs_metrics_add(&sums, &as_rerun, c);
+        add_as_recorded(&sums, &trace->jobs[j], b, c);
     }
     res->has_rerun = true;
     res->rerun_jobs = n;

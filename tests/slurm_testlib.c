@@ -30,13 +30,20 @@ const char *conf(const char *dir, int nodes, int cpus, const char *sched, const 
     return tl_write(dir, "slurm.conf", text);
 }
 
-void replay(const char *name, const char *conf_path, const char *swf, tl_result *r)
+void replay_with(const char *name, const char *conf_path, const char *swf, const char *const *opts, tl_result *r)
 {
     hs_run_config cfg;
     hs_run_config_default(&cfg);
     cfg.policy = "slurm";
     hs_run_config_add_conf(&cfg, conf_path);
+    for (; opts && *opts; opts += 2)
+        hs_run_config_add_opt(&cfg, opts[0], opts[1]);
     tl_replay(name, swf, &cfg, r);
+}
+
+void replay(const char *name, const char *conf_path, const char *swf, tl_result *r)
+{
+    replay_with(name, conf_path, swf, NULL, r);
 }
 
 void says(const hs_error *err, const char *want)

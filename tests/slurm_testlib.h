@@ -18,6 +18,9 @@ void job(char *buf, size_t cap, int id, double submit, double run, int procs, do
 const char *conf(const char *dir, int nodes, int cpus, const char *sched, const char *extra);
 /* tl_replay under --policy slurm --policy-conf conf_path. */
 void replay(const char *name, const char *conf_path, const char *swf, tl_result *r);
+/* The same with --policy-opt KEY=VALUE for each pair of opts, a list of
+ * keys and values ended by NULL (NULL: none). */
+void replay_with(const char *name, const char *conf_path, const char *swf, const char *const *opts, tl_result *r);
 /* Asserts that err, written as "file:line: text" with the file's base
  * name (as the CLI prints it), contains want. */
 void says(const hs_error *err, const char *want);

@@ -372,19 +372,6 @@ START_TEST(will_run_window_counts_from_the_base)
 }
 END_TEST
 
-/* One replay with the controller's loops placed by --policy-opt. */
-static void replay_timed(const char *name, const char *conf_path, const char *swf, const char *const *opts,
-                         tl_result *r)
-{
-    hs_run_config cfg;
-    hs_run_config_default(&cfg);
-    cfg.policy = "slurm";
-    hs_run_config_add_conf(&cfg, conf_path);
-    for (; *opts; opts += 2)
-        hs_run_config_add_opt(&cfg, opts[0], opts[1]);
-    tl_replay(name, swf, &cfg, r);
-}
-
 START_TEST(controller_loops_drift)
 {
     /* Each turn of real Slurm's 1-second loop sleeps a second after its
@@ -406,10 +393,10 @@ START_TEST(controller_loops_drift)
     const char *fixed[] = {"main-phase", "0.2", "bf-phase", "3", NULL};
     const char *drifting[] = {"main-phase", "0.2", "main-drift", "0.002", "bf-phase", "3", "bf-drift", "0.01", NULL};
     tl_result r;
-    replay_timed("slurm_drift_fixed", conf_path, swf, fixed, &r);
+    replay_with("slurm_drift_fixed", conf_path, swf, fixed, &r);
     ck_assert_double_eq_tol(r.start[0], 100.2, 1e-9);
     ck_assert_double_eq_tol(r.start[2], 108, 1e-9);
-    replay_timed("slurm_drift_drifting", conf_path, swf, drifting, &r);
+    replay_with("slurm_drift_drifting", conf_path, swf, drifting, &r);
     ck_assert_double_eq_tol(r.start[0], 100.4, 1e-9);
     ck_assert_double_eq_tol(r.start[2], 3 + 21 * 5.01, 1e-9);
 }

@@ -243,6 +243,31 @@ START_TEST(job_size_counts_one_node_until_a_job_runs)
 }
 END_TEST
 
+START_TEST(age_counts_whole_seconds)
+{
+    /* A job's age counts whole seconds, as Slurm's time_t does: job 3,
+     * received at 10.9 s, has waited as long as job 2 (10.0 s) at the
+     * tick of 60 s, 50 s each (500 of 1000 with PriorityMaxAge 100 s), and
+     * its size (8 CPUs: 16 × (1/8 + 1) / 2 = 9, against 7 CPUs' 8) puts it
+     * first when the blocker ends at 100 s. Aged in fractional seconds
+     * it would have 491 and go second (docs/slurm.md, "Priority"). */
+    const char *dir = tl_tmpdir("slurm_age_whole_conf");
+    char swf[1024] = "";
+    job(swf, sizeof swf, 1, 0, 100, 8, 120, 1, -1);
+    job(swf, sizeof swf, 2, 10, 50, 7, 60, 1, -1);
+    /* job() writes whole seconds: this line keeps the 0.9 */
+    strcat(swf, "3 10.9 -1 50 8 -1 -1 8 60 -1 1 1 1 -1 -1 -1 -1 -1\n");
+    tl_result r;
+    replay("slurm_age_whole",
+           conf(dir, 8, 1, "bf_interval=-1,sched_interval=1",
+                "AccountingStorageType=accounting_storage/slurmdbd\nPriorityType=priority/multifactor\n"
+                "PriorityWeightJobSize=16\nPriorityWeightAge=1000\nPriorityMaxAge=00:01:40\nPriorityCalcPeriod=1"),
+           swf, &r);
+    ck_assert_double_lt(r.start[2], r.start[1]);
+    ck_assert_double_ge(r.start[1], r.start[2] + 50);
+}
+END_TEST
+
 START_TEST(job_size_priority_orders_the_queue)
 {
     /* PriorityWeightJobSize favoring large jobs: the 3-node job jumps the
@@ -277,6 +302,7 @@ static Suite *make(void)
     tcase_add_test(t, priority_arithmetic);
     tcase_add_test(t, job_size_priority_orders_the_queue);
     tcase_add_test(t, job_size_counts_one_node_until_a_job_runs);
+    tcase_add_test(t, age_counts_whole_seconds);
     suite_add_tcase(s, t);
     return s;
 }

@@ -50,6 +50,14 @@ typedef struct run {
 static run *runs;
 static uint32_t runs_cap;
 
+/* Word w of leaf switch i's nodes that partition p has, avail
+ * allows (NULL: all) and usable says can take it. */
+static uint64_t leaf_word(const sl_state *s, uint32_t i, const sl_part *p, const uint64_t *avail, const uint64_t *usable,
+                          uint32_t w)
+{
+    return s->setup->topo.sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w];
+}
+
 /* topology/tree (docs/slurm.md, "Switches"): the job goes under the
  * highest switch whose usable nodes can hold it (the one with the fewest
  * such nodes on a tie: separate trees do not mix), and takes the leaf
@@ -61,14 +69,6 @@ static uint32_t runs_cap;
  * the 4. The nodes so chosen are then selected as without topology.
  * Returns the narrowed candidate set, or NULL when no switch can hold the
  * job now. */
-/* Word w of leaf switch i's nodes that job j's partition has, avail
- * allows (NULL: all) and usable says can take it. */
-static uint64_t leaf_word(const sl_state *s, uint32_t i, const sl_part *p, const uint64_t *avail, const uint64_t *usable,
-                          uint32_t w)
-{
-    return s->setup->topo.sw[i].nodes[w] & p->member[w] & (avail ? avail[w] : ~0ull) & usable[w];
-}
-
 static const uint64_t *topology_narrow(sl_state *s, uint32_t j, const uint64_t *avail, bool whole)
 {
     const sl_topology *t = &s->setup->topo;
